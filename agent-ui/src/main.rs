@@ -1,0 +1,10 @@
+//! The agent desktop: mounts the app.
+
+mod app;
+mod desk;
+mod status;
+
+fn main() {
+    ui_kit::i18n::init();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,365 @@
+//! The gateway's configuration: a TOML file, then environment overrides.
+//!
+//! Every key has a default, so an empty file (or none) is a valid config for
+//! a laptop. An environment variable `CC_<SECTION>__<KEY>` overrides
+//! `<section>.<key>` (`CC_HTTP__LISTEN=0.0.0.0:8080`), and `DATABASE_URL`
+//! overrides `database.url`. A bad value fails at start with the key and the
+//! reason; unknown keys are errors, not silently ignored.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub http: HttpConfig,
+    pub database: DatabaseConfig,
+    pub sessions: SessionConfig,
+    pub login_limits: LoginLimits,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Where the HTTP server listens.
+    pub listen: SocketAddr,
+    /// The folder with the built browser apps (`agent/`, `supervisor/`).
+    pub ui_dir: PathBuf,
+    /// The address users type, if it differs from `listen` (behind a proxy
+    /// or on a LAN name); its origin is allowed for WebSocket and forms.
+    pub public_url: Option<String>,
+    /// More origins allowed to open the WebSocket and post forms.
+    pub allowed_origins: Vec<String>,
+    /// Mark the session cookie `Secure` (on when serving HTTPS).
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://data/cc.db` (the default, created when missing) or
+    /// `postgres://user:pass@host:port/db`.
+    pub url: String,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SessionConfig {
+    /// A session unused this long ends. The apps ping over their WebSocket,
+    /// so an open app keeps its session.
+    pub idle_timeout_secs: u64,
+    /// A session ends this long after login whatever the activity.
+    pub absolute_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoginLimits {
+    /// Failed logins for one account within `account_window_secs` before
+    /// further attempts on it are refused until the window passes.
+    pub account_failures: u32,
+    pub account_window_secs: u64,
+    /// Login attempts (good or bad) from one source address within
+    /// `address_window_secs`.
+    pub address_attempts: u32,
+    pub address_window_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// A tracing filter (`info`, `gateway=debug,info`); `RUST_LOG` wins.
+    pub filter: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            http: HttpConfig::default(),
+            database: DatabaseConfig::default(),
+            sessions: SessionConfig::default(),
+            login_limits: LoginLimits::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            ui_dir: PathBuf::from("dist"),
+            public_url: None,
+            allowed_origins: Vec::new(),
+            secure_cookies: false,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig { url: "sqlite://data/cc.db".into(), max_connections: 8 }
+    }
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        SessionConfig { idle_timeout_secs: 60 * 60, absolute_timeout_secs: 12 * 60 * 60 }
+    }
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits {
+            account_failures: 5,
+            account_window_secs: 15 * 60,
+            address_attempts: 30,
+            address_window_secs: 5 * 60,
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig { filter: "info".into() }
+    }
+}
+
+/// A config that cannot be used, with the key (or source) and the reason.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("config file {path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("environment variable {var}: {message}")]
+    Env { var: String, message: String },
+    #[error("config key `{key}`: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+impl Config {
+    /// Reads `path` (if given), applies the environment `env`, and checks
+    /// the result. `env` is passed in so that tests need not touch the
+    /// process environment.
+    pub fn load(
+        path: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let (text, path) = match path {
+            Some(p) => (
+                std::fs::read_to_string(p)
+                    .map_err(|source| ConfigError::Read { path: p.to_owned(), source })?,
+                p.to_owned(),
+            ),
+            None => (String::new(), PathBuf::from("(defaults)")),
+        };
+        // Parsing the file on its own first gives errors with its line and
+        // column, before environment values are mixed in.
+        toml::from_str::<Config>(&text)
+            .map_err(|e| ConfigError::File { path: path.clone(), message: e.to_string() })?;
+        let mut table: toml::Table = toml::from_str(&text)
+            .map_err(|e| ConfigError::File { path: path.clone(), message: e.to_string() })?;
+
+        // Each override is checked as it is applied, so that an error names
+        // the variable that caused it.
+        for (var, value) in env {
+            let Some((section, key)) = env_key(&var) else { continue };
+            let entry = table
+                .entry(section)
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let toml::Value::Table(entry) = entry else {
+                return Err(ConfigError::Env { var, message: "not a section".into() });
+            };
+            entry.insert(key, env_value(&value));
+            Config::deserialize(toml::Value::Table(table.clone()))
+                .map_err(|e| ConfigError::Env { var: var.clone(), message: e.to_string() })?;
+        }
+        let config = Config::deserialize(toml::Value::Table(table))
+            .map_err(|e| ConfigError::File { path, message: e.to_string() })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let url = &self.database.url;
+        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            return Err(ConfigError::Invalid {
+                key: "database.url",
+                message: "must start with sqlite: or postgres://".into(),
+            });
+        }
+        if self.database.max_connections == 0 {
+            return Err(ConfigError::Invalid { key: "database.max_connections", message: "must be at least 1".into() });
+        }
+        if self.sessions.idle_timeout_secs == 0 {
+            return Err(ConfigError::Invalid { key: "sessions.idle_timeout_secs", message: "must be at least 1".into() });
+        }
+        if self.sessions.absolute_timeout_secs < self.sessions.idle_timeout_secs {
+            return Err(ConfigError::Invalid {
+                key: "sessions.absolute_timeout_secs",
+                message: "must not be shorter than sessions.idle_timeout_secs".into(),
+            });
+        }
+        if self.login_limits.account_failures == 0 || self.login_limits.address_attempts == 0 {
+            return Err(ConfigError::Invalid {
+                key: "login_limits",
+                message: "account_failures and address_attempts must be at least 1".into(),
+            });
+        }
+        if let Some(u) = &self.http.public_url {
+            if origin_of(u).is_none() {
+                return Err(ConfigError::Invalid {
+                    key: "http.public_url",
+                    message: "must be an absolute http:// or https:// URL".into(),
+                });
+            }
+        }
+        for o in &self.http.allowed_origins {
+            if origin_of(o).is_none() {
+                return Err(ConfigError::Invalid {
+                    key: "http.allowed_origins",
+                    message: format!("{o:?} is not an http:// or https:// origin"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The origins allowed for the WebSocket and for state-changing
+    /// requests, given the address the server really bound (which differs
+    /// from `http.listen` when that asks for port 0).
+    pub fn allowed_origins(&self, bound: SocketAddr) -> Vec<String> {
+        let mut out = Vec::new();
+        let port = bound.port();
+        out.push(format!("http://{bound}"));
+        out.push(format!("https://{bound}"));
+        if bound.ip().is_loopback() || bound.ip().is_unspecified() {
+            for host in ["localhost", "127.0.0.1"] {
+                out.push(format!("http://{host}:{port}"));
+                out.push(format!("https://{host}:{port}"));
+            }
+        }
+        out.extend(self.http.public_url.iter().filter_map(|u| origin_of(u)));
+        out.extend(self.http.allowed_origins.iter().filter_map(|u| origin_of(u)));
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// `CC_HTTP__LISTEN` → (`http`, `listen`).
+fn env_key(var: &str) -> Option<(String, String)> {
+    if var == "DATABASE_URL" {
+        return Some(("database".into(), "url".into()));
+    }
+    let rest = var.strip_prefix("CC_")?;
+    let (section, key) = rest.split_once("__")?;
+    if section.is_empty() || key.is_empty() {
+        return None;
+    }
+    Some((section.to_ascii_lowercase(), key.to_ascii_lowercase()))
+}
+
+/// An environment value is read as a TOML value when it is one (numbers,
+/// booleans, arrays), else as a string.
+fn env_value(value: &str) -> toml::Value {
+    let probe = format!("v = {value}");
+    match toml::from_str::<toml::Table>(&probe) {
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(value.into())),
+        Err(_) => toml::Value::String(value.into()),
+    }
+}
+
+/// `https://Example.com:8443/path` → `https://example.com:8443`.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let host = rest.split(['/', '?', '#']).next()?;
+    if host.is_empty() || host.contains('@') {
+        return None;
+    }
+    Some(format!("{scheme}://{}", host.to_ascii_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_str(text: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let dir = std::env::temp_dir().join(format!("cc-config-{}-{}", std::process::id(), rand::random::<u64>()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("gateway.toml");
+        std::fs::write(&path, text).unwrap();
+        let r = Config::load(Some(&path), env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        std::fs::remove_dir_all(&dir).ok();
+        r
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(load_str("", &[]).unwrap(), Config::default());
+        assert_eq!(Config::load(None, []).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn file_values_and_env_overrides() {
+        let c = load_str(
+            "[http]\nlisten = \"127.0.0.2:9000\"\n[sessions]\nidle_timeout_secs = 600\n",
+            &[("CC_SESSIONS__ABSOLUTE_TIMEOUT_SECS", "7200"), ("DATABASE_URL", "postgres://u@127.0.0.1/cc"), ("HOME", "/root")],
+        )
+        .unwrap();
+        assert_eq!(c.http.listen, "127.0.0.2:9000".parse().unwrap());
+        assert_eq!(c.sessions.idle_timeout_secs, 600);
+        assert_eq!(c.sessions.absolute_timeout_secs, 7200);
+        assert_eq!(c.database.url, "postgres://u@127.0.0.1/cc");
+        let c = load_str("", &[("CC_HTTP__ALLOWED_ORIGINS", "[\"https://cc.example\"]")]).unwrap();
+        assert_eq!(c.http.allowed_origins, vec!["https://cc.example".to_string()]);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let e = load_str("[http]\nlisten = \"not an address\"\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("listen"), "{e}");
+        let e = load_str("[http]\nlisten_on = \"127.0.0.1:1\"\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("listen_on"), "{e}");
+        let e = load_str("[database]\nurl = \"mysql://x\"\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("database.url"), "{e}");
+        let e = load_str("", &[("CC_SESSIONS__IDLE_TIMEOUT_SECS", "soon")]).unwrap_err().to_string();
+        assert!(e.contains("CC_SESSIONS__IDLE_TIMEOUT_SECS") && e.contains("idle_timeout_secs"), "{e}");
+        let e = load_str("[http\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("line 1"), "{e}");
+        let e = load_str("[sessions]\nidle_timeout_secs = 100\nabsolute_timeout_secs = 10\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("sessions.absolute_timeout_secs"), "{e}");
+    }
+
+    #[test]
+    fn origins() {
+        assert_eq!(origin_of("https://CC.example.com:8443/agent/"), Some("https://cc.example.com:8443".into()));
+        assert_eq!(origin_of("ftp://x"), None);
+        assert_eq!(origin_of("https://user@evil"), None);
+        let c = Config::default();
+        let o = c.allowed_origins("127.0.0.1:18080".parse().unwrap());
+        assert!(o.contains(&"http://localhost:18080".to_string()));
+        assert!(o.contains(&"http://127.0.0.1:18080".to_string()));
+        assert!(!o.iter().any(|x| x.contains(":8080")));
+    }
+}
+
+#[cfg(test)]
+mod example {
+    /// The example file in the repository lists every key with its default.
+    #[test]
+    fn example_config_is_the_default() {
+        let text = include_str!("../gateway.example.toml");
+        let parsed: super::Config = toml::from_str(text).expect("the example parses");
+        assert_eq!(parsed, super::Config::default());
+    }
+}

@@ -1,0 +1,266 @@
+//! The HTTP face of the gateway (axum): the REST API under `/api/v1`, the
+//! WebSocket, health and metrics, and the two browser apps as static files.
+//!
+//! Every API route is registered through `utoipa_axum`, so a route cannot
+//! exist without its entry in the OpenAPI document; each entry names the
+//! roles allowed (`security(("session" = [roles]))`) and the test
+//! `tests/http_roles.rs` walks the document and checks that the router
+//! really refuses everyone else.
+
+mod directory;
+mod error;
+mod meta;
+pub mod session;
+mod ui;
+mod users;
+pub use users::check_new_user;
+mod ws;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::{broadcast, watch};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub use error::AppError;
+
+use crate::auth::throttle::{LoginThrottle, ThrottleConfig};
+use crate::config::Config;
+use crate::presence::Presence;
+use crate::store::Store;
+
+/// The time source. Real in the server; tests move a virtual one forward to
+/// check idle and absolute session timeouts without waiting.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> (Instant, SystemTime) + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(Arc::new(|| (Instant::now(), SystemTime::now())))
+    }
+
+    /// A clock that starts now and moves only when `advance` says so.
+    pub fn manual() -> (Clock, ManualClock) {
+        let offset = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (i0, s0) = (Instant::now(), SystemTime::now());
+        let o = offset.clone();
+        let clock = Clock(Arc::new(move || {
+            let d = Duration::from_millis(o.load(std::sync::atomic::Ordering::SeqCst));
+            (i0 + d, s0 + d)
+        }));
+        (clock, ManualClock(offset))
+    }
+
+    pub fn now(&self) -> (Instant, SystemTime) {
+        (self.0)()
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        crate::store::unix_ms(self.now().1)
+    }
+}
+
+/// The handle that moves a [`Clock::manual`].
+pub struct ManualClock(Arc<std::sync::atomic::AtomicU64>);
+
+impl ManualClock {
+    pub fn advance(&self, d: Duration) {
+        self.0.fetch_add(d.as_millis() as u64, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// What every handler shares. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub store: Store,
+    pub config: Config,
+    /// Origins allowed to open the WebSocket and send state-changing requests.
+    pub origins: Vec<String>,
+    pub clock: Clock,
+    pub throttle: Mutex<LoginThrottle>,
+    pub presence: Mutex<Presence>,
+    /// `agent.status.updated` for every WebSocket that watches agents.
+    pub agent_events: broadcast::Sender<shared::ws::AgentPresence>,
+    /// Token hashes of sessions that just ended (logout), so that their
+    /// WebSockets close at once rather than at their next check.
+    pub ended_sessions: broadcast::Sender<String>,
+    pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// Flips to true when the server shuts down; long-lived tasks (WebSockets)
+    /// end on it.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(
+        store: Store,
+        config: Config,
+        bound: SocketAddr,
+        clock: Clock,
+        metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+        shutdown: watch::Receiver<bool>,
+    ) -> AppState {
+        let l = &config.login_limits;
+        let throttle = LoginThrottle::new(ThrottleConfig {
+            account_failures: l.account_failures,
+            account_window: Duration::from_secs(l.account_window_secs),
+            address_attempts: l.address_attempts,
+            address_window: Duration::from_secs(l.address_window_secs),
+        });
+        let origins = config.allowed_origins(bound);
+        AppState(Arc::new(Inner {
+            store,
+            config,
+            origins,
+            clock,
+            throttle: Mutex::new(throttle),
+            presence: Mutex::new(Presence::default()),
+            agent_events: broadcast::channel(1024).0,
+            ended_sessions: broadcast::channel(256).0,
+            metrics,
+            shutdown,
+        }))
+    }
+
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        self.origins.iter().any(|o| o.eq_ignore_ascii_case(origin))
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Contact center gateway",
+        description = "REST API of the gateway. Sign in with POST /api/v1/sessions; the session \
+                       cookie `cc_session` authenticates every other call. Each operation's \
+                       `security` lists the roles allowed. Errors are RFC 9457 problem+json."
+    ),
+    modifiers(&SessionCookie),
+    components(schemas(shared::Problem))
+)]
+struct ApiDoc;
+
+struct SessionCookie;
+
+impl utoipa::Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                shared::SESSION_COOKIE,
+                "Set by POST /api/v1/sessions. The scopes of each requirement are the roles allowed.",
+            ))),
+        );
+    }
+}
+
+/// The API routes and their OpenAPI document, built together.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(meta::healthz))
+        .routes(routes!(meta::metrics))
+        .routes(routes!(session::login))
+        .routes(routes!(session::current, session::logout))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(directory::list_agents))
+        .routes(routes!(directory::agent))
+        .routes(routes!(directory::list_queues))
+        .routes(routes!(directory::search_customers))
+        .routes(routes!(directory::customer_card))
+        .routes(routes!(ws::upgrade))
+        .split_for_parts()
+}
+
+/// The whole application: API, OpenAPI document, browser apps, and the
+/// middleware every response passes through.
+pub fn app(state: AppState) -> Router {
+    let (api, doc) = api();
+    let doc = Arc::new(doc);
+    let ui_dir = state.config.http.ui_dir.clone();
+    api.route(
+        "/api/v1/openapi.json",
+        axum::routing::get(move || {
+            let doc = doc.clone();
+            async move { axum::Json(doc.as_ref().clone()) }
+        }),
+    )
+    .merge(ui::router(&ui_dir))
+    .fallback(|| async { AppError::NotFound })
+    .layer(middleware::from_fn_with_state(state.clone(), guard))
+    .with_state(state)
+}
+
+/// Runs for every request: refuses cross-origin state changes, counts the
+/// request, and adds the security headers.
+async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method {
+        // Browsers send Origin on every cross-site POST/DELETE; SameSite
+        // cookies already stop most forgery, this stops the rest.
+        if let Some(origin) = req.headers().get(header::ORIGIN) {
+            let ok = origin.to_str().map(|o| state.origin_allowed(o)).unwrap_or(false);
+            if !ok {
+                return AppError::Forbidden("origin not allowed").into_response();
+            }
+        }
+    }
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_else(|| route_label(req.uri().path()).to_owned());
+    let mut resp = next.run(req).await;
+    let status = resp.status().as_u16();
+    metrics::counter!(
+        "cc_http_requests_total",
+        "route" => route,
+        "method" => method.as_str().to_owned(),
+        "status" => status_class(status)
+    )
+    .increment(1);
+    let h = resp.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    resp
+}
+
+/// A bounded label for requests no API route matched.
+fn route_label(path: &str) -> &'static str {
+    if path.starts_with("/agent") {
+        "/agent"
+    } else if path.starts_with("/supervisor") {
+        "/supervisor"
+    } else {
+        "other"
+    }
+}
+
+fn status_class(status: u16) -> &'static str {
+    match status {
+        100..=199 => "1xx",
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        _ => "5xx",
+    }
+}

@@ -1,0 +1,227 @@
+//! The WebSocket both apps keep open: live events out, commands in.
+//!
+//! The upgrade needs a live session and an allowed `Origin` (browsers send
+//! it; a page on another site cannot ride the user's cookie). Each message
+//! is checked against its role ([`ClientMsg::min_role`]); a refused or
+//! unreadable message gets an error message and the connection stays. The
+//! session is re-checked every [`SESSION_CHECK`], so a logout elsewhere or
+//! a timeout ends the connection with `session_ended`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
+use shared::Role;
+use shared::ws::{AgentPresence, ClientMsg, ServerMsg};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::session::{Authed, authenticate};
+use super::{AppError, AppState};
+use crate::store::rfc3339;
+
+const SESSION_CHECK: Duration = Duration::from_secs(30);
+/// Client messages are small commands; anything bigger is not ours.
+const MAX_MESSAGE: usize = 64 * 1024;
+
+static OPEN: AtomicUsize = AtomicUsize::new(0);
+
+/// WebSockets open now (for `/metrics`).
+pub fn open_connections() -> usize {
+    OPEN.load(Ordering::Relaxed)
+}
+
+/// Open the live connection.
+///
+/// Messages are JSON text frames of `shared::ws::ClientMsg` and
+/// `shared::ws::ServerMsg`; the first server message is `welcome`.
+#[utoipa::path(
+    get, path = "/api/v1/ws", tag = "live",
+    security(("session" = ["agent", "supervisor", "admin"])),
+    responses(
+        (status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 401, body = shared::Problem),
+        (status = 403, description = "Origin not allowed", body = shared::Problem),
+    )
+)]
+pub async fn upgrade(
+    authed: Authed,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> Result<Response, AppError> {
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    if !origin.is_some_and(|o| state.origin_allowed(o)) {
+        return Err(AppError::Forbidden("origin not allowed"));
+    }
+    let ws = ws.map_err(|_| AppError::BadRequest("expected a WebSocket upgrade".into()))?;
+    Ok(ws.max_message_size(MAX_MESSAGE).on_upgrade(move |socket| run(socket, state, authed)))
+}
+
+async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
+    OPEN.fetch_add(1, Ordering::Relaxed);
+    let user = authed.user.clone();
+    let is_agent = user.role == Role::Agent;
+    let mut events = state.agent_events.subscribe();
+    let mut ended = state.ended_sessions.subscribe();
+    let mut shutdown = state.shutdown.clone();
+    let mut watching = false;
+    tracing::debug!(user_id = user.id, "websocket opened");
+
+    let welcome = ServerMsg::Welcome { session: authed.info(&state), server_time: rfc3339(state.clock.now_ms()) };
+    let mut ok = send(&mut socket, &welcome).await;
+    if ok && is_agent {
+        let change = state.presence.lock().expect("presence lock").handle_connect(
+            state.clock.now_ms(),
+            user.id,
+            &user.display_name,
+        );
+        match change {
+            Some(p) => publish(&state, p),
+            None => {
+                // A second tab: tell it the status the first one set.
+                let p = state.presence.lock().expect("presence lock").agent(user.id, &user.display_name, 0);
+                ok = send(&mut socket, &ServerMsg::AgentStatusUpdated { agent: p }).await;
+            }
+        }
+    }
+    let mut check = tokio::time::interval(SESSION_CHECK);
+    check.tick().await;
+
+    while ok {
+        tokio::select! {
+            msg = socket.recv() => {
+                let text = match msg {
+                    Some(Ok(Message::Text(t))) => t,
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                    Some(Ok(Message::Binary(_))) => {
+                        ok = send(&mut socket, &error("bad_message", "binary frames are not used")).await;
+                        continue;
+                    }
+                    Some(Ok(_)) => continue,
+                };
+                let msg = match serde_json::from_str::<ClientMsg>(text.as_str()) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        metrics::counter!("cc_ws_messages_rejected_total", "reason" => "bad_message").increment(1);
+                        ok = send(&mut socket, &error("bad_message", &e.to_string())).await;
+                        continue;
+                    }
+                };
+                if !user.role.at_least(msg.min_role()) {
+                    metrics::counter!("cc_ws_messages_rejected_total", "reason" => "forbidden").increment(1);
+                    ok = send(&mut socket, &error("forbidden", "your role cannot send this message")).await;
+                    continue;
+                }
+                ok = handle(&mut socket, &state, &authed, msg, &mut watching).await;
+            }
+            ev = events.recv() => {
+                match ev {
+                    Ok(p) if watching || p.agent_id == user.id => {
+                        ok = send(&mut socket, &ServerMsg::AgentStatusUpdated { agent: p }).await;
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) if watching => {
+                        // Too slow to follow every change: send the whole picture again.
+                        ok = send_agents(&mut socket, &state).await;
+                    }
+                    Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => break,
+                }
+            }
+            _ = check.tick() => {
+                match authenticate(&state, &authed.token_hash).await {
+                    Ok(Some(_)) => {}
+                    Ok(None) => {
+                        let _ = send(&mut socket, &ServerMsg::SessionEnded).await;
+                        break;
+                    }
+                    Err(e) => tracing::warn!(error = %e, "session check failed"),
+                }
+            }
+            gone = ended.recv() => {
+                let ours = match gone {
+                    Ok(hash) => hash == authed.token_hash,
+                    // Missed some: look the session up instead.
+                    Err(RecvError::Lagged(_)) => !matches!(authenticate(&state, &authed.token_hash).await, Ok(Some(_))),
+                    Err(RecvError::Closed) => false,
+                };
+                if ours {
+                    let _ = send(&mut socket, &ServerMsg::SessionEnded).await;
+                    break;
+                }
+            }
+            _ = shutdown.changed() => break,
+        }
+    }
+    let _ = socket.send(Message::Close(None)).await;
+    if is_agent {
+        let change = state.presence.lock().expect("presence lock").handle_disconnect(state.clock.now_ms(), user.id);
+        if let Some(p) = change {
+            publish(&state, p);
+        }
+    }
+    OPEN.fetch_sub(1, Ordering::Relaxed);
+    tracing::debug!(user_id = user.id, "websocket closed");
+}
+
+/// Applies one allowed message. Returns false when the socket is gone.
+async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: ClientMsg, watching: &mut bool) -> bool {
+    // Any message is activity: keep the session from idling out.
+    if let Err(e) = authenticate(state, &authed.token_hash).await {
+        tracing::warn!(error = %e, "session touch failed");
+    }
+    match msg {
+        ClientMsg::Ping { seq } => send(socket, &ServerMsg::Pong { seq }).await,
+        ClientMsg::SetStatus { status } => {
+            let change = state.presence.lock().expect("presence lock").handle_set_status(
+                state.clock.now_ms(),
+                authed.user.id,
+                status,
+            );
+            match change {
+                Some(p) => {
+                    publish(state, p);
+                    true
+                }
+                None => send(socket, &error("forbidden", "only agents have a status")).await,
+            }
+        }
+        ClientMsg::WatchAgents => {
+            *watching = true;
+            send_agents(socket, state).await
+        }
+    }
+}
+
+async fn send_agents(socket: &mut WebSocket, state: &AppState) -> bool {
+    let agents = match state.store.users(Some(Role::Agent)).await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::error!(error = %e, "listing agents failed");
+            return send(socket, &error("internal", "try again")).await;
+        }
+    };
+    let now = state.clock.now_ms();
+    let list = {
+        let presence = state.presence.lock().expect("presence lock");
+        agents.iter().map(|a| presence.agent(a.id, &a.display_name, now)).collect()
+    };
+    send(socket, &ServerMsg::Agents { agents: list }).await
+}
+
+fn publish(state: &AppState, p: AgentPresence) {
+    // No receivers is fine: nobody is watching.
+    let _ = state.agent_events.send(p);
+}
+
+fn error(code: &str, message: &str) -> ServerMsg {
+    ServerMsg::Error { code: code.into(), message: message.into() }
+}
+
+async fn send(socket: &mut WebSocket, msg: &ServerMsg) -> bool {
+    let text = serde_json::to_string(msg).expect("server messages always serialize");
+    socket.send(Message::Text(text.into())).await.is_ok()
+}

@@ -1,0 +1,101 @@
+//! The contact center's gateway: one process that serves the browser apps
+//! and their API, and (as the project grows) carries calls between browsers
+//! and SIP trunks, runs IVR flows, queues and routing.
+//!
+//! `main.rs` reads the command line and config and calls into here; see
+//! `ARCHITECTURE.md` at the repository root for the map.
+
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod http;
+pub mod presence;
+pub mod store;
+
+use std::future::{Future, IntoFuture};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::config::Config;
+use crate::http::{AppState, Clock};
+use crate::store::Store;
+
+/// How long open connections get to finish after a shutdown signal.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// The process-wide Prometheus recorder, installed on first use.
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Fails only if another recorder is installed, in which case ours
+            // renders nothing; not worth stopping for.
+            let _ = metrics::set_global_recorder(recorder);
+            metrics::describe_counter!("cc_http_requests_total", "HTTP requests by route, method and status class");
+            metrics::describe_counter!("cc_logins_total", "Login attempts by result");
+            metrics::describe_gauge!("cc_ws_connections", "Open WebSocket connections");
+            metrics::gauge!("cc_build_info", "version" => env!("CARGO_PKG_VERSION")).set(1.0);
+            handle
+        })
+        .clone()
+}
+
+/// Serves HTTP on `listener` until `shutdown` completes, then lets open
+/// requests finish (for at most [`DRAIN`]).
+pub async fn serve(
+    config: Config,
+    store: Store,
+    listener: TcpListener,
+    clock: Clock,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let bound = listener.local_addr()?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut drain_rx = stop_rx.clone();
+    let state = AppState::new(store.clone(), config, bound, clock, Some(metrics_handle()), stop_rx);
+    let app = http::app(state.clone());
+    tokio::spawn(purge_sessions(state));
+    tracing::info!(%bound, "listening for HTTP");
+
+    let signalled = async move {
+        shutdown.await;
+        tracing::info!("shutting down");
+        let _ = stop_tx.send(true);
+    };
+    let server = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(signalled);
+    let deadline = async move {
+        let _ = drain_rx.wait_for(|stopping| *stopping).await;
+        tokio::time::sleep(DRAIN).await;
+    };
+    tokio::select! {
+        r = server.into_future() => r?,
+        _ = deadline => tracing::warn!("connections still open after {DRAIN:?}; closing them"),
+    }
+    store.close().await;
+    Ok(())
+}
+
+/// Deletes ended sessions now and then, so the table holds live ones only.
+async fn purge_sessions(state: AppState) {
+    let mut stop = state.shutdown.clone();
+    let mut every = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tokio::select! {
+            _ = every.tick() => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        let idle_ms = state.config.sessions.idle_timeout_secs as i64 * 1000;
+        match state.store.purge_sessions(state.clock.now_ms(), idle_ms).await {
+            Ok(n) if n > 0 => tracing::debug!(sessions = n, "purged ended sessions"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "purging sessions failed"),
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The WebSocket against a real server on loopback: the upgrade checks the
+//! session and the Origin, each message its role; supervisors see agents'
+//! presence live; logout and shutdown close connections.
+
+mod common;
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use gateway::auth::token;
+use gateway::config::Config;
+use gateway::http::Clock;
+use gateway::store::Store;
+use shared::ws::{AgentStatus, ClientMsg, ServerMsg};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
+
+struct Server {
+    addr: std::net::SocketAddr,
+    store: Store,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+async fn server() -> Server {
+    let store = common::sqlite().await;
+    gateway::demo::seed_demo(&store, Clock::system().now_ms()).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(gateway::serve(Config::default(), store.clone(), listener, Clock::system(), async {
+        let _ = stopped.await;
+    }));
+    Server { addr, store, stop: Some(stop), task }
+}
+
+impl Server {
+    /// A session for `username`, made directly in the store (login itself
+    /// is tested in http_sessions.rs).
+    async fn session(&self, username: &str) -> String {
+        let user = self.store.user_by_username(username).await.unwrap().unwrap();
+        let t = token::generate();
+        let now = Clock::system().now_ms();
+        self.store.create_session(&token::hash(&t).unwrap(), user.id, now, now + 3_600_000).await.unwrap();
+        t
+    }
+
+    async fn connect(&self, token: Option<&str>, origin: Option<&str>) -> Result<Ws, tungstenite::Error> {
+        let mut req = format!("ws://{}/api/v1/ws", self.addr).into_client_request().unwrap();
+        if let Some(t) = token {
+            req.headers_mut().insert("cookie", format!("cc_session={t}").parse().unwrap());
+        }
+        if let Some(o) = origin {
+            req.headers_mut().insert("origin", o.parse().unwrap());
+        }
+        tokio_tungstenite::connect_async(req).await.map(|(ws, _)| ws)
+    }
+
+    async fn open(&self, username: &str) -> Ws {
+        let t = self.session(username).await;
+        let origin = format!("http://{}", self.addr);
+        let mut ws = self.connect(Some(&t), Some(&origin)).await.expect("upgrade");
+        match next(&mut ws).await {
+            ServerMsg::Welcome { session, .. } => assert_eq!(session.user.username, username),
+            other => panic!("expected welcome, got {other:?}"),
+        }
+        ws
+    }
+}
+
+async fn next(ws: &mut Ws) -> ServerMsg {
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("a message within 5 s")
+            .expect("connection open")
+            .expect("frame");
+        if let tungstenite::Message::Text(t) = frame {
+            return serde_json::from_str(t.as_str()).expect("a server message");
+        }
+    }
+}
+
+/// The next message that is not about another agent's presence.
+async fn next_about(ws: &mut Ws, agent: &str) -> ServerMsg {
+    loop {
+        let m = next(ws).await;
+        match &m {
+            ServerMsg::AgentStatusUpdated { agent: a } if a.display_name != agent => continue,
+            _ => return m,
+        }
+    }
+}
+
+async fn send(ws: &mut Ws, msg: &ClientMsg) {
+    ws.send(tungstenite::Message::Text(serde_json::to_string(msg).unwrap().into())).await.unwrap();
+}
+
+fn http_status(e: tungstenite::Error) -> u16 {
+    match e {
+        tungstenite::Error::Http(resp) => resp.status().as_u16(),
+        other => panic!("expected an HTTP refusal, got {other}"),
+    }
+}
+
+#[tokio::test]
+async fn upgrade_needs_a_session_and_an_allowed_origin() {
+    let s = server().await;
+    let origin = format!("http://{}", s.addr);
+    assert_eq!(http_status(s.connect(None, Some(&origin)).await.unwrap_err()), 401);
+    let t = s.session("rania").await;
+    assert_eq!(http_status(s.connect(Some(&t), None).await.unwrap_err()), 403, "no Origin");
+    assert_eq!(http_status(s.connect(Some(&t), Some("https://evil.example")).await.unwrap_err()), 403);
+    assert!(s.connect(Some(&t), Some(&origin)).await.is_ok());
+    let localhost = format!("http://localhost:{}", s.addr.port());
+    assert!(s.connect(Some(&t), Some(&localhost)).await.is_ok());
+}
+
+#[tokio::test]
+async fn messages_are_checked_and_bad_ones_keep_the_connection() {
+    let s = server().await;
+    let mut ws = s.open("rania").await;
+    // Rania's own presence comes first.
+    assert!(matches!(next(&mut ws).await, ServerMsg::AgentStatusUpdated { agent } if agent.connected));
+    send(&mut ws, &ClientMsg::Ping { seq: 7 }).await;
+    assert_eq!(next(&mut ws).await, ServerMsg::Pong { seq: 7 });
+
+    send(&mut ws, &ClientMsg::WatchAgents).await;
+    assert!(matches!(next(&mut ws).await, ServerMsg::Error { code, .. } if code == "forbidden"));
+
+    ws.send(tungstenite::Message::Text("{\"type\":\"drop_tables\"}".into())).await.unwrap();
+    assert!(matches!(next(&mut ws).await, ServerMsg::Error { code, .. } if code == "bad_message"));
+    ws.send(tungstenite::Message::Text("not json at all".into())).await.unwrap();
+    assert!(matches!(next(&mut ws).await, ServerMsg::Error { code, .. } if code == "bad_message"));
+    ws.send(tungstenite::Message::Binary(vec![0, 1, 2].into())).await.unwrap();
+    assert!(matches!(next(&mut ws).await, ServerMsg::Error { code, .. } if code == "bad_message"));
+
+    send(&mut ws, &ClientMsg::SetStatus { status: AgentStatus::Available }).await;
+    match next(&mut ws).await {
+        ServerMsg::AgentStatusUpdated { agent } => assert_eq!(agent.status, AgentStatus::Available),
+        other => panic!("{other:?}"),
+    }
+    // Oversized messages close the connection rather than eat memory.
+    let huge = format!("{{\"type\":\"ping\",\"seq\":1,\"pad\":\"{}\"}}", "x".repeat(100_000));
+    let _ = ws.send(tungstenite::Message::Text(huge.into())).await;
+    let end = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("closed in time");
+    assert!(!matches!(end, Some(Ok(tungstenite::Message::Text(_)))), "{end:?}");
+}
+
+#[tokio::test]
+async fn supervisors_see_agents_come_change_and_go() {
+    let s = server().await;
+    let mut sara = s.open("sara").await;
+    send(&mut sara, &ClientMsg::WatchAgents).await;
+    let ServerMsg::Agents { agents } = next(&mut sara).await else { panic!("expected the agent list") };
+    let names: Vec<&str> = agents.iter().map(|a| a.display_name.as_str()).collect();
+    assert!(names.contains(&"Rania Haddad") && names.len() >= 4, "{names:?}");
+    assert!(agents.iter().all(|a| !a.connected && a.status == AgentStatus::Offline));
+
+    let mut rania = s.open("rania").await;
+    let ServerMsg::AgentStatusUpdated { agent } = next_about(&mut sara, "Rania Haddad").await else { panic!() };
+    assert!(agent.connected);
+    send(&mut rania, &ClientMsg::SetStatus { status: AgentStatus::NotReady }).await;
+    let ServerMsg::AgentStatusUpdated { agent } = next_about(&mut sara, "Rania Haddad").await else { panic!() };
+    assert_eq!(agent.status, AgentStatus::NotReady);
+    rania.close(None).await.unwrap();
+    let ServerMsg::AgentStatusUpdated { agent } = next_about(&mut sara, "Rania Haddad").await else { panic!() };
+    assert!(!agent.connected);
+    assert_eq!(agent.status, AgentStatus::Offline, "nobody there to take calls");
+}
+
+#[tokio::test]
+async fn logout_ends_the_sessions_websocket_at_once() {
+    let s = server().await;
+    let t = s.session("omid").await;
+    let origin = format!("http://{}", s.addr);
+    let mut ws = s.connect(Some(&t), Some(&origin)).await.unwrap();
+    assert!(matches!(next(&mut ws).await, ServerMsg::Welcome { .. }));
+
+    let mut tcp = TcpStream::connect(s.addr).await.unwrap();
+    let req = format!(
+        "DELETE /api/v1/sessions/current HTTP/1.1\r\nHost: {}\r\nCookie: cc_session={t}\r\nOrigin: {origin}\r\nConnection: close\r\n\r\n",
+        s.addr
+    );
+    tcp.write_all(req.as_bytes()).await.unwrap();
+    let mut resp = String::new();
+    tcp.read_to_string(&mut resp).await.unwrap();
+    assert!(resp.starts_with("HTTP/1.1 204"), "{resp}");
+
+    loop {
+        match next(&mut ws).await {
+            ServerMsg::SessionEnded => break,
+            ServerMsg::AgentStatusUpdated { .. } => continue,
+            other => panic!("expected session_ended, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn shutdown_closes_websockets_and_returns() {
+    let mut s = server().await;
+    let mut ws = s.open("elif").await;
+    s.stop.take().unwrap().send(()).unwrap();
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match ws.next().await {
+                Some(Ok(tungstenite::Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => continue,
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the socket closes on shutdown");
+    let r = tokio::time::timeout(Duration::from_secs(12), &mut s.task).await.expect("serve returns");
+    r.unwrap().unwrap();
+}

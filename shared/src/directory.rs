@@ -1,0 +1,62 @@
+//! Read models of the contact center's people and places: agents, queues and
+//! customers, as the apps list them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Role;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Agent {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub language: String,
+    /// Ids of the queues the agent serves.
+    pub queue_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Queue {
+    pub id: i64,
+    /// Short stable name, e.g. `support`.
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Customer {
+    pub id: i64,
+    /// The code a caller enters in the IVR to identify himself.
+    pub code: String,
+    pub name: String,
+    /// E.164.
+    pub phone: Option<String>,
+    pub language: String,
+    pub vip: bool,
+}
+
+/// One earlier contact with a customer, as the customer card lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InteractionSummary {
+    pub id: i64,
+    /// RFC 3339.
+    pub started_at: String,
+    /// `inbound`, `outbound`, `callback`, `web`.
+    pub initiation: String,
+    pub queue_id: Option<i64>,
+    pub agent_id: Option<i64>,
+    pub disposition: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerCard {
+    pub customer: Customer,
+    pub interactions: Vec<InteractionSummary>,
+}

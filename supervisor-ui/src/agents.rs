@@ -1,0 +1,139 @@
+//! The live view of the team: counts per status and a table of every agent
+//! with their connection, status and time in status. It asks for the list
+//! (`watch_agents`) after each Welcome, so a reconnect refreshes it, and
+//! applies `agent_status_updated` as it comes.
+
+use leptos::prelude::*;
+use shared::ws::{AgentPresence, AgentStatus, ClientMsg, ServerMsg};
+use ui_kit::{ConnState, StatusPill, WsClient, format, t};
+
+#[component]
+pub fn Agents() -> impl IntoView {
+    let ws = expect_context::<WsClient>();
+    // `None` until the first list arrives.
+    let agents = RwSignal::new(None::<Vec<AgentPresence>>);
+
+    let watcher = ws.clone();
+    ws.subscribe(move |msg| match msg {
+        ServerMsg::Welcome { .. } => {
+            watcher.send(&ClientMsg::WatchAgents);
+        }
+        ServerMsg::Agents { agents: list } => {
+            let mut list = list.clone();
+            list.sort_by_key(|a| a.display_name.to_lowercase());
+            agents.set(Some(list));
+        }
+        ServerMsg::AgentStatusUpdated { agent } => agents.update(|list| {
+            let list = list.get_or_insert_with(Vec::new);
+            match list.iter_mut().find(|a| a.agent_id == agent.agent_id) {
+                Some(row) => *row = agent.clone(),
+                None => {
+                    list.push(agent.clone());
+                    list.sort_by_key(|a| a.display_name.to_lowercase());
+                }
+            }
+        }),
+        _ => {}
+    });
+    if ws.state_untracked() == ConnState::Connected {
+        ws.send(&ClientMsg::WatchAgents);
+    }
+
+    let clock = ws.clock();
+    let count = move |pred: fn(&AgentPresence) -> bool| {
+        agents.with(|l| l.as_ref().map_or(0, |l| l.iter().filter(|a| pred(a)).count() as u64))
+    };
+
+    view! {
+        <div class="page">
+            <div class="page-head">
+                <h1 class="page-title">{move || t("agents-title")}</h1>
+            </div>
+            <section class="tiles" aria-label=move || t("agents-overview")>
+                <Tile class="tile-available" label_key="status-available" value=Signal::derive(move || count(|a| a.status == AgentStatus::Available)) />
+                <Tile class="tile-not_ready" label_key="status-not-ready" value=Signal::derive(move || count(|a| a.status == AgentStatus::NotReady)) />
+                <Tile class="tile-offline" label_key="status-offline" value=Signal::derive(move || count(|a| a.status == AgentStatus::Offline)) />
+                <Tile class="tile-connected" label_key="agents-connected" value=Signal::derive(move || count(|a| a.connected)) />
+            </section>
+            <section class="panel panel-flush" aria-labelledby="agents-table-title">
+                <h2 class="visually-hidden" id="agents-table-title">{move || t("agents-title")}</h2>
+                <div class="table-wrap">
+                    <table class="table" data-testid="agents-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{move || t("agents-col-name")}</th>
+                                <th scope="col">{move || t("agents-col-connection")}</th>
+                                <th scope="col">{move || t("agents-col-status")}</th>
+                                <th scope="col">{move || t("agents-col-since")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {move || match agents.with(|l| l.as_ref().map(Vec::is_empty)) {
+                                None => Some(view! { <EmptyRow key="agents-loading" /> }.into_any()),
+                                Some(true) => Some(view! { <EmptyRow key="agents-empty" /> }.into_any()),
+                                Some(false) => None,
+                            }}
+                            <For
+                                each=move || agents.get().unwrap_or_default()
+                                key=|a| (a.agent_id, a.connected, a.status, a.since.clone(), a.display_name.clone())
+                                children=move |a| view! { <AgentRow agent=a clock=clock /> }
+                            />
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn AgentRow(agent: AgentPresence, clock: ReadSignal<f64>) -> impl IntoView {
+    let since = format::parse_time(&agent.since);
+    let elapsed = move || since.map(|s| ((clock.get() - s) / 1000.0).max(0.0) as u64);
+    let conn_key = if agent.connected { "agents-connected" } else { "agents-disconnected" };
+    let conn_state = if agent.connected { "connected" } else { "disconnected" };
+    view! {
+        <tr data-testid="agent-row" data-agent-name=agent.display_name.clone() data-agent-id=agent.agent_id>
+            <th scope="row" class="cell-name">
+                <bdi>{agent.display_name.clone()}</bdi>
+            </th>
+            <td data-testid="agent-connected" data-connected=agent.connected.to_string()>
+                <span class="badge conn-badge" data-state=conn_state>
+                    <span class="dot" aria-hidden="true"></span>
+                    {move || t(conn_key)}
+                </span>
+            </td>
+            <td data-testid="agent-status" data-status=agent.status.as_str()>
+                <StatusPill status=agent.status />
+            </td>
+            <td>
+                <span class="timer" dir="ltr" title=move || since.map(format::date_time).unwrap_or_default()>
+                    {move || elapsed().map(format::duration).unwrap_or_default()}
+                </span>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn EmptyRow(key: &'static str) -> impl IntoView {
+    view! {
+        <tr>
+            <td colspan="4" class="empty-text">{move || t(key)}</td>
+        </tr>
+    }
+}
+
+/// A count with its label.
+#[component]
+fn Tile(class: &'static str, label_key: &'static str, value: Signal<u64>) -> impl IntoView {
+    view! {
+        <div class=format!("tile {class}")>
+            <span class="tile-label">
+                <span class="dot" aria-hidden="true"></span>
+                {move || t(label_key)}
+            </span>
+            <span class="tile-value">{move || format::int(value.get(), 1)}</span>
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+//! The supervisor desktop: mounts the app.
+
+mod agents;
+mod app;
+
+fn main() {
+    ui_kit::i18n::init();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,102 @@
+//! The gateway's REST endpoints the apps call: opening, reading and closing
+//! the session. The session itself is an HttpOnly cookie the browser keeps;
+//! these calls only send it along (same origin).
+
+use serde::de::DeserializeOwned;
+use shared::{LoginRequest, Problem, SessionInfo};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestCredentials, RequestInit, Response};
+
+use crate::messages::problem_message_key;
+
+const SESSIONS: &str = "/api/v1/sessions";
+const CURRENT_SESSION: &str = "/api/v1/sessions/current";
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// The gateway answered with problem details.
+    Problem(Problem),
+    /// No answer: the network or the gateway is down.
+    Network,
+    /// An answer we cannot read, with its HTTP status.
+    Unexpected(u16),
+}
+
+impl ApiError {
+    /// The message key to show the user.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            ApiError::Problem(p) => problem_message_key(&p.code),
+            ApiError::Network => "error-network",
+            ApiError::Unexpected(_) => "error-generic",
+        }
+    }
+}
+
+/// `POST /api/v1/sessions`: signs in; the gateway sets the session cookie.
+pub async fn login(req: &LoginRequest) -> Result<SessionInfo, ApiError> {
+    let body = serde_json::to_string(req).expect("a LoginRequest always serialises");
+    let (status, text) = call("POST", SESSIONS, Some(body)).await?;
+    match status {
+        200 | 201 => parse(status, &text),
+        _ => Err(problem(status, &text)),
+    }
+}
+
+/// `GET /api/v1/sessions/current`: the signed-in user, or `None` on 401.
+pub async fn current_session() -> Result<Option<SessionInfo>, ApiError> {
+    let (status, text) = call("GET", CURRENT_SESSION, None).await?;
+    match status {
+        200 => parse(status, &text).map(Some),
+        401 => Ok(None),
+        _ => Err(problem(status, &text)),
+    }
+}
+
+/// `DELETE /api/v1/sessions/current`: signs out; an already ended session
+/// counts as signed out.
+pub async fn logout() -> Result<(), ApiError> {
+    let (status, text) = call("DELETE", CURRENT_SESSION, None).await?;
+    match status {
+        200 | 204 | 401 => Ok(()),
+        _ => Err(problem(status, &text)),
+    }
+}
+
+async fn call(method: &str, path: &str, body: Option<String>) -> Result<(u16, String), ApiError> {
+    let window = web_sys::window().ok_or(ApiError::Network)?;
+    let headers = Headers::new().map_err(|_| ApiError::Network)?;
+    let _ = headers.set("accept", "application/json, application/problem+json");
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    if let Some(body) = body {
+        let _ = headers.set("content-type", "application/json");
+        init.set_body(&JsValue::from_str(&body));
+    }
+    init.set_headers(&headers);
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| ApiError::Network)?
+        .dyn_into()
+        .map_err(|_| ApiError::Network)?;
+    let status = response.status();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|v| v.as_string()).unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    Ok((status, text))
+}
+
+fn parse<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|_| ApiError::Unexpected(status))
+}
+
+fn problem(status: u16, text: &str) -> ApiError {
+    match serde_json::from_str::<Problem>(text) {
+        Ok(p) => ApiError::Problem(p),
+        Err(_) => ApiError::Unexpected(status),
+    }
+}

@@ -1,0 +1,73 @@
+//! Numbers, durations and times in the current language's digits and
+//! conventions, through the browser's `Intl` (Persian gets ۰–۹, Arabic ٠–٩).
+//! Callers wrap the results in `dir="ltr"` where order matters (timers).
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Date, Intl, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+use crate::i18n::lang;
+
+thread_local! {
+    /// One formatter per language and width; building one per call would
+    /// cost more than the formatting.
+    static NUMBER_FORMATS: RefCell<Vec<(&'static str, u32, Intl::NumberFormat)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// An integer without grouping, padded to `min_digits`; reactive.
+pub fn int(n: u64, min_digits: u32) -> String {
+    let tag = lang().tag();
+    NUMBER_FORMATS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let i = match cache.iter().position(|(t, d, _)| *t == tag && *d == min_digits) {
+            Some(i) => i,
+            None => {
+                let opts = Object::new();
+                let _ = Reflect::set(&opts, &"minimumIntegerDigits".into(), &min_digits.into());
+                let _ = Reflect::set(&opts, &"useGrouping".into(), &false.into());
+                let locales = Array::of1(&tag.into());
+                cache.push((tag, min_digits, Intl::NumberFormat::new(&locales, &opts)));
+                cache.len() - 1
+            }
+        };
+        cache[i]
+            .2
+            .format()
+            .call1(&JsValue::NULL, &JsValue::from_f64(n as f64))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_else(|| n.to_string())
+    })
+}
+
+/// `m:ss`, or `h:mm:ss` from an hour on; reactive.
+pub fn duration(total_secs: u64) -> String {
+    let (h, m, s) = (total_secs / 3600, total_secs / 60 % 60, total_secs % 60);
+    if h > 0 {
+        format!("{}:{}:{}", int(h, 1), int(m, 2), int(s, 2))
+    } else {
+        format!("{}:{}", int(m, 1), int(s, 2))
+    }
+}
+
+/// A wall-clock time (milliseconds since the epoch) as the language writes
+/// it, with date; reactive.
+pub fn date_time(epoch_ms: f64) -> String {
+    let date = Date::new(&JsValue::from_f64(epoch_ms));
+    let opts = Object::new();
+    let _ = Reflect::set(&opts, &"dateStyle".into(), &"medium".into());
+    let _ = Reflect::set(&opts, &"timeStyle".into(), &"medium".into());
+    date.to_locale_string(lang().tag(), &opts).into()
+}
+
+/// Milliseconds since the epoch of an RFC 3339 time, if it parses.
+pub fn parse_time(rfc3339: &str) -> Option<f64> {
+    let ms = Date::parse(rfc3339);
+    (!ms.is_nan()).then_some(ms)
+}
+
+/// The browser's clock in milliseconds since the epoch.
+pub fn now_ms() -> f64 {
+    Date::now()
+}

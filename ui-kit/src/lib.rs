@@ -1,0 +1,33 @@
+//! What the agent and supervisor apps share.
+//!
+//! - [`fluent`] and [`messages`]: the message files and their parser (plain
+//!   Rust, tested natively); [`i18n`]: the current language and `t(...)`.
+//! - [`api`]: the REST calls for sessions; [`ws`]: the WebSocket with
+//!   reconnects; [`session`]: who is signed in and which screen follows.
+//! - [`login`], [`shell`], [`not_allowed`]: the screens around each app's
+//!   own pages; [`status`]: agent statuses as labels. [`format`]: numbers and
+//!   times through `Intl`.
+//!
+//! **Invariant:** no user-visible text is written in Rust; every text comes
+//! from `assets/i18n/*.ftl` (a test checks that each key the code names
+//! exists).
+
+pub mod api;
+pub mod fluent;
+pub mod format;
+pub mod i18n;
+pub mod login;
+pub mod messages;
+pub mod not_allowed;
+pub mod session;
+pub mod shell;
+pub mod status;
+pub mod ws;
+
+pub use i18n::{LangSelect, lang, t, t_args};
+pub use login::LoginPage;
+pub use not_allowed::NotAllowed;
+pub use session::{Screen, Session};
+pub use shell::{Loading, Shell};
+pub use status::StatusPill;
+pub use ws::{ConnState, WsClient};

@@ -1,0 +1,132 @@
+//! Building the browser apps with Trunk, and running the browser tests
+//! against a live gateway.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::{free_port, status};
+
+pub const APPS: &[&str] = &["agent", "supervisor"];
+
+/// PATH with npm's binaryen (`wasm-opt`) first: Debian's binaryen writes
+/// broken release builds (see ARCHITECTURE.md, build notes).
+fn path_with_npm_bin(root: &Path) -> std::ffi::OsString {
+    let mut paths = vec![root.join("e2e/node_modules/.bin")];
+    if let Some(p) = std::env::var_os("PATH") {
+        paths.extend(std::env::split_paths(&p));
+    }
+    std::env::join_paths(paths).expect("PATH entries have no separators")
+}
+
+/// Release builds of both apps into `dist/<app>`, with the one Trunk.toml
+/// at the root (offline, pinned wasm-bindgen and wasm-opt).
+pub fn build(root: &Path) -> Result<()> {
+    for app in APPS {
+        status(
+            Command::new("trunk")
+                .args(["build", "--config", "Trunk.toml", "--release"])
+                .arg(format!("{app}-ui/index.html"))
+                .args(["--dist", &format!("dist/{app}"), "--public-url", &format!("/{app}/")])
+                .current_dir(root)
+                .env("PATH", path_with_npm_bin(root)),
+        )
+        .with_context(|| format!("building the {app} app"))?;
+    }
+    Ok(())
+}
+
+/// A gateway process that is killed when dropped.
+struct Gateway {
+    child: Child,
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `gateway serve --demo` on `database_url` and a free port, runs the
+/// browser tests against it, and checks that it shuts down cleanly on
+/// SIGTERM.
+pub fn e2e(root: &Path, gateway: &Path, database_url: &str, artifacts: &Path) -> Result<()> {
+    std::fs::create_dir_all(artifacts)?;
+    let port = free_port()?;
+    let base = format!("http://127.0.0.1:{port}");
+    let log_path = artifacts.join("gateway.log");
+    let log = std::fs::File::create(&log_path)?;
+    let child = Command::new(gateway)
+        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+        .current_dir(root)
+        .env("DATABASE_URL", database_url)
+        .env("CC_HTTP__UI_DIR", root.join("dist"))
+        .env("RUST_LOG", "info")
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .spawn()
+        .context("starting the gateway")?;
+    let mut gw = Gateway { child };
+    wait_healthy(&mut gw, port, &log_path)?;
+    println!("xtask: browser tests against {base} ({})", if database_url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" });
+    let tests: Vec<PathBuf> = std::fs::read_dir(root.join("e2e/tests"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "js" || x == "mjs"))
+        .collect();
+    let mut sorted = tests;
+    sorted.sort();
+    let r = status(
+        Command::new("node")
+            .arg("--test")
+            .arg("--test-concurrency=1")
+            .args(&sorted)
+            .current_dir(root.join("e2e"))
+            .env("CC_E2E_BASE_URL", &base)
+            .env("CC_E2E_ARTIFACTS", artifacts),
+    );
+    if r.is_err() {
+        eprintln!("xtask: the gateway's log is at {}", log_path.display());
+    }
+    r?;
+    // Graceful shutdown on SIGTERM is part of the contract.
+    status(Command::new("kill").args(["-TERM", &gw.child.id().to_string()]))?;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(s) = gw.child.try_wait()? {
+            if !s.success() {
+                bail!("the gateway exited with {s} after SIGTERM (log: {})", log_path.display());
+            }
+            break;
+        }
+        if Instant::now() > deadline {
+            bail!("the gateway did not stop within 15 s of SIGTERM (log: {})", log_path.display());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(())
+}
+
+fn wait_healthy(gw: &mut Gateway, port: u16, log: &Path) -> Result<()> {
+    use std::io::{Read, Write};
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Some(s) = gw.child.try_wait()? {
+            bail!("the gateway exited with {s} (log: {})", log.display());
+        }
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            let mut buf = String::new();
+            let _ = s.read_to_string(&mut buf);
+            if buf.starts_with("HTTP/1.1 200") {
+                return Ok(());
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    bail!("the gateway did not answer /healthz within 60 s (log: {})", log.display())
+}
+
