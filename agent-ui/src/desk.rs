@@ -1,14 +1,34 @@
-//! The agent's desk: status on the side, the call and the customer in the
-//! middle. Calls, the customer card and queues come with later work; until
-//! then their panels say plainly that there is nothing to show.
+//! The agent's desk: status and queues on the side, the call and the
+//! customer in the middle. Calls and the customer card come with later work;
+//! until then their panels say plainly that there is nothing to show.
 
 use leptos::prelude::*;
-use ui_kit::t;
+use ui_kit::{Session, t};
 
 use crate::status::StatusControl;
 
 #[component]
 pub fn Desk() -> impl IntoView {
+    let session = Session::expect();
+    let queues = LocalResource::new(move || async move {
+        match session.user() {
+            Some(u) => ui_kit::api::my_queues(u.id).await.unwrap_or_default(),
+            None => Vec::new(),
+        }
+    });
+    let queue_list = move || {
+        let list = queues.get().unwrap_or_default();
+        if list.is_empty() {
+            view! { <p class="empty-text">{move || t("desk-queues-empty")}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="queue-list" data-testid="my-queues">
+                    {list.into_iter().map(|q| view! { <li data-queue-code=q.code>{q.name}</li> }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        }
+    };
     view! {
         <div class="desk">
             <aside class="desk-side">
@@ -18,7 +38,7 @@ pub fn Desk() -> impl IntoView {
                 </section>
                 <section class="panel" aria-labelledby="queues-title">
                     <h2 class="panel-title" id="queues-title">{move || t("desk-queues-title")}</h2>
-                    <p class="empty-text">{move || t("desk-queues-empty")}</p>
+                    {queue_list}
                 </section>
             </aside>
             <div class="desk-main">

@@ -65,6 +65,22 @@ pub async fn logout() -> Result<(), ApiError> {
     }
 }
 
+/// `GET` of any JSON resource under the API.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    let (status, text) = call("GET", path, None).await?;
+    match status {
+        200 => parse(status, &text),
+        _ => Err(problem(status, &text)),
+    }
+}
+
+/// The queues the signed-in agent serves, by name.
+pub async fn my_queues(agent_id: i64) -> Result<Vec<shared::directory::Queue>, ApiError> {
+    let me: shared::directory::Agent = get(&format!("/api/v1/agents/{agent_id}")).await?;
+    let all: Vec<shared::directory::Queue> = get("/api/v1/queues").await?;
+    Ok(all.into_iter().filter(|q| me.queue_ids.contains(&q.id)).collect())
+}
+
 async fn call(method: &str, path: &str, body: Option<String>) -> Result<(u16, String), ApiError> {
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let headers = Headers::new().map_err(|_| ApiError::Network)?;

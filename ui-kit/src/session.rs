@@ -6,6 +6,8 @@ use leptos::task::spawn_local;
 use shared::{App, SessionInfo, UserInfo};
 
 use crate::api;
+use crate::i18n::t;
+use crate::shell::app_title_key;
 
 /// What the app knows about the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +54,12 @@ impl Session {
     pub fn provide(app: App) -> Session {
         let session = Session { app, state: RwSignal::new(AuthState::Checking), notice: RwSignal::new(None) };
         provide_context(session);
+        // The tab's title names the app, in the current language.
+        Effect::new(move |_| {
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                doc.set_title(&format!("{} · {}", t(app_title_key(app)), t("app-name")));
+            }
+        });
         spawn_local(async move {
             let next = match api::current_session().await {
                 Ok(Some(info)) => AuthState::SignedIn(info),

@@ -39,11 +39,6 @@ pub fn Shell(children: Children) -> impl IntoView {
     });
 
     let title_key = app_title_key(session.app());
-    Effect::new(move |_| {
-        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-            doc.set_title(&format!("{} · {}", t(title_key), t("app-name")));
-        }
-    });
 
     let user = move || session.user();
     let name = move || user().map(|u| u.display_name).unwrap_or_default();
@@ -65,8 +60,8 @@ pub fn Shell(children: Children) -> impl IntoView {
                         </span>
                     </div>
                     <button class="btn btn-ghost" data-testid="logout" on:click=move |_| session.logout()>
-                        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
-                            <path d="M14 4h4a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-4M10 16l-4-4 4-4M6 12h10" />
+                        <svg class="icon icon-directional" viewBox="0 0 24 24" aria-hidden="true">
+                            <path d="M10 4H6a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h4M15 8l4 4-4 4M19 12H9" />
                         </svg>
                         <span>{move || t("logout")}</span>
                     </button>

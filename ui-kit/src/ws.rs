@@ -270,10 +270,10 @@ impl Inner {
             },
             delay,
         );
-        if let Ok(timer) = timer {
-            if let Some(old) = this.retry_timer.replace(Some(timer)) {
-                old.clear();
-            }
+        if let Ok(timer) = timer
+            && let Some(old) = this.retry_timer.replace(Some(timer))
+        {
+            old.clear();
         }
     }
 
@@ -289,10 +289,10 @@ impl Inner {
             },
             PING_EVERY,
         );
-        if let Ok(timer) = timer {
-            if let Some(old) = this.ping_timer.replace(Some(timer)) {
-                old.clear();
-            }
+        if let Ok(timer) = timer
+            && let Some(old) = this.ping_timer.replace(Some(timer))
+        {
+            old.clear();
         }
     }
 

@@ -103,8 +103,11 @@ impl Cluster {
             "ON_ERROR_STOP=1",
             "-d",
             &self.admin_url(),
+            // Separate -c options: DROP DATABASE cannot share a transaction.
             "-c",
-            &format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name};"),
+            &format!("DROP DATABASE IF EXISTS {name}"),
+            "-c",
+            &format!("CREATE DATABASE {name}"),
         ]))?;
         Ok(format!("postgres://postgres@127.0.0.1:{}/{name}", self.port))
     }

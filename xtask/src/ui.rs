@@ -27,8 +27,10 @@ pub fn build(root: &Path) -> Result<()> {
     for app in APPS {
         status(
             Command::new("trunk")
-                .args(["build", "--config", "Trunk.toml", "--release"])
+                // The target goes before --release, which takes an optional value.
+                .args(["build", "--config", "Trunk.toml"])
                 .arg(format!("{app}-ui/index.html"))
+                .arg("--release")
                 .args(["--dist", &format!("dist/{app}"), "--public-url", &format!("/{app}/")])
                 .current_dir(root)
                 .env("PATH", path_with_npm_bin(root)),
