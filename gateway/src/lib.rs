@@ -9,6 +9,7 @@ pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod http;
+pub mod media;
 pub mod presence;
 pub mod store;
 

@@ -1,0 +1,11 @@
+//! Media: codecs and signal analysis for the call legs. Everything here is
+//! sans-IO and allocation-free on the per-packet path; the drivers own the
+//! sockets and clocks.
+//!
+//! - [`g711`]: PCMU (μ-law) and PCMA (A-law), ITU-T G.711.
+//! - [`goertzel`]: single-frequency power (Goertzel) and in-band DTMF
+//!   detection (ITU-T Q.23/Q.24), the fallback when a carrier sends no
+//!   RFC 4733 events; tests use it to prove a tone crossed a call.
+
+pub mod g711;
+pub mod goertzel;
