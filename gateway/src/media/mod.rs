@@ -6,6 +6,10 @@
 //! - [`goertzel`]: single-frequency power (Goertzel) and in-band DTMF
 //!   detection (ITU-T Q.23/Q.24), the fallback when a carrier sends no
 //!   RFC 4733 events; tests use it to prove a tone crossed a call.
+//! - [`rtp`]: RTP and RTCP headers, parsed without copying.
+//! - [`telephone_event`]: RFC 4733 DTMF events and their de-duplication.
 
 pub mod g711;
 pub mod goertzel;
+pub mod rtp;
+pub mod telephone_event;
