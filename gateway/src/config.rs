@@ -146,14 +146,10 @@ impl Config {
     /// Reads `path` (if given), applies the environment `env`, and checks
     /// the result. `env` is passed in so that tests need not touch the
     /// process environment.
-    pub fn load(
-        path: Option<&Path>,
-        env: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<Config, ConfigError> {
+    pub fn load(path: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Config, ConfigError> {
         let (text, path) = match path {
             Some(p) => (
-                std::fs::read_to_string(p)
-                    .map_err(|source| ConfigError::Read { path: p.to_owned(), source })?,
+                std::fs::read_to_string(p).map_err(|source| ConfigError::Read { path: p.to_owned(), source })?,
                 p.to_owned(),
             ),
             None => (String::new(), PathBuf::from("(defaults)")),
@@ -162,16 +158,14 @@ impl Config {
         // column, before environment values are mixed in.
         toml::from_str::<Config>(&text)
             .map_err(|e| ConfigError::File { path: path.clone(), message: e.to_string() })?;
-        let mut table: toml::Table = toml::from_str(&text)
-            .map_err(|e| ConfigError::File { path: path.clone(), message: e.to_string() })?;
+        let mut table: toml::Table =
+            toml::from_str(&text).map_err(|e| ConfigError::File { path: path.clone(), message: e.to_string() })?;
 
         // Each override is checked as it is applied, so that an error names
         // the variable that caused it.
         for (var, value) in env {
             let Some((section, key)) = env_key(&var) else { continue };
-            let entry = table
-                .entry(section)
-                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let entry = table.entry(section).or_insert_with(|| toml::Value::Table(toml::Table::new()));
             let toml::Value::Table(entry) = entry else {
                 return Err(ConfigError::Env { var, message: "not a section".into() });
             };
@@ -197,7 +191,10 @@ impl Config {
             return Err(ConfigError::Invalid { key: "database.max_connections", message: "must be at least 1".into() });
         }
         if self.sessions.idle_timeout_secs == 0 {
-            return Err(ConfigError::Invalid { key: "sessions.idle_timeout_secs", message: "must be at least 1".into() });
+            return Err(ConfigError::Invalid {
+                key: "sessions.idle_timeout_secs",
+                message: "must be at least 1".into(),
+            });
         }
         if self.sessions.absolute_timeout_secs < self.sessions.idle_timeout_secs {
             return Err(ConfigError::Invalid {
@@ -313,7 +310,11 @@ mod tests {
     fn file_values_and_env_overrides() {
         let c = load_str(
             "[http]\nlisten = \"127.0.0.2:9000\"\n[sessions]\nidle_timeout_secs = 600\n",
-            &[("CC_SESSIONS__ABSOLUTE_TIMEOUT_SECS", "7200"), ("DATABASE_URL", "postgres://u@127.0.0.1/cc"), ("HOME", "/root")],
+            &[
+                ("CC_SESSIONS__ABSOLUTE_TIMEOUT_SECS", "7200"),
+                ("DATABASE_URL", "postgres://u@127.0.0.1/cc"),
+                ("HOME", "/root"),
+            ],
         )
         .unwrap();
         assert_eq!(c.http.listen, "127.0.0.2:9000".parse().unwrap());
@@ -336,7 +337,8 @@ mod tests {
         assert!(e.contains("CC_SESSIONS__IDLE_TIMEOUT_SECS") && e.contains("idle_timeout_secs"), "{e}");
         let e = load_str("[http\n", &[]).unwrap_err().to_string();
         assert!(e.contains("line 1"), "{e}");
-        let e = load_str("[sessions]\nidle_timeout_secs = 100\nabsolute_timeout_secs = 10\n", &[]).unwrap_err().to_string();
+        let e =
+            load_str("[sessions]\nidle_timeout_secs = 100\nabsolute_timeout_secs = 10\n", &[]).unwrap_err().to_string();
         assert!(e.contains("sessions.absolute_timeout_secs"), "{e}");
     }
 

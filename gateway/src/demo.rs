@@ -29,10 +29,8 @@ const USERS: &[(&str, &str, &str)] = &[
 ];
 
 /// Which agents serve which queue.
-const QUEUES: &[(&str, &str, &[&str])] = &[
-    ("support", "Technical support", &["rania", "omid", "elif", "karim"]),
-    ("sales", "Sales", &["elif", "karim"]),
-];
+const QUEUES: &[(&str, &str, &[&str])] =
+    &[("support", "Technical support", &["rania", "omid", "elif", "karim"]), ("sales", "Sales", &["elif", "karim"])];
 
 const CUSTOMERS: &[(&str, &str, &str, &str, bool)] = &[
     // code, name, E.164, language, VIP
@@ -64,10 +62,7 @@ pub async fn seed_demo(store: &Store, now_ms: i64) -> Result<bool, StoreError> {
         let (_, pass, role) = DEMO_LOGINS.iter().find(|(u, _, _)| u == username).expect("every demo user has a login");
         let hash = password::hash(pass);
         store
-            .create_user(
-                &NewUser { username, display_name, role: *role, password_hash: &hash, language },
-                now_ms,
-            )
+            .create_user(&NewUser { username, display_name, role: *role, password_hash: &hash, language }, now_ms)
             .await?;
     }
     for (code, name, agents) in QUEUES {

@@ -11,6 +11,8 @@ pub mod demo;
 pub mod http;
 pub mod media;
 pub mod presence;
+pub mod sdp;
+pub mod sip;
 pub mod store;
 
 use std::future::{Future, IntoFuture};

@@ -111,7 +111,13 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             let hash = gateway::auth::password::hash(password);
             let id = store
                 .create_user(
-                    &NewUser { username: &username, display_name: &display_name, role, password_hash: &hash, language: &language },
+                    &NewUser {
+                        username: &username,
+                        display_name: &display_name,
+                        role,
+                        password_hash: &hash,
+                        language: &language,
+                    },
                     unix_ms(std::time::SystemTime::now()),
                 )
                 .await?;
@@ -139,9 +145,8 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
 }
 
 async fn open(config: &Config) -> anyhow::Result<Store> {
-    let store = Store::connect(&config.database.url, config.database.max_connections)
-        .await
-        .context("opening database.url")?;
+    let store =
+        Store::connect(&config.database.url, config.database.max_connections).await.context("opening database.url")?;
     store.migrate().await.context("migrating the database")?;
     Ok(store)
 }

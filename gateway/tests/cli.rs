@@ -45,7 +45,18 @@ fn migrate_and_add_a_user() {
 
     let add = |password: &str| {
         let mut child = gateway()
-            .args(["user", "add", "--username", "Nadia", "--display-name", "Nadia Saleh", "--role", "supervisor", "--language", "ar"])
+            .args([
+                "user",
+                "add",
+                "--username",
+                "Nadia",
+                "--display-name",
+                "Nadia Saleh",
+                "--role",
+                "supervisor",
+                "--language",
+                "ar",
+            ])
             .env("DATABASE_URL", &url)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

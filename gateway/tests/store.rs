@@ -17,13 +17,25 @@ async fn migrations_are_idempotent() {
 #[tokio::test]
 async fn users_round_trip_and_usernames_are_unique() {
     for (db, store) in common::stores().await {
-        let u = NewUser { username: "rania", display_name: "Rania Haddad", role: Role::Agent, password_hash: "h", language: "ar" };
+        let u = NewUser {
+            username: "rania",
+            display_name: "Rania Haddad",
+            role: Role::Agent,
+            password_hash: "h",
+            language: "ar",
+        };
         let id = store.create_user(&u, 1_000).await.unwrap();
         let got = store.user_by_username("rania").await.unwrap().unwrap();
         assert_eq!((got.id, got.role, got.disabled, got.language.as_str()), (id, Role::Agent, false, "ar"), "{db}");
         assert_eq!(store.user(id).await.unwrap().unwrap().display_name, "Rania Haddad");
         assert!(matches!(store.create_user(&u, 2_000).await, Err(StoreError::Conflict("username"))), "{db}");
-        let s = NewUser { username: "sara", display_name: "Sara", role: Role::Supervisor, password_hash: "h", language: "fa" };
+        let s = NewUser {
+            username: "sara",
+            display_name: "Sara",
+            role: Role::Supervisor,
+            password_hash: "h",
+            language: "fa",
+        };
         store.create_user(&s, 1_000).await.unwrap();
         assert_eq!(store.users(Some(Role::Agent)).await.unwrap().len(), 1, "{db}");
         assert_eq!(store.users(None).await.unwrap().len(), 2, "{db}");
@@ -36,7 +48,8 @@ async fn users_round_trip_and_usernames_are_unique() {
 #[tokio::test]
 async fn sessions_live_and_die() {
     for (db, store) in common::stores().await {
-        let u = NewUser { username: "omid", display_name: "Omid", role: Role::Agent, password_hash: "h", language: "fa" };
+        let u =
+            NewUser { username: "omid", display_name: "Omid", role: Role::Agent, password_hash: "h", language: "fa" };
         let uid = store.create_user(&u, 0).await.unwrap();
         store.create_session("a", uid, 1_000, 100_000).await.unwrap();
         store.create_session("b", uid, 1_000, 100_000).await.unwrap();
@@ -59,13 +72,15 @@ async fn customers_queues_and_history() {
     for (db, store) in common::stores().await {
         let q = store.create_queue("support", "Technical support", 0).await.unwrap();
         assert!(matches!(store.create_queue("support", "again", 0).await, Err(StoreError::Conflict(_))), "{db}");
-        let u = NewUser { username: "elif", display_name: "Elif", role: Role::Agent, password_hash: "h", language: "tr" };
+        let u =
+            NewUser { username: "elif", display_name: "Elif", role: Role::Agent, password_hash: "h", language: "tr" };
         let agent = store.create_user(&u, 0).await.unwrap();
         store.add_queue_agent(q, agent).await.unwrap();
         store.add_queue_agent(q, agent).await.unwrap();
         assert_eq!(store.agent_queue_ids(agent).await.unwrap(), vec![q], "{db}");
 
-        let c = NewCustomer { code: "1002", name: "Mehdi Moradi", phone: Some("+989121234567"), language: "fa", vip: true };
+        let c =
+            NewCustomer { code: "1002", name: "Mehdi Moradi", phone: Some("+989121234567"), language: "fa", vip: true };
         let cid = store.create_customer(&c, 0).await.unwrap();
         let plain = NewCustomer { code: "1003", name: "Ayşe 100% Demir", phone: None, language: "tr", vip: false };
         store.create_customer(&plain, 0).await.unwrap();
@@ -83,7 +98,19 @@ async fn customers_queues_and_history() {
         let page2 = store.search_customers("", page1[0].id, 1).await.unwrap();
         assert_ne!(page1[0].id, page2[0].id, "{db}: cursor moves on");
 
-        store.record_interaction(Some(cid), Some(q), Some(agent), "inbound", 1_000, Some(2_000), Some("resolved"), Some("ok")).await.unwrap();
+        store
+            .record_interaction(
+                Some(cid),
+                Some(q),
+                Some(agent),
+                "inbound",
+                1_000,
+                Some(2_000),
+                Some("resolved"),
+                Some("ok"),
+            )
+            .await
+            .unwrap();
         store.record_interaction(Some(cid), None, None, "callback", 5_000, None, None, None).await.unwrap();
         let h = store.customer_interactions(cid, 10).await.unwrap();
         assert_eq!(h.len(), 2, "{db}");
@@ -98,12 +125,22 @@ async fn audit_log_appends() {
     for (db, store) in common::stores().await {
         for action in ["login.failed", "session.created"] {
             store
-                .audit(&AuditEntry { at: 7, actor_id: None, action: action.into(), target: Some("user:x".into()), source_addr: Some("127.0.0.1".into()) })
+                .audit(&AuditEntry {
+                    at: 7,
+                    actor_id: None,
+                    action: action.into(),
+                    target: Some("user:x".into()),
+                    source_addr: Some("127.0.0.1".into()),
+                })
                 .await
                 .unwrap();
         }
         let e = store.audit_entries(10).await.unwrap();
-        assert_eq!(e.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["session.created", "login.failed"], "{db}");
+        assert_eq!(
+            e.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+            ["session.created", "login.failed"],
+            "{db}"
+        );
     }
 }
 

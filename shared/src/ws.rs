@@ -69,16 +69,28 @@ pub struct AgentPresence {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
     /// First message on every connection.
-    Welcome { session: SessionInfo, server_time: String },
-    Pong { seq: u64 },
+    Welcome {
+        session: SessionInfo,
+        server_time: String,
+    },
+    Pong {
+        seq: u64,
+    },
     /// A client message was refused or could not be read. `code` is stable
     /// (`forbidden`, `bad_message`); the connection stays open.
-    Error { code: String, message: String },
+    Error {
+        code: String,
+        message: String,
+    },
     /// Answer to [`ClientMsg::WatchAgents`]: everyone, once.
-    Agents { agents: Vec<AgentPresence> },
+    Agents {
+        agents: Vec<AgentPresence>,
+    },
     /// `agent.status.updated`: one agent changed (sent to the agent and to
     /// supervisors watching).
-    AgentStatusUpdated { agent: AgentPresence },
+    AgentStatusUpdated {
+        agent: AgentPresence,
+    },
     /// The session ended (logout elsewhere, timeout); the app returns to login.
     SessionEnded,
 }

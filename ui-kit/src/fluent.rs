@@ -317,11 +317,7 @@ mod tests {
         check_err("a =\nb = y", 1, ParseErrorKind::EmptyValue("a".into()));
         check_err("a = { $x", 1, ParseErrorKind::UnclosedPlaceable);
         check_err("a = x }", 1, ParseErrorKind::StrayBrace);
-        check_err(
-            "a = { $n ->\n   *[other] many\n}",
-            2,
-            ParseErrorKind::UnsupportedSyntax,
-        );
+        check_err("a = { $n ->\n   *[other] many\n}", 2, ParseErrorKind::UnsupportedSyntax);
         check_err("a = { NUMBER($n) }", 1, ParseErrorKind::UnsupportedPlaceable("NUMBER($n)".into()));
         check_err("a = { -brand }", 1, ParseErrorKind::UnsupportedPlaceable("-brand".into()));
     }

@@ -44,11 +44,7 @@ pub fn int(n: u64, min_digits: u32) -> String {
 /// `m:ss`, or `h:mm:ss` from an hour on; reactive.
 pub fn duration(total_secs: u64) -> String {
     let (h, m, s) = (total_secs / 3600, total_secs / 60 % 60, total_secs % 60);
-    if h > 0 {
-        format!("{}:{}:{}", int(h, 1), int(m, 2), int(s, 2))
-    } else {
-        format!("{}:{}", int(m, 1), int(s, 2))
-    }
+    if h > 0 { format!("{}:{}:{}", int(h, 1), int(m, 2), int(s, 2)) } else { format!("{}:{}", int(m, 1), int(s, 2)) }
 }
 
 /// A wall-clock time (milliseconds since the epoch) as the language writes

@@ -16,9 +16,8 @@ const AGENT_APP_PATH: &str = "/agent/";
 pub fn NotAllowed() -> impl IntoView {
     let session = Session::expect();
     let user = move || session.user();
-    let can_use_agent_app = move || {
-        session.app() != App::Agent && user().is_some_and(|u| u.role.at_least(App::Agent.min_role()))
-    };
+    let can_use_agent_app =
+        move || session.app() != App::Agent && user().is_some_and(|u| u.role.at_least(App::Agent.min_role()));
     view! {
         <div class="auth-page">
             <div class="auth-top">

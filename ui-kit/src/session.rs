@@ -133,13 +133,7 @@ mod tests {
 
     fn signed_in(role: Role) -> AuthState {
         AuthState::SignedIn(SessionInfo {
-            user: UserInfo {
-                id: 1,
-                username: "u".into(),
-                display_name: "U".into(),
-                role,
-                language: "en".into(),
-            },
+            user: UserInfo { id: 1, username: "u".into(), display_name: "U".into(), role, language: "en".into() },
             expires_at: "2030-01-01T00:00:00Z".into(),
             idle_timeout_secs: 900,
         })

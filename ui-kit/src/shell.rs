@@ -137,7 +137,8 @@ mod tests {
 
     #[test]
     fn initials_of_names() {
-        for (name, expected) in [("Rania Haddad", "RH"), ("Sara", "S"), ("", ""), ("امید رضایی", "ار"), ("A B C", "AC")] {
+        for (name, expected) in [("Rania Haddad", "RH"), ("Sara", "S"), ("", ""), ("امید رضایی", "ار"), ("A B C", "AC")]
+        {
             assert_eq!(initials(name), expected, "{name:?}");
         }
     }

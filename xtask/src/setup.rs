@@ -109,6 +109,5 @@ fn npm(root: &Path) -> Result<()> {
     if fresh && dir.join("node_modules/.bin/wasm-opt").exists() {
         return Ok(());
     }
-    status(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))
-        .context("npm ci in e2e/")
+    status(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir)).context("npm ci in e2e/")
 }

@@ -73,7 +73,10 @@ pub fn e2e(root: &Path, gateway: &Path, database_url: &str, artifacts: &Path) ->
         .context("starting the gateway")?;
     let mut gw = Gateway { child };
     wait_healthy(&mut gw, port, &log_path)?;
-    println!("xtask: browser tests against {base} ({})", if database_url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" });
+    println!(
+        "xtask: browser tests against {base} ({})",
+        if database_url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" }
+    );
     let tests: Vec<PathBuf> = std::fs::read_dir(root.join("e2e/tests"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "js" || x == "mjs"))
@@ -131,4 +134,3 @@ fn wait_healthy(gw: &mut Gateway, port: u16, log: &Path) -> Result<()> {
     }
     bail!("the gateway did not answer /healthz within 60 s (log: {})", log.display())
 }
-

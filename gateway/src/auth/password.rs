@@ -1,7 +1,7 @@
 //! Argon2id password hashes in PHC string form.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 /// Hashes with Argon2id and the crate's default cost (19 MiB, 2 passes),
 /// the OWASP minimum, and a random salt.

@@ -102,7 +102,10 @@ fn drop_older(q: &mut VecDeque<Instant>, now: Instant, window: Duration) {
 
 /// When the oldest event in the window leaves it.
 fn until_free(q: &VecDeque<Instant>, now: Instant, window: Duration) -> Duration {
-    q.front().map(|t| window.saturating_sub(now.saturating_duration_since(*t))).unwrap_or_default().max(Duration::from_secs(1))
+    q.front()
+        .map(|t| window.saturating_sub(now.saturating_duration_since(*t)))
+        .unwrap_or_default()
+        .max(Duration::from_secs(1))
 }
 
 #[cfg(test)]

@@ -27,7 +27,10 @@ async fn agent_view(state: &AppState, u: &UserRow) -> Result<Agent, AppError> {
     security(("session" = ["supervisor", "admin"])),
     responses((status = 200, body = Vec<Agent>), (status = 401, body = shared::Problem), (status = 403, body = shared::Problem))
 )]
-pub async fn list_agents(_: Allowed<Supervisors>, State(state): State<AppState>) -> Result<axum::Json<Vec<Agent>>, AppError> {
+pub async fn list_agents(
+    _: Allowed<Supervisors>,
+    State(state): State<AppState>,
+) -> Result<axum::Json<Vec<Agent>>, AppError> {
     let mut out = Vec::new();
     for u in state.store.users(Some(Role::Agent)).await? {
         out.push(agent_view(&state, &u).await?);
@@ -66,7 +69,10 @@ pub async fn agent(
     security(("session" = ["agent", "supervisor", "admin"])),
     responses((status = 200, body = Vec<Queue>), (status = 401, body = shared::Problem))
 )]
-pub async fn list_queues(_: Allowed<Agents>, State(state): State<AppState>) -> Result<axum::Json<Vec<Queue>>, AppError> {
+pub async fn list_queues(
+    _: Allowed<Agents>,
+    State(state): State<AppState>,
+) -> Result<axum::Json<Vec<Queue>>, AppError> {
     Ok(axum::Json(state.store.queues().await?))
 }
 

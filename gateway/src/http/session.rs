@@ -243,12 +243,8 @@ pub async fn login(
     let token = token::generate();
     let token_hash = token::hash(&token).expect("generated tokens are well-formed");
     let absolute = state.config.sessions.absolute_timeout_secs;
-    let session = SessionRow {
-        user_id: user.id,
-        created_at: now,
-        last_seen_at: now,
-        expires_at: now + absolute as i64 * 1000,
-    };
+    let session =
+        SessionRow { user_id: user.id, created_at: now, last_seen_at: now, expires_at: now + absolute as i64 * 1000 };
     state.store.create_session(&token_hash, user.id, now, session.expires_at).await?;
     state.store.audit(&audit("session.created", Some(user.id))).await?;
     metrics::counter!("cc_logins_total", "result" => "ok").increment(1);

@@ -31,10 +31,8 @@ pub fn router(ui_dir: &Path) -> Router<AppState> {
         .layer(axum::middleware::map_response(|mut resp: axum::response::Response| async move {
             let h = resp.headers_mut();
             h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-            let is_html = h
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.starts_with("text/html"));
+            let is_html =
+                h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
             if is_html {
                 // The page names the hashed wasm and js files; it must never
                 // be stale after an upgrade.

@@ -168,7 +168,13 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
 }
 
 /// Applies one allowed message. Returns false when the socket is gone.
-async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: ClientMsg, watching: &mut bool) -> bool {
+async fn handle(
+    socket: &mut WebSocket,
+    state: &AppState,
+    authed: &Authed,
+    msg: ClientMsg,
+    watching: &mut bool,
+) -> bool {
     // Any message is activity: keep the session from idling out.
     if let Err(e) = authenticate(state, &authed.token_hash).await {
         tracing::warn!(error = %e, "session touch failed");

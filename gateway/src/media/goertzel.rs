@@ -33,8 +33,7 @@ pub fn tone_ratio(samples: &[i16], freq: f64, rate: f64) -> f64 {
 
 const ROWS: [f64; 4] = [697.0, 770.0, 852.0, 941.0];
 const COLS: [f64; 4] = [1209.0, 1336.0, 1477.0, 1633.0];
-const KEYS: [[char; 4]; 4] =
-    [['1', '2', '3', 'A'], ['4', '5', '6', 'B'], ['7', '8', '9', 'C'], ['*', '0', '#', 'D']];
+const KEYS: [[char; 4]; 4] = [['1', '2', '3', 'A'], ['4', '5', '6', 'B'], ['7', '8', '9', 'C'], ['*', '0', '#', 'D']];
 
 /// Samples per analysis block at 8 kHz: 25.6 ms, the classic choice that
 /// separates the DTMF frequencies.
@@ -74,7 +73,14 @@ pub struct DtmfDetector {
 
 impl Default for DtmfDetector {
     fn default() -> Self {
-        DtmfDetector { block: [0; BLOCK], filled: 0, samples: 0, candidate: None, reported: false, out: VecDeque::new() }
+        DtmfDetector {
+            block: [0; BLOCK],
+            filled: 0,
+            samples: 0,
+            candidate: None,
+            reported: false,
+            out: VecDeque::new(),
+        }
     }
 }
 

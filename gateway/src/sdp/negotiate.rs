@@ -75,7 +75,9 @@ fn codec_of(m: &Media, pt: u8) -> Option<Codec> {
 fn telephone_event_pt(m: &Media) -> Option<u8> {
     m.rtpmaps
         .iter()
-        .find(|(pt, name, rate)| name.eq_ignore_ascii_case("telephone-event") && *rate == 8000 && m.formats.contains(pt))
+        .find(|(pt, name, rate)| {
+            name.eq_ignore_ascii_case("telephone-event") && *rate == 8000 && m.formats.contains(pt)
+        })
         .map(|(pt, _, _)| *pt)
 }
 
@@ -175,7 +177,8 @@ fn refused(m: &Media) -> Media {
 /// telephone-events at payload type 101.
 pub fn make_offer(local: SocketAddr, codecs: &[Codec], session_id: u64, version: u64, direction: Direction) -> Session {
     let mut formats: Vec<u8> = codecs.iter().map(|c| c.static_pt()).collect();
-    let mut rtpmaps: Vec<(u8, String, u32)> = codecs.iter().map(|c| (c.static_pt(), c.name().to_owned(), 8000)).collect();
+    let mut rtpmaps: Vec<(u8, String, u32)> =
+        codecs.iter().map(|c| (c.static_pt(), c.name().to_owned(), 8000)).collect();
     formats.push(101);
     rtpmaps.push((101, "telephone-event".into(), 8000));
     Session {
@@ -207,7 +210,8 @@ mod tests {
     const LOCAL: &str = "127.0.0.1:30000";
 
     fn offer(m_line: &str, extra: &str) -> Session {
-        let text = format!("v=0\r\no=- 1 1 IN IP4 127.0.0.5\r\ns=-\r\nc=IN IP4 127.0.0.5\r\nt=0 0\r\n{m_line}\r\n{extra}");
+        let text =
+            format!("v=0\r\no=- 1 1 IN IP4 127.0.0.5\r\ns=-\r\nc=IN IP4 127.0.0.5\r\nt=0 0\r\n{m_line}\r\n{extra}");
         parse(text.as_bytes()).unwrap()
     }
 

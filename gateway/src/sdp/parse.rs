@@ -197,7 +197,8 @@ pub fn parse(text: &[u8]) -> Result<Session, SdpError> {
                         return Err(err("too many formats"));
                     }
                     if proto.contains("RTP") {
-                        formats.push(fmt.parse::<u8>().ok().filter(|pt| *pt < 128).ok_or_else(|| err("m= payload type"))?);
+                        formats
+                            .push(fmt.parse::<u8>().ok().filter(|pt| *pt < 128).ok_or_else(|| err("m= payload type"))?);
                     }
                 }
                 media.push(Media {
@@ -227,10 +228,12 @@ pub fn parse(text: &[u8]) -> Result<Session, SdpError> {
                 match attr {
                     "rtpmap" => {
                         let (pt, enc) = val.split_once(' ').ok_or_else(|| err("a=rtpmap"))?;
-                        let pt = pt.parse::<u8>().ok().filter(|p| *p < 128).ok_or_else(|| err("a=rtpmap payload type"))?;
+                        let pt =
+                            pt.parse::<u8>().ok().filter(|p| *p < 128).ok_or_else(|| err("a=rtpmap payload type"))?;
                         let mut parts = enc.split('/');
                         let name = parts.next().filter(|s| !s.is_empty()).ok_or_else(|| err("a=rtpmap encoding"))?;
-                        let rate = parts.next().and_then(|r| r.parse().ok()).ok_or_else(|| err("a=rtpmap clock rate"))?;
+                        let rate =
+                            parts.next().and_then(|r| r.parse().ok()).ok_or_else(|| err("a=rtpmap clock rate"))?;
                         if m.rtpmaps.len() < MAX_FORMATS {
                             m.rtpmaps.push((pt, name.to_owned(), rate));
                         }

@@ -108,10 +108,11 @@ impl Store {
     }
 
     pub async fn customer_by_phone(&self, e164: &str) -> Result<Option<Customer>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE phone = $1 ORDER BY id LIMIT 1"))
-            .bind(e164)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query(&format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE phone = $1 ORDER BY id LIMIT 1"))
+                .bind(e164)
+                .fetch_optional(&self.pool)
+                .await?;
         row.as_ref().map(customer).transpose()
     }
 
@@ -163,7 +164,11 @@ impl Store {
     }
 
     /// A customer's interactions, newest first.
-    pub async fn customer_interactions(&self, customer_id: i64, limit: i64) -> Result<Vec<InteractionSummary>, StoreError> {
+    pub async fn customer_interactions(
+        &self,
+        customer_id: i64,
+        limit: i64,
+    ) -> Result<Vec<InteractionSummary>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, started_at, initiation, queue_id, agent_id, disposition, notes FROM interactions \
              WHERE customer_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2",

@@ -70,8 +70,7 @@ pub async fn demo_app(store: Store, config: Config) -> TestApp {
     let (stop, stop_rx) = watch::channel(false);
     let bound: SocketAddr = "127.0.0.1:8080".parse().unwrap();
     let state = AppState::new(store, config, bound, clock, Some(gateway::metrics_handle()), stop_rx);
-    let router = gateway::http::app(state.clone())
-        .layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 9], 40000))));
+    let router = gateway::http::app(state.clone()).layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 9], 40000))));
     TestApp { state, router, clock: manual, _stop: stop }
 }
 
@@ -83,7 +82,8 @@ pub struct Answer {
 
 impl Answer {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     /// The `cc_session` token the answer sets, if any.
