@@ -18,6 +18,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub sessions: SessionConfig,
     pub login_limits: LoginLimits,
+    pub sip: SipConfig,
     pub log: LogConfig,
 }
 
@@ -71,6 +72,33 @@ pub struct LoginLimits {
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
+pub struct SipConfig {
+    /// UDP address for SIP.
+    pub listen_udp: SocketAddr,
+    /// TCP address for SIP.
+    pub listen_tcp: SocketAddr,
+    /// SIP messages per second one source address may send (a burst of twice
+    /// as many is allowed); more are dropped and counted.
+    pub rate_per_source: u32,
+    /// How long a source that identified itself as a scanner is ignored.
+    pub scanner_block_secs: u64,
+    /// Carriers. Requests from any other address are refused (403) before a
+    /// dialog exists, so unauthenticated traffic can never reach a trunk.
+    pub trunks: Vec<TrunkConfig>,
+}
+
+/// A carrier that authenticates by source address.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TrunkConfig {
+    /// A short name for logs and metrics.
+    pub name: String,
+    /// The carrier's signalling addresses.
+    pub addresses: Vec<std::net::IpAddr>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
 pub struct LogConfig {
     /// A tracing filter (`info`, `gateway=debug,info`); `RUST_LOG` wins.
     pub filter: String,
@@ -83,6 +111,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             sessions: SessionConfig::default(),
             login_limits: LoginLimits::default(),
+            sip: SipConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -119,6 +148,18 @@ impl Default for LoginLimits {
             account_window_secs: 15 * 60,
             address_attempts: 30,
             address_window_secs: 5 * 60,
+        }
+    }
+}
+
+impl Default for SipConfig {
+    fn default() -> Self {
+        SipConfig {
+            listen_udp: SocketAddr::from(([127, 0, 0, 1], 5060)),
+            listen_tcp: SocketAddr::from(([127, 0, 0, 1], 5060)),
+            rate_per_source: 50,
+            scanner_block_secs: 600,
+            trunks: Vec::new(),
         }
     }
 }
@@ -207,6 +248,17 @@ impl Config {
                 key: "login_limits",
                 message: "account_failures and address_attempts must be at least 1".into(),
             });
+        }
+        if self.sip.rate_per_source == 0 {
+            return Err(ConfigError::Invalid { key: "sip.rate_per_source", message: "must be at least 1".into() });
+        }
+        for (i, t) in self.sip.trunks.iter().enumerate() {
+            if t.name.trim().is_empty() || t.addresses.is_empty() {
+                return Err(ConfigError::Invalid {
+                    key: "sip.trunks",
+                    message: format!("trunk {} needs a name and at least one address", i + 1),
+                });
+            }
         }
         if let Some(u) = &self.http.public_url {
             if origin_of(u).is_none() {

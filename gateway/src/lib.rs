@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod config;
 pub mod demo;
+pub mod drive;
 pub mod http;
 pub mod media;
 pub mod presence;

@@ -33,6 +33,10 @@ enum Command {
         /// Listen here instead of `http.listen`.
         #[arg(long)]
         listen: Option<SocketAddr>,
+        /// Listen for SIP (UDP and TCP) here instead of `sip.listen_udp` and
+        /// `sip.listen_tcp`.
+        #[arg(long)]
+        sip_listen: Option<SocketAddr>,
     },
     /// Bring the database schema up to date and exit.
     Migrate,
@@ -125,9 +129,13 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             println!("created {} {username} (id {id})", role.as_str());
             Ok(())
         }
-        Command::Serve { demo, listen } => {
+        Command::Serve { demo, listen, sip_listen } => {
             if let Some(l) = listen {
                 config.http.listen = l;
+            }
+            if let Some(l) = sip_listen {
+                config.sip.listen_udp = l;
+                config.sip.listen_tcp = l;
             }
             let store = open(&config).await?;
             if demo && gateway::demo::seed_demo(&store, unix_ms(std::time::SystemTime::now())).await? {
@@ -139,7 +147,14 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             if !config.http.ui_dir.join("agent/index.html").exists() {
                 tracing::warn!(ui_dir = %config.http.ui_dir.display(), "browser apps not built; run `cargo xtask run`");
             }
-            gateway::serve(config, store, listener, Clock::system(), shutdown_signal()).await
+            let sip = gateway::drive::sip::bind(&config.sip).await?;
+            let (sip_stop, sip_stopped) = tokio::sync::watch::channel(false);
+            let sip_config = config.sip.clone();
+            let sip_task = tokio::spawn(async move { gateway::drive::sip::run(&sip_config, sip, sip_stopped).await });
+            let served = gateway::serve(config, store, listener, Clock::system(), shutdown_signal()).await;
+            let _ = sip_stop.send(true);
+            let _ = sip_task.await;
+            served
         }
     }
 }

@@ -106,14 +106,15 @@ fn test(_args: &[String]) -> Result<()> {
     let pg = pg::Cluster::start(&root).context("starting a throwaway PostgreSQL")?;
 
     // Unit and integration tests. Store tests read the PostgreSQL URL and run
-    // on both databases; CC_REQUIRE_POSTGRES makes them fail rather than skip
-    // if it were missing.
+    // on both databases; CC_REQUIRE_POSTGRES and CC_REQUIRE_PEERS make tests
+    // fail rather than skip if PostgreSQL or a peer (sipp) were missing.
     status(
         cargo()
             .current_dir(&root)
             .args(["test", "--workspace", "--exclude", "agent-ui", "--exclude", "supervisor-ui", "--exclude", "ui-kit"])
             .env("CC_TEST_POSTGRES_URL", pg.admin_url())
-            .env("CC_REQUIRE_POSTGRES", "1"),
+            .env("CC_REQUIRE_POSTGRES", "1")
+            .env("CC_REQUIRE_PEERS", "1"),
     )?;
     // ui-kit's message catalogues and parsers are plain Rust: test them natively.
     status(cargo().current_dir(&root).args(["test", "-p", "ui-kit", "--lib"]))?;

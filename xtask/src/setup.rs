@@ -25,8 +25,8 @@ pub enum Purpose {
 }
 
 /// Debian packages the tests need: the browser, the database, a font with
-/// Arabic script for readable screenshots.
-const TEST_PACKAGES: &[&str] = &["chromium", "postgresql", "fonts-noto-core"];
+/// Arabic script for readable screenshots, sipp (`sip-tester`) as the carrier.
+const TEST_PACKAGES: &[&str] = &["chromium", "postgresql", "fonts-noto-core", "sip-tester"];
 
 pub fn all(root: &Path, purpose: Purpose) -> Result<()> {
     let mut packages: Vec<&str> = Vec::new();

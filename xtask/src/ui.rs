@@ -63,6 +63,7 @@ pub fn e2e(root: &Path, gateway: &Path, database_url: &str, artifacts: &Path) ->
     let log = std::fs::File::create(&log_path)?;
     let child = Command::new(gateway)
         .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--sip-listen", &format!("127.0.0.1:{}", free_port()?)])
         .current_dir(root)
         .env("DATABASE_URL", database_url)
         .env("CC_HTTP__UI_DIR", root.join("dist"))

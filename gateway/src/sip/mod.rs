@@ -40,6 +40,8 @@
 //! - `header.rs`: header names and the [`Header`] enum for the non-fixed headers.
 //! - `response.rs`: responses built from requests, and stateless replies to
 //!   requests that did not parse.
+//! - `front.rs`: the front door: rate limits, scanners, 403 for non-trunk
+//!   sources, before any transaction exists.
 //! - `check.rs`: the UAS checks (416, 403, 420, 415, 406) and response drops;
 //!   [`screen_datagram`] runs parse and checks in one call.
 //! - `scan.rs`: the lexical layer everything above shares.
@@ -63,6 +65,7 @@ mod cseq;
 mod date;
 mod error;
 mod expires;
+pub mod front;
 mod header;
 mod host;
 mod max_forwards;

@@ -1,0 +1,4 @@
+//! Drivers: tokio tasks that own sockets and clocks and feed the sans-IO
+//! cores. Each is thin: read, hand to the core, do what it says.
+
+pub mod sip;
