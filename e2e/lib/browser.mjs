@@ -36,14 +36,15 @@ const CHROMIUM_ARGS = [
 
 /**
  * Starts Chromium with a fresh profile (its own cookies and storage) and
- * closes it when the test `t` ends.
+ * closes it when the test `t` ends. `args` adds Chromium flags (e.g. a fake
+ * microphone file).
  */
-export async function openBrowser(t, { locale = 'en-US' } = {}) {
+export async function openBrowser(t, { locale = 'en-US', args = [] } = {}) {
   const profile = await mkdtemp(path.join(process.env.CC_E2E_TMP ?? os.tmpdir(), 'cc-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CC_E2E_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...args],
     locale,
     viewport: { width: 1280, height: 800 },
     timeout: 30_000,
@@ -106,5 +107,34 @@ export async function screenshot(page, name) {
   await mkdir(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * Writes a WAV file (16-bit mono, 48 kHz) of a sine tone, for Chromium's
+ * fake microphone (--use-file-for-fake-audio-capture).
+ */
+export async function toneWav(name, hz, seconds = 10, rate = 48000) {
+  const { writeFile } = await import('node:fs/promises');
+  await mkdir(ARTIFACTS, { recursive: true });
+  const n = Math.round(seconds * rate);
+  const buf = Buffer.alloc(44 + n * 2);
+  buf.write('RIFF', 0);
+  buf.writeUInt32LE(36 + n * 2, 4);
+  buf.write('WAVEfmt ', 8);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36);
+  buf.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++) {
+    buf.writeInt16LE(Math.round(12000 * Math.sin((2 * Math.PI * hz * i) / rate)), 44 + i * 2);
+  }
+  const file = path.join(ARTIFACTS, name);
+  await writeFile(file, buf);
   return file;
 }

@@ -19,6 +19,7 @@ pub struct Config {
     pub sessions: SessionConfig,
     pub login_limits: LoginLimits,
     pub sip: SipConfig,
+    pub webrtc: WebRtcConfig,
     pub log: LogConfig,
 }
 
@@ -87,6 +88,22 @@ pub struct SipConfig {
     pub trunks: Vec<TrunkConfig>,
 }
 
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebRtcConfig {
+    /// The one UDP address of every browser leg's media.
+    pub listen: SocketAddr,
+    /// The address browsers reach that socket at, when it differs (NAT, or
+    /// `listen` on 0.0.0.0).
+    pub public_address: Option<std::net::IpAddr>,
+}
+
+impl Default for WebRtcConfig {
+    fn default() -> Self {
+        WebRtcConfig { listen: SocketAddr::from(([127, 0, 0, 1], 10000)), public_address: None }
+    }
+}
+
 /// A carrier that authenticates by source address.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -112,6 +129,7 @@ impl Default for Config {
             sessions: SessionConfig::default(),
             login_limits: LoginLimits::default(),
             sip: SipConfig::default(),
+            webrtc: WebRtcConfig::default(),
             log: LogConfig::default(),
         }
     }
@@ -259,6 +277,13 @@ impl Config {
                     message: format!("trunk {} needs a name and at least one address", i + 1),
                 });
             }
+        }
+        if self.webrtc.listen.ip().is_unspecified() && self.webrtc.public_address.is_none() {
+            return Err(ConfigError::Invalid {
+                key: "webrtc.public_address",
+                message: "needed when webrtc.listen is a wildcard address: browsers must be told where to send media"
+                    .into(),
+            });
         }
         if let Some(u) = &self.http.public_url {
             if origin_of(u).is_none() {

@@ -31,7 +31,9 @@ async fn server() -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(gateway::serve(Config::default(), store.clone(), listener, Clock::system(), async {
+    let mut config = Config::default();
+    config.webrtc.listen = "127.0.0.1:0".parse().unwrap();
+    let task = tokio::spawn(gateway::serve(config, store.clone(), listener, Clock::system(), async {
         let _ = stopped.await;
     }));
     Server { addr, store, stop: Some(stop), task }

@@ -39,6 +39,11 @@ pub enum ClientMsg {
     SetStatus { status: AgentStatus },
     /// A supervisor asks for the live list of agents and their changes.
     WatchAgents,
+    /// The audio check: the browser offers a WebRTC connection whose sound
+    /// the gateway sends straight back (microphone → gateway → speaker).
+    EchoTestOffer { sdp: String },
+    /// Ends the audio check.
+    EchoTestStop,
 }
 
 impl ClientMsg {
@@ -48,6 +53,7 @@ impl ClientMsg {
             ClientMsg::Ping { .. } => Role::Agent,
             ClientMsg::SetStatus { .. } => Role::Agent,
             ClientMsg::WatchAgents => Role::Supervisor,
+            ClientMsg::EchoTestOffer { .. } | ClientMsg::EchoTestStop => Role::Agent,
         }
     }
 }
@@ -93,6 +99,10 @@ pub enum ServerMsg {
     },
     /// The session ended (logout elsewhere, timeout); the app returns to login.
     SessionEnded,
+    /// The gateway's answer to [`ClientMsg::EchoTestOffer`].
+    EchoTestAnswer {
+        sdp: String,
+    },
 }
 
 #[cfg(test)]

@@ -67,6 +67,7 @@ pub fn e2e(root: &Path, gateway: &Path, database_url: &str, artifacts: &Path) ->
         .current_dir(root)
         .env("DATABASE_URL", database_url)
         .env("CC_HTTP__UI_DIR", root.join("dist"))
+        .env("CC_WEBRTC__LISTEN", "127.0.0.1:0")
         .env("RUST_LOG", "info")
         .stdout(log.try_clone()?)
         .stderr(log)

@@ -2,3 +2,4 @@
 //! cores. Each is thin: read, hand to the core, do what it says.
 
 pub mod sip;
+pub mod webrtc;

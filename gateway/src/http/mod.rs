@@ -96,6 +96,8 @@ pub struct Inner {
     /// WebSockets close at once rather than at their next check.
     pub ended_sessions: broadcast::Sender<String>,
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// Browser media, when the gateway runs it (tests of the API alone do not).
+    pub webrtc: Option<crate::drive::webrtc::WebRtcHandle>,
     /// Flips to true when the server shuts down; long-lived tasks (WebSockets)
     /// end on it.
     pub shutdown: watch::Receiver<bool>,
@@ -115,6 +117,7 @@ impl AppState {
         bound: SocketAddr,
         clock: Clock,
         metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+        webrtc: Option<crate::drive::webrtc::WebRtcHandle>,
         shutdown: watch::Receiver<bool>,
     ) -> AppState {
         let l = &config.login_limits;
@@ -135,6 +138,7 @@ impl AppState {
             agent_events: broadcast::channel(1024).0,
             ended_sessions: broadcast::channel(256).0,
             metrics,
+            webrtc,
             shutdown,
         }))
     }

@@ -67,7 +67,7 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
     let mut events = state.agent_events.subscribe();
     let mut ended = state.ended_sessions.subscribe();
     let mut shutdown = state.shutdown.clone();
-    let mut watching = false;
+    let mut conn = Conn::default();
     tracing::debug!(user_id = user.id, "websocket opened");
 
     let welcome = ServerMsg::Welcome { session: authed.info(&state), server_time: rfc3339(state.clock.now_ms()) };
@@ -115,15 +115,15 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
                     ok = send(&mut socket, &error("forbidden", "your role cannot send this message")).await;
                     continue;
                 }
-                ok = handle(&mut socket, &state, &authed, msg, &mut watching).await;
+                ok = handle(&mut socket, &state, &authed, msg, &mut conn).await;
             }
             ev = events.recv() => {
                 match ev {
-                    Ok(p) if watching || p.agent_id == user.id => {
+                    Ok(p) if conn.watching || p.agent_id == user.id => {
                         ok = send(&mut socket, &ServerMsg::AgentStatusUpdated { agent: p }).await;
                     }
                     Ok(_) => {}
-                    Err(RecvError::Lagged(_)) if watching => {
+                    Err(RecvError::Lagged(_)) if conn.watching => {
                         // Too slow to follow every change: send the whole picture again.
                         ok = send_agents(&mut socket, &state).await;
                     }
@@ -157,6 +157,9 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
         }
     }
     let _ = socket.send(Message::Close(None)).await;
+    if let (Some(leg), Some(webrtc)) = (conn.echo_leg.take(), &state.webrtc) {
+        webrtc.remove_leg(leg);
+    }
     if is_agent {
         let change = state.presence.lock().expect("presence lock").handle_disconnect(state.clock.now_ms(), user.id);
         if let Some(p) = change {
@@ -167,14 +170,17 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
     tracing::debug!(user_id = user.id, "websocket closed");
 }
 
+/// What one connection has asked for.
+#[derive(Default)]
+struct Conn {
+    /// Sent agents' changes (a supervisor's watch).
+    watching: bool,
+    /// The audio check's leg, ended with the connection.
+    echo_leg: Option<crate::media::webrtc::LegId>,
+}
+
 /// Applies one allowed message. Returns false when the socket is gone.
-async fn handle(
-    socket: &mut WebSocket,
-    state: &AppState,
-    authed: &Authed,
-    msg: ClientMsg,
-    watching: &mut bool,
-) -> bool {
+async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: ClientMsg, conn: &mut Conn) -> bool {
     // Any message is activity: keep the session from idling out.
     if let Err(e) = authenticate(state, &authed.token_hash).await {
         tracing::warn!(error = %e, "session touch failed");
@@ -196,8 +202,30 @@ async fn handle(
             }
         }
         ClientMsg::WatchAgents => {
-            *watching = true;
+            conn.watching = true;
             send_agents(socket, state).await
+        }
+        ClientMsg::EchoTestOffer { sdp } => {
+            let Some(webrtc) = &state.webrtc else {
+                return send(socket, &error("media_unavailable", "this gateway runs no media")).await;
+            };
+            // One audio check per connection: a new offer replaces the old.
+            if let Some(old) = conn.echo_leg.take() {
+                webrtc.remove_leg(old);
+            }
+            match webrtc.add_leg(sdp, crate::media::webrtc::LegMode::Echo).await {
+                Ok((leg, answer)) => {
+                    conn.echo_leg = Some(leg);
+                    send(socket, &ServerMsg::EchoTestAnswer { sdp: answer }).await
+                }
+                Err(e) => send(socket, &error("bad_sdp", &e)).await,
+            }
+        }
+        ClientMsg::EchoTestStop => {
+            if let (Some(leg), Some(webrtc)) = (conn.echo_leg.take(), &state.webrtc) {
+                webrtc.remove_leg(leg);
+            }
+            true
         }
     }
 }

@@ -8,8 +8,10 @@
 //!   RFC 4733 events; tests use it to prove a tone crossed a call.
 //! - [`rtp`]: RTP and RTCP headers, parsed without copying.
 //! - [`telephone_event`]: RFC 4733 DTMF events and their de-duplication.
+//! - [`webrtc`]: browser legs through str0m, many on one UDP socket.
 
 pub mod g711;
 pub mod goertzel;
 pub mod rtp;
 pub mod telephone_event;
+pub mod webrtc;

@@ -69,7 +69,7 @@ pub async fn demo_app(store: Store, config: Config) -> TestApp {
     gateway::demo::seed_demo(&store, clock.now_ms()).await.expect("demo data");
     let (stop, stop_rx) = watch::channel(false);
     let bound: SocketAddr = "127.0.0.1:8080".parse().unwrap();
-    let state = AppState::new(store, config, bound, clock, Some(gateway::metrics_handle()), stop_rx);
+    let state = AppState::new(store, config, bound, clock, Some(gateway::metrics_handle()), None, stop_rx);
     let router = gateway::http::app(state.clone()).layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 9], 40000))));
     TestApp { state, router, clock: manual, _stop: stop }
 }

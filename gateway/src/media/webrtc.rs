@@ -1,0 +1,255 @@
+//! Browser legs: WebRTC through str0m, many legs on one UDP socket.
+//!
+//! The gateway is ICE-lite on one known address, so browsers need no TURN on
+//! a LAN and the socket count does not grow with calls; each datagram goes to
+//! the leg whose `Rtc` accepts it (str0m's `accepts()`), and DTLS-SRTP
+//! protects the media. Legs speak PCMU or PCMA only, so a browser to carrier
+//! call is forwarded without transcoding.
+//!
+//! Like every core here this owns no socket and reads no clock: the driver
+//! (`drive::webrtc`) passes datagrams and time in and sends what comes out.
+//!
+//! A leg that stops hearing from its browser for [`NO_MEDIA`] is ended, so a
+//! closed laptop lid does not leave a call half alive.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use str0m::change::SdpOffer;
+use str0m::net::{Protocol, Receive};
+use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
+
+/// How long a leg may go without any datagram from its browser.
+pub const NO_MEDIA: Duration = Duration::from_secs(20);
+/// Offers larger than this are not from a browser.
+const MAX_OFFER: usize = 64 * 1024;
+/// Legs at most on one endpoint (a bound against a flood of offers).
+const MAX_LEGS: usize = 4096;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LegId(pub u64);
+
+/// What a leg does with the audio it receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegMode {
+    /// Sends every frame straight back: the audio check a user runs before
+    /// taking calls (microphone → gateway → speaker).
+    Echo,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    /// ICE or DTLS gave up, or the browser closed the connection.
+    Disconnected,
+    /// Nothing arrived for [`NO_MEDIA`].
+    NoMedia,
+    /// Removed by the call layer.
+    Removed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LegEvent {
+    Connected(LegId),
+    Ended(LegId, EndReason),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebRtcError {
+    #[error("offer too large")]
+    TooLarge,
+    #[error("malformed offer: {0}")]
+    Sdp(String),
+    #[error("offer refused: {0}")]
+    Refused(String),
+    #[error("too many legs")]
+    Full,
+}
+
+/// One datagram to send.
+#[derive(Debug)]
+pub struct Transmit {
+    pub destination: SocketAddr,
+    pub contents: Vec<u8>,
+}
+
+struct Leg {
+    id: LegId,
+    rtc: Rtc,
+    mode: LegMode,
+    next_timeout: Option<Instant>,
+    last_heard: Instant,
+    connected: bool,
+}
+
+pub struct Endpoint {
+    local: SocketAddr,
+    legs: Vec<Leg>,
+    next_id: u64,
+    transmits: VecDeque<Transmit>,
+    events: VecDeque<LegEvent>,
+}
+
+/// str0m picks its crypto at run time; this installs the one built in.
+fn install_crypto() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| str0m::crypto::from_feature_flags().install_process_default());
+}
+
+impl Endpoint {
+    /// An endpoint whose browsers reach it at `local` (the UDP socket's
+    /// address, or the public address in front of it).
+    pub fn new(local: SocketAddr) -> Endpoint {
+        install_crypto();
+        Endpoint { local, legs: Vec::new(), next_id: 1, transmits: VecDeque::new(), events: VecDeque::new() }
+    }
+
+    pub fn local(&self) -> SocketAddr {
+        self.local
+    }
+
+    pub fn legs(&self) -> usize {
+        self.legs.len()
+    }
+
+    /// Answers a browser's offer with a new leg.
+    pub fn add_leg(&mut self, now: Instant, offer: &str, mode: LegMode) -> Result<(LegId, String), WebRtcError> {
+        if offer.len() > MAX_OFFER {
+            return Err(WebRtcError::TooLarge);
+        }
+        if self.legs.len() >= MAX_LEGS {
+            return Err(WebRtcError::Full);
+        }
+        let offer = SdpOffer::from_sdp_string(offer).map_err(|e| WebRtcError::Sdp(e.to_string()))?;
+        let mut rtc = Rtc::builder()
+            .set_ice_lite(true)
+            .clear_codecs()
+            .enable_pcmu(true, false)
+            .enable_pcma(true, false)
+            .build(now);
+        let candidate =
+            Candidate::host(self.local, "udp").map_err(|e| WebRtcError::Refused(format!("candidate: {e}")))?;
+        rtc.add_local_candidate(candidate);
+        let answer = rtc.sdp_api().accept_offer(offer).map_err(|e| WebRtcError::Refused(e.to_string()))?;
+        let id = LegId(self.next_id);
+        self.next_id += 1;
+        self.legs.push(Leg { id, rtc, mode, next_timeout: Some(now), last_heard: now, connected: false });
+        let i = self.legs.len() - 1;
+        self.drive(i, now);
+        Ok((id, answer.to_sdp_string()))
+    }
+
+    /// Ends a leg now.
+    pub fn remove_leg(&mut self, id: LegId) {
+        if let Some(i) = self.legs.iter().position(|l| l.id == id) {
+            let mut leg = self.legs.swap_remove(i);
+            leg.rtc.disconnect();
+            self.events.push_back(LegEvent::Ended(id, EndReason::Removed));
+        }
+    }
+
+    /// One datagram from `source`. Returns false when no leg takes it (the
+    /// driver counts and drops it).
+    pub fn handle_receive(&mut self, now: Instant, source: SocketAddr, contents: &[u8]) -> bool {
+        let Ok(contents) = contents.try_into() else { return false };
+        let input = Input::Receive(now, Receive { proto: Protocol::Udp, source, destination: self.local, contents });
+        let Some(i) = self.legs.iter().position(|l| l.rtc.accepts(&input)) else { return false };
+        self.legs[i].last_heard = now;
+        if let Err(e) = self.legs[i].rtc.handle_input(input) {
+            tracing::debug!(leg = self.legs[i].id.0, error = %e, "webrtc input refused");
+        }
+        self.drive(i, now);
+        true
+    }
+
+    /// Runs every leg whose timer is due, and ends silent ones.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        let mut i = 0;
+        while i < self.legs.len() {
+            if now.saturating_duration_since(self.legs[i].last_heard) >= NO_MEDIA {
+                let mut leg = self.legs.swap_remove(i);
+                leg.rtc.disconnect();
+                self.events.push_back(LegEvent::Ended(leg.id, EndReason::NoMedia));
+                continue;
+            }
+            if self.legs[i].next_timeout.is_some_and(|t| t <= now) {
+                if let Err(e) = self.legs[i].rtc.handle_input(Input::Timeout(now)) {
+                    tracing::debug!(leg = self.legs[i].id.0, error = %e, "webrtc timeout failed");
+                }
+                if !self.drive(i, now) {
+                    continue;
+                }
+            }
+            i += 1;
+        }
+    }
+
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.transmits.pop_front()
+    }
+
+    pub fn poll_event(&mut self) -> Option<LegEvent> {
+        self.events.pop_front()
+    }
+
+    /// The earliest moment something is due.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.legs.iter().flat_map(|l| [l.next_timeout, Some(l.last_heard + NO_MEDIA)]).flatten().min()
+    }
+
+    /// Drains one leg's outputs. Returns false if the leg ended (and was
+    /// removed from `legs`, so index `i` now holds another leg).
+    fn drive(&mut self, i: usize, now: Instant) -> bool {
+        let mut echo = Vec::new();
+        let ended = loop {
+            let leg = &mut self.legs[i];
+            if !leg.rtc.is_alive() {
+                break Some(EndReason::Disconnected);
+            }
+            match leg.rtc.poll_output() {
+                Ok(Output::Timeout(t)) => {
+                    leg.next_timeout = Some(t);
+                    break None;
+                }
+                Ok(Output::Transmit(t)) => {
+                    self.transmits.push_back(Transmit { destination: t.destination, contents: t.contents.into() });
+                }
+                Ok(Output::Event(Event::Connected)) => {
+                    leg.connected = true;
+                    self.events.push_back(LegEvent::Connected(leg.id));
+                }
+                Ok(Output::Event(Event::IceConnectionStateChange(IceConnectionState::Disconnected))) => {
+                    break Some(EndReason::Disconnected);
+                }
+                Ok(Output::Event(Event::MediaData(d))) => {
+                    if leg.mode == LegMode::Echo {
+                        echo.push(d);
+                    }
+                }
+                Ok(Output::Event(_)) => {}
+                Err(e) => {
+                    tracing::debug!(leg = leg.id.0, error = %e, "webrtc leg failed");
+                    break Some(EndReason::Disconnected);
+                }
+            }
+        };
+        if let Some(reason) = ended {
+            let leg = self.legs.swap_remove(i);
+            self.events.push_back(LegEvent::Ended(leg.id, reason));
+            return false;
+        }
+        if !echo.is_empty() {
+            let leg = &mut self.legs[i];
+            for d in echo {
+                if let Some(writer) = leg.rtc.writer(d.mid) {
+                    let pt = writer.match_params(d.params);
+                    if let Some(pt) = pt {
+                        let _ = writer.write(pt, now, d.time, d.data);
+                    }
+                }
+            }
+            return self.drive(i, now);
+        }
+        true
+    }
+}
