@@ -253,3 +253,165 @@ impl Endpoint {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use str0m::change::SdpAnswer;
+    use str0m::media::{Direction, Frequency, MediaKind, MediaTime};
+
+    /// A browser stand-in: a full (not lite) str0m peer offering PCMU audio,
+    /// wired to the endpoint through a loss-free virtual network and clock.
+    struct Sim {
+        now: Instant,
+        ep: Endpoint,
+        client: Rtc,
+        client_addr: SocketAddr,
+        client_timeout: Instant,
+        connected: bool,
+        received: Vec<Vec<u8>>,
+        events: Vec<LegEvent>,
+    }
+
+    impl Sim {
+        fn new() -> (Sim, str0m::media::Mid, LegId) {
+            let now = Instant::now();
+            let mut ep = Endpoint::new("127.0.0.1:10000".parse().unwrap());
+            let client_addr: SocketAddr = "127.0.0.1:40000".parse().unwrap();
+            let mut client = Rtc::builder().clear_codecs().enable_pcmu(true, false).build(now);
+            client.add_local_candidate(Candidate::host(client_addr, "udp").unwrap());
+            let mut change = client.sdp_api();
+            let mid = change.add_media(MediaKind::Audio, Direction::SendRecv, None, None, None);
+            let (offer, pending) = change.apply().unwrap();
+            let (leg, answer) = ep.add_leg(now, &offer.to_sdp_string(), LegMode::Echo).unwrap();
+            client.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+            let sim = Sim {
+                now,
+                ep,
+                client,
+                client_addr,
+                client_timeout: now,
+                connected: false,
+                received: Vec::new(),
+                events: Vec::new(),
+            };
+            (sim, mid, leg)
+        }
+
+        /// Moves every queued datagram across, both ways, until quiet.
+        fn pump(&mut self, client_alive: bool) {
+            for _ in 0..1000 {
+                let mut moved = false;
+                if client_alive {
+                    loop {
+                        match self.client.poll_output().unwrap() {
+                            Output::Timeout(t) => {
+                                self.client_timeout = t;
+                                break;
+                            }
+                            Output::Transmit(t) => {
+                                let bytes: Vec<u8> = t.contents.into();
+                                assert!(self.ep.handle_receive(self.now, self.client_addr, &bytes));
+                                moved = true;
+                            }
+                            Output::Event(Event::Connected) => self.connected = true,
+                            Output::Event(Event::MediaData(d)) => self.received.push(d.data.to_vec()),
+                            Output::Event(_) => {}
+                        }
+                    }
+                }
+                while let Some(t) = self.ep.poll_transmit() {
+                    moved = true;
+                    if client_alive {
+                        let input = Input::Receive(
+                            self.now,
+                            Receive {
+                                proto: Protocol::Udp,
+                                source: self.ep.local(),
+                                destination: t.destination,
+                                contents: t.contents.as_slice().try_into().unwrap(),
+                            },
+                        );
+                        self.client.handle_input(input).unwrap();
+                    }
+                }
+                self.events.extend(std::iter::from_fn(|| self.ep.poll_event()));
+                if !moved {
+                    return;
+                }
+            }
+            panic!("the network never went quiet");
+        }
+
+        /// Jumps to `until`, running every timer on the way.
+        fn advance(&mut self, until: Instant, client_alive: bool) {
+            loop {
+                let mut next = until;
+                if client_alive {
+                    next = next.min(self.client_timeout);
+                }
+                if let Some(t) = self.ep.poll_timeout() {
+                    next = next.min(t);
+                }
+                self.now = self.now.max(next);
+                if client_alive && self.client_timeout <= self.now {
+                    self.client.handle_input(Input::Timeout(self.now)).unwrap();
+                }
+                self.ep.handle_timeout(self.now);
+                self.pump(client_alive);
+                if self.now >= until {
+                    return;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_browser_peer_connects_and_hears_its_own_audio() {
+        let (mut sim, mid, leg) = Sim::new();
+        sim.pump(true);
+        sim.advance(sim.now + Duration::from_secs(2), true);
+        assert!(sim.connected, "ICE and DTLS complete");
+        assert!(sim.events.contains(&LegEvent::Connected(leg)));
+
+        let rate = Frequency::new(8000).unwrap();
+        for i in 0..50u64 {
+            let frame: Vec<u8> = (0..160).map(|j| ((i * 7 + j) % 251) as u8).collect();
+            let w = sim.client.writer(mid).unwrap();
+            let pt = w.payload_params().find(|p| p.spec().codec == str0m::format::Codec::PCMU).unwrap().pt();
+            w.write(pt, sim.now, MediaTime::new(i * 160, rate), frame).unwrap();
+            sim.advance(sim.now + Duration::from_millis(20), true);
+        }
+        sim.advance(sim.now + Duration::from_millis(200), true);
+        assert!(sim.received.len() >= 45, "echoed {} of 50 frames", sim.received.len());
+        let first: Vec<u8> = (0..160).map(|j| (j % 251) as u8).collect();
+        assert!(sim.received.contains(&first), "the frames come back unchanged");
+    }
+
+    #[test]
+    fn a_silent_browser_is_dropped_within_the_limit() {
+        let (mut sim, _, leg) = Sim::new();
+        sim.pump(true);
+        sim.advance(sim.now + Duration::from_secs(2), true);
+        assert!(sim.connected);
+        let gone = sim.now;
+        sim.advance(gone + NO_MEDIA + Duration::from_secs(1), false);
+        let ended = sim.events.iter().find_map(|e| match e {
+            LegEvent::Ended(id, reason) if *id == leg => Some(*reason),
+            _ => None,
+        });
+        assert!(matches!(ended, Some(EndReason::NoMedia | EndReason::Disconnected)), "{:?}", sim.events);
+        assert_eq!(sim.ep.legs(), 0);
+    }
+
+    #[test]
+    fn bad_offers_are_refused_without_a_leg() {
+        let mut ep = Endpoint::new("127.0.0.1:10000".parse().unwrap());
+        let now = Instant::now();
+        assert!(matches!(ep.add_leg(now, "not sdp", LegMode::Echo), Err(WebRtcError::Sdp(_))));
+        assert!(matches!(ep.add_leg(now, &"v=0\r\n".repeat(20_000), LegMode::Echo), Err(WebRtcError::TooLarge)));
+        assert_eq!(ep.legs(), 0);
+        assert!(!ep.handle_receive(now, "127.0.0.1:1".parse().unwrap(), b"\x80\x00junk"));
+        assert!(!ep.handle_receive(now, "127.0.0.1:1".parse().unwrap(), &[]));
+    }
+}
