@@ -45,14 +45,17 @@
 //! - `check.rs`: the UAS checks (416, 403, 420, 415, 406) and response drops;
 //!   [`screen_datagram`] runs parse and checks in one call.
 //! - `scan.rs`: the lexical layer everything above shares.
+//! - `transaction/`: the transaction layer (RFC 3261 §17, RFC 6026), a sans-IO
+//!   core that retransmits, absorbs retransmissions and times out.
 //!
 //! **Architecture invariant:** nothing here does IO, reads a clock or draws a
 //! random number (tags come from the caller), and no input can make it panic
 //! or recurse: parsing is loops over bounded input.
 //!
-//! Out of scope here: transactions, dialogs, SDP, URI comparison rules beyond
-//! decoding escapes, and redacting personal data in `Debug` output (the
-//! logging layer must wrap URIs and numbers before they reach a log).
+//! Out of scope here: dialogs (to come), SDP (`crate::sdp`), URI comparison
+//! rules beyond decoding escapes, and redacting personal data in `Debug`
+//! output (the logging layer must wrap URIs and numbers before they reach a
+//! log; `tests/pii.rs` checks that none does).
 
 mod accept;
 mod auth;
@@ -77,6 +80,7 @@ mod params;
 mod parser;
 mod response;
 mod scan;
+pub mod transaction;
 mod uri;
 mod via;
 
