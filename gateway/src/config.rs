@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
+#[derive(Default)]
 pub struct Config {
     pub http: HttpConfig,
     pub database: DatabaseConfig,
@@ -119,20 +120,6 @@ pub struct TrunkConfig {
 pub struct LogConfig {
     /// A tracing filter (`info`, `gateway=debug,info`); `RUST_LOG` wins.
     pub filter: String,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            http: HttpConfig::default(),
-            database: DatabaseConfig::default(),
-            sessions: SessionConfig::default(),
-            login_limits: LoginLimits::default(),
-            sip: SipConfig::default(),
-            webrtc: WebRtcConfig::default(),
-            log: LogConfig::default(),
-        }
-    }
 }
 
 impl Default for HttpConfig {
@@ -285,13 +272,13 @@ impl Config {
                     .into(),
             });
         }
-        if let Some(u) = &self.http.public_url {
-            if origin_of(u).is_none() {
-                return Err(ConfigError::Invalid {
-                    key: "http.public_url",
-                    message: "must be an absolute http:// or https:// URL".into(),
-                });
-            }
+        if let Some(u) = &self.http.public_url
+            && origin_of(u).is_none()
+        {
+            return Err(ConfigError::Invalid {
+                key: "http.public_url",
+                message: "must be an absolute http:// or https:// URL".into(),
+            });
         }
         for o in &self.http.allowed_origins {
             if origin_of(o).is_none() {

@@ -119,7 +119,17 @@ async fn tcp_frames_messages_answers_pings_and_closes_on_garbage() {
     s.write_all(b"\r\n\r\n").await.unwrap();
     let mut got = String::new();
     let mut buf = [0u8; 4096];
-    while got.matches("SIP/2.0 200 OK").count() < 2 || !got.ends_with("\r\n\r\n\r\n") {
+    // The pong and the responses travel separately, so their order varies:
+    // done when both responses are whole and one CRLF is left over.
+    let leftover = |got: &str| {
+        let mut rest = got.to_owned();
+        while let Some(start) = rest.find("SIP/2.0 200 OK") {
+            let end = rest[start..].find("\r\n\r\n")?;
+            rest.replace_range(start..start + end + 4, "");
+        }
+        Some(rest)
+    };
+    while got.matches("SIP/2.0 200 OK").count() < 2 || leftover(&got).as_deref() != Some("\r\n") {
         let n = tokio::time::timeout(Duration::from_secs(2), s.read(&mut buf)).await.expect("answers").unwrap();
         assert!(n > 0, "closed early: {got}");
         got.push_str(&String::from_utf8_lossy(&buf[..n]));
@@ -179,4 +189,36 @@ async fn sipp_as_carrier_and_as_stranger() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+#[tokio::test]
+async fn trunk_requests_go_through_transactions() {
+    let sip = start().await;
+    let sock = UdpSocket::bind((TRUNK_IP, 0)).await.unwrap();
+    let invite = request("INVITE", "tx1", None);
+    let mut buf = vec![0u8; 65535];
+    let mut recv = async |sock: &UdpSocket, ms: u64| -> Option<String> {
+        match tokio::time::timeout(Duration::from_millis(ms), sock.recv_from(&mut buf)).await {
+            Ok(Ok((n, _))) => Some(String::from_utf8_lossy(&buf[..n]).into_owned()),
+            _ => None,
+        }
+    };
+    sock.send_to(&invite, sip.udp).await.unwrap();
+    let first = recv(&sock, 1000).await.expect("a final response");
+    assert!(first.starts_with("SIP/2.0 480"), "{first}");
+    // A retransmitted INVITE gets the same response again (same To tag):
+    // the transaction answered, not a second run of the call logic.
+    sock.send_to(&invite, sip.udp).await.unwrap();
+    let again = recv(&sock, 1000).await.expect("the response again");
+    assert_eq!(again, first);
+    // Without an ACK the 480 is retransmitted by itself (Timer G, 500 ms).
+    let resent = recv(&sock, 1500).await.expect("a retransmission");
+    assert_eq!(resent, first);
+    // The ACK (same branch, To with the response's tag) stops them.
+    let to = first.lines().find(|l| l.starts_with("To:")).unwrap().to_owned();
+    let ack = String::from_utf8(request("ACK", "tx1", None)).unwrap().replace("To: <sip:+15550100@127.0.0.1>", &to);
+    sock.send_to(ack.as_bytes(), sip.udp).await.unwrap();
+    // Drain anything already in flight, then expect silence.
+    while recv(&sock, 700).await.is_some() {}
+    assert_eq!(recv(&sock, 1200).await, None, "no retransmissions after the ACK");
 }

@@ -151,7 +151,7 @@ async fn demo_seed_is_idempotent() {
         assert!(!gateway::demo::seed_demo(&store, 1_000_000).await.unwrap(), "{db}: second run writes nothing");
         let agents = store.users(Some(Role::Agent)).await.unwrap();
         assert!(agents.len() >= 4 && agents.iter().any(|a| a.username == "rania"), "{db}");
-        assert!(store.users(Some(Role::Supervisor)).await.unwrap().len() >= 1);
+        assert!(!store.users(Some(Role::Supervisor)).await.unwrap().is_empty());
         let codes: Vec<String> = store.queues().await.unwrap().into_iter().map(|q| q.code).collect();
         assert_eq!(codes, ["support", "sales"], "{db}");
         let c = store.customer_by_code("1001").await.unwrap().unwrap();

@@ -3,21 +3,26 @@
 //!
 //! Replies go back to the packet's source address, never to an address
 //! named inside the message, so the gateway cannot be used to reflect
-//! traffic at a third party. Until the call layer exists, requests from
-//! trunks get honest placeholders: OPTIONS 200 (carriers ping with it),
-//! INVITE 480 Temporarily Unavailable, other methods 501.
+//! traffic at a third party. Requests from trunks go through RFC 3261
+//! transactions (retransmissions absorbed, responses resent); until the call
+//! layer exists they get honest placeholders: OPTIONS 200 (carriers ping with
+//! it), INVITE 480 Temporarily Unavailable, other methods 501. Refusals of
+//! strangers stay stateless: they must cost us nothing.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 use crate::config::SipConfig;
 use crate::sip::front::{FrontConfig, FrontDoor, Verdict};
+use crate::sip::transaction::{Config as TsxConfig, Event, Transactions};
 use crate::sip::{Framed, Header, Limits, Method, OtherHeader, Request, Response, StatusCode, parse_stream};
 
 /// What the gateway tells peers it understands.
@@ -52,45 +57,149 @@ fn front_config(config: &SipConfig) -> FrontConfig {
     }
 }
 
-/// Serves SIP until `shutdown` turns true.
+/// A framed message from a TCP connection, and where to write back.
+struct TcpInbound {
+    source: SocketAddr,
+    bytes: Vec<u8>,
+    reply: mpsc::Sender<Vec<u8>>,
+}
+
+/// Serves SIP until `shutdown` turns true. One task owns the front door and
+/// the transactions and reads the UDP socket; each TCP connection has a
+/// reader task that frames messages and hands them over, and a channel for
+/// what goes back on that connection.
 pub async fn run(config: &SipConfig, sockets: SipSockets, mut shutdown: watch::Receiver<bool>) {
-    let door = Arc::new(Mutex::new(FrontDoor::new(front_config(config))));
-    let udp = udp_loop(sockets.udp, door.clone());
-    let tcp = tcp_accept(sockets.tcp, door, shutdown.clone());
-    tokio::select! {
-        _ = udp => {}
-        _ = tcp => {}
-        _ = shutdown.wait_for(|s| *s) => {}
+    let (tcp_tx, mut tcp_rx) = mpsc::channel::<TcpInbound>(1024);
+    let accept = tokio::spawn(tcp_accept(sockets.tcp, tcp_tx, shutdown.clone()));
+    let mut core = Core {
+        door: FrontDoor::new(front_config(config)),
+        tsx: Transactions::new(TsxConfig::default()),
+        udp: sockets.udp,
+        tcp: HashMap::new(),
+    };
+    let mut buf = vec![0u8; 65_535];
+    loop {
+        let deadline = core.tsx.poll_timeout().map(tokio::time::Instant::from_std);
+        tokio::select! {
+            r = core.udp.recv_from(&mut buf) => match r {
+                Ok((n, source)) => {
+                    let bytes = buf[..n].to_vec();
+                    core.handle_message(source, false, &bytes);
+                }
+                // ICMP errors from earlier sends surface here on Linux; they
+                // are about one peer, not the socket.
+                Err(e) => tracing::debug!(error = %e, "sip udp receive"),
+            },
+            m = tcp_rx.recv() => match m {
+                Some(m) => {
+                    core.tcp.insert(m.source, m.reply);
+                    core.handle_message(m.source, true, &m.bytes);
+                }
+                None => break,
+            },
+            _ = async {
+                match deadline {
+                    Some(d) => tokio::time::sleep_until(d).await,
+                    None => std::future::pending().await,
+                }
+            } => core.tsx.handle_timeout(Instant::now()),
+            _ = shutdown.wait_for(|s| *s) => break,
+        }
+        core.flush().await;
+    }
+    accept.abort();
+}
+
+struct Core {
+    door: FrontDoor,
+    tsx: Transactions,
+    udp: UdpSocket,
+    /// Open TCP connections by peer address, for what must go back on them.
+    tcp: HashMap<SocketAddr, mpsc::Sender<Vec<u8>>>,
+}
+
+impl Core {
+    fn handle_message(&mut self, source: SocketAddr, reliable: bool, bytes: &[u8]) {
+        let transport = if reliable { "tcp" } else { "udp" };
+        let to_tag = tag();
+        let now = Instant::now();
+        match self.door.handle_message(now, source, bytes, &to_tag) {
+            Verdict::Reply { status, bytes } => {
+                count(transport, "refused", status_label(status));
+                self.send_now(source, reliable, bytes);
+            }
+            Verdict::Drop(reason) => count(transport, "dropped", reason.as_str()),
+            Verdict::Response(r) => self.tsx.handle_response(now, source, r),
+            Verdict::FromTrunk { request, .. } => {
+                count(transport, "trunk", method_label(&request.method));
+                let copy = (request.method != Method::Ack).then(|| request.clone());
+                if let Err(e) = self.tsx.handle_request(now, source, reliable, request) {
+                    // A full table: answer 503 statelessly rather than grow.
+                    tracing::warn!(error = %e, "sip transaction refused");
+                    if let Some(request) = copy {
+                        let status = StatusCode::new(503).expect("503 is a valid status");
+                        self.send_now(source, reliable, Response::for_request(&request, status, &to_tag).to_bytes());
+                    }
+                }
+            }
+        }
+        self.handle_events(now);
+    }
+
+    /// The transaction user, until the call layer takes its place.
+    fn handle_events(&mut self, now: Instant) {
+        while let Some(ev) = self.tsx.poll_event() {
+            match ev {
+                Event::Request { key, request, .. } => {
+                    if let Some(resp) = placeholder(&request, &tag())
+                        && let Err(e) = self.tsx.send_response(now, &key, resp)
+                    {
+                        tracing::debug!(error = %e, "sip response refused");
+                    }
+                }
+                Event::Cancel { key, invite_key, request, .. } => {
+                    let status = if invite_key.is_some() { StatusCode::OK } else { StatusCode::CALL_DOES_NOT_EXIST };
+                    let _ = self.tsx.send_response(now, &key, Response::for_request(&request, status, &tag()));
+                }
+                Event::StrayResponse { .. } => count("any", "dropped", "stray_response"),
+                Event::Timeout { .. } | Event::TransportError { .. } => count("any", "failed", "timeout"),
+                Event::Ack { .. } | Event::Response { .. } | Event::Terminated { .. } => {}
+            }
+        }
+    }
+
+    /// Sends what the transactions want sent.
+    async fn flush(&mut self) {
+        while let Some(t) = self.tsx.poll_transmit() {
+            if t.reliable {
+                let sent = self.tcp.get(&t.dest).is_some_and(|c| c.try_send(t.bytes).is_ok());
+                if !sent {
+                    self.tcp.remove(&t.dest);
+                    if let Some(key) = t.key {
+                        self.tsx.handle_transport_error(Instant::now(), &key);
+                    }
+                }
+            } else if let Err(e) = self.udp.send_to(&t.bytes, t.dest).await {
+                tracing::debug!(error = %e, "sip udp send");
+            }
+        }
+        self.handle_events(Instant::now());
+    }
+
+    /// A stateless send (front-door refusals).
+    fn send_now(&mut self, dest: SocketAddr, reliable: bool, bytes: Vec<u8>) {
+        if reliable {
+            if let Some(c) = self.tcp.get(&dest) {
+                let _ = c.try_send(bytes);
+            }
+        } else if let Err(e) = self.udp.try_send_to(&bytes, dest) {
+            tracing::debug!(error = %e, "sip udp send");
+        }
     }
 }
 
 fn tag() -> String {
     format!("{:016x}", rand::random::<u64>())
-}
-
-/// Judges one message and returns the bytes to send back, if any.
-fn judge(door: &Mutex<FrontDoor>, source: SocketAddr, transport: &'static str, bytes: &[u8]) -> Option<Vec<u8>> {
-    let to_tag = tag();
-    let verdict = door.lock().expect("front door lock").handle_message(Instant::now(), source, bytes, &to_tag);
-    match verdict {
-        Verdict::Reply { status, bytes } => {
-            count(transport, "refused", status_label(status));
-            Some(bytes)
-        }
-        Verdict::Drop(reason) => {
-            count(transport, "dropped", reason.as_str());
-            None
-        }
-        Verdict::Response(_) => {
-            // No client transactions exist yet, so every response is a stray.
-            count(transport, "dropped", "stray_response");
-            None
-        }
-        Verdict::FromTrunk { request, .. } => {
-            count(transport, "trunk", method_label(&request.method));
-            placeholder(&request, &to_tag).map(|r| r.to_bytes())
-        }
-    }
 }
 
 /// The answer to a trunk's request until the call layer takes over.
@@ -106,10 +215,10 @@ fn placeholder(req: &Request, to_tag: &str) -> Option<Response> {
     if let Ok(allow) = OtherHeader::new("Allow", ALLOW) {
         resp = resp.with_header(Header::Other(allow));
     }
-    if req.method == Method::Options {
-        if let Ok(accept) = OtherHeader::new("Accept", "application/sdp") {
-            resp = resp.with_header(Header::Other(accept));
-        }
+    if req.method == Method::Options
+        && let Ok(accept) = OtherHeader::new("Accept", "application/sdp")
+    {
+        resp = resp.with_header(Header::Other(accept));
     }
     Some(resp)
 }
@@ -144,28 +253,8 @@ fn count(transport: &'static str, outcome: &'static str, detail: &'static str) {
         .increment(1);
 }
 
-async fn udp_loop(socket: UdpSocket, door: Arc<Mutex<FrontDoor>>) {
-    let mut buf = vec![0u8; 65_535];
-    loop {
-        let (n, source) = match socket.recv_from(&mut buf).await {
-            Ok(x) => x,
-            Err(e) => {
-                // ICMP errors from earlier sends surface here on Linux; they
-                // are about one peer, not the socket.
-                tracing::debug!(error = %e, "sip udp receive");
-                continue;
-            }
-        };
-        if let Some(reply) = judge(&door, source, "udp", &buf[..n]) {
-            if let Err(e) = socket.send_to(&reply, source).await {
-                tracing::debug!(error = %e, "sip udp send");
-            }
-        }
-    }
-}
-
-async fn tcp_accept(listener: TcpListener, door: Arc<Mutex<FrontDoor>>, shutdown: watch::Receiver<bool>) {
-    let open = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+async fn tcp_accept(listener: TcpListener, to_core: mpsc::Sender<TcpInbound>, shutdown: watch::Receiver<bool>) {
+    let open = Arc::new(AtomicUsize::new(0));
     loop {
         let (stream, source) = match listener.accept().await {
             Ok(x) => x,
@@ -175,64 +264,73 @@ async fn tcp_accept(listener: TcpListener, door: Arc<Mutex<FrontDoor>>, shutdown
                 continue;
             }
         };
-        if open.load(std::sync::atomic::Ordering::Relaxed) >= MAX_TCP {
+        if open.load(Ordering::Relaxed) >= MAX_TCP {
             count("tcp", "dropped", "too_many_connections");
             continue;
         }
-        open.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let (door, open, mut shutdown) = (door.clone(), open.clone(), shutdown.clone());
+        open.fetch_add(1, Ordering::Relaxed);
+        let (to_core, open, mut shutdown) = (to_core.clone(), open.clone(), shutdown.clone());
         tokio::spawn(async move {
             tokio::select! {
-                _ = tcp_connection(stream, source, door) => {}
+                _ = tcp_connection(stream, source, to_core) => {}
                 _ = shutdown.wait_for(|s| *s) => {}
             }
-            open.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            open.fetch_sub(1, Ordering::Relaxed);
         });
     }
 }
 
-/// Reads framed messages from one connection. A message that cannot be
-/// framed gets its error reply (when there is one) and the connection is
-/// closed: after a framing error the stream position is unknown.
-async fn tcp_connection(mut stream: TcpStream, source: SocketAddr, door: Arc<Mutex<FrontDoor>>) {
+/// Frames messages from one connection for the core and writes back what
+/// the core sends. A message that cannot be framed gets its error reply
+/// (when there is one) and the connection is closed: after a framing error
+/// the stream position is unknown.
+async fn tcp_connection(stream: TcpStream, source: SocketAddr, to_core: mpsc::Sender<TcpInbound>) {
+    let (mut rd, mut wr) = stream.into_split();
+    let (reply_tx, mut reply_rx) = mpsc::channel::<Vec<u8>>(64);
+    let writer = tokio::spawn(async move {
+        while let Some(bytes) = reply_rx.recv().await {
+            if wr.write_all(&bytes).await.is_err() {
+                break;
+            }
+        }
+        let _ = wr.shutdown().await;
+    });
     let limits = Limits::default();
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
     let mut chunk = [0u8; 8192];
-    loop {
-        // Frame and answer everything already buffered.
+    'read: loop {
         loop {
             match parse_stream(&buf, &limits) {
                 // The framed message is judged again as a datagram: simple,
                 // and TCP from carriers is light next to the media path.
                 Ok(Framed::Message { consumed, .. }) => {
-                    let message: Vec<u8> = buf.drain(..consumed).collect();
-                    if let Some(reply) = judge(&door, source, "tcp", &message) {
-                        if stream.write_all(&reply).await.is_err() {
-                            return;
-                        }
+                    let bytes: Vec<u8> = buf.drain(..consumed).collect();
+                    if to_core.send(TcpInbound { source, bytes, reply: reply_tx.clone() }).await.is_err() {
+                        break 'read;
                     }
                 }
                 Ok(Framed::KeepAlive { consumed }) => {
                     buf.drain(..consumed);
                     // RFC 5626 §3.5.1: a CRLFCRLF ping gets a CRLF pong.
-                    if consumed == 4 && stream.write_all(b"\r\n").await.is_err() {
-                        return;
+                    if consumed == 4 && reply_tx.send(b"\r\n".to_vec()).await.is_err() {
+                        break 'read;
                     }
                 }
                 Ok(Framed::NeedMore) => break,
                 Err(e) => {
                     count("tcp", "dropped", "malformed");
                     if let Some(reply) = crate::sip::reply_to_malformed(&buf, &e, &tag()) {
-                        let _ = stream.write_all(&reply).await;
+                        let _ = reply_tx.send(reply).await;
                     }
-                    return;
+                    break 'read;
                 }
             }
         }
-        let n = match tokio::time::timeout(TCP_IDLE, stream.read(&mut chunk)).await {
-            Ok(Ok(0)) | Ok(Err(_)) | Err(_) => return,
-            Ok(Ok(n)) => n,
-        };
-        buf.extend_from_slice(&chunk[..n]);
+        match tokio::time::timeout(TCP_IDLE, rd.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => buf.extend_from_slice(&chunk[..n]),
+            _ => break,
+        }
     }
+    drop(reply_tx);
+    let _ = writer.await;
 }

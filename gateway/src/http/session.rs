@@ -235,10 +235,10 @@ pub async fn login(
         return Err(AppError::WrongApp);
     }
     // Rotation: whatever session this browser had ends here.
-    if let Some(old) = session_cookie(&headers).and_then(token::hash) {
-        if state.store.delete_session(&old).await? {
-            let _ = state.ended_sessions.send(old);
-        }
+    if let Some(old) = session_cookie(&headers).and_then(token::hash)
+        && state.store.delete_session(&old).await?
+    {
+        let _ = state.ended_sessions.send(old);
     }
     let token = token::generate();
     let token_hash = token::hash(&token).expect("generated tokens are well-formed");

@@ -107,10 +107,10 @@ impl FrontDoor {
         let trunk = self.trunk_of(ip);
         // Trunks are not rate limited here: a busy carrier is not an attack,
         // and the call layer has its own limits.
-        if trunk.is_none() {
-            if let Some(reason) = self.admit(now, ip) {
-                return Verdict::Drop(reason);
-            }
+        if trunk.is_none()
+            && let Some(reason) = self.admit(now, ip)
+        {
+            return Verdict::Drop(reason);
         }
         let request = match screen_datagram(bytes, to_tag) {
             Screened::Reply { status, bytes } => return Verdict::Reply { status, bytes },
