@@ -7,11 +7,14 @@
 //!   detection (ITU-T Q.23/Q.24), the fallback when a carrier sends no
 //!   RFC 4733 events; tests use it to prove a tone crossed a call.
 //! - [`rtp`]: RTP and RTCP headers, parsed without copying.
+//! - [`rtp_leg`]: one SIP leg's RTP: symmetric-RTP latching, RFC 3550 loss
+//!   and jitter, silence detection; the RTP port range.
 //! - [`telephone_event`]: RFC 4733 DTMF events and their de-duplication.
 //! - [`webrtc`]: browser legs through str0m, many on one UDP socket.
 
 pub mod g711;
 pub mod goertzel;
 pub mod rtp;
+pub mod rtp_leg;
 pub mod telephone_event;
 pub mod webrtc;
