@@ -6,6 +6,8 @@
 //! - [`goertzel`]: single-frequency power (Goertzel) and in-band DTMF
 //!   detection (ITU-T Q.23/Q.24), the fallback when a carrier sends no
 //!   RFC 4733 events; tests use it to prove a tone crossed a call.
+//! - [`mixer`]: the per-call listen/speak matrix (bridge, monitor, whisper,
+//!   barge, conference) and the stereo recorder with pause.
 //! - [`rtp`]: RTP and RTCP headers, parsed without copying.
 //! - [`rtp_leg`]: one SIP leg's RTP: symmetric-RTP latching, RFC 3550 loss
 //!   and jitter, silence detection; the RTP port range.
@@ -14,6 +16,7 @@
 
 pub mod g711;
 pub mod goertzel;
+pub mod mixer;
 pub mod rtp;
 pub mod rtp_leg;
 pub mod telephone_event;
