@@ -37,6 +37,12 @@
 //!   `via.rs`, `cseq.rs`, `max_forwards.rs`, `content_length.rs`,
 //!   `content_type.rs`, `accept.rs`, `call_id.rs`, `expires.rs`, `date.rs`,
 //!   `option_tags.rs`, `auth.rs` (Digest challenges and credentials).
+//! - `digest.rs`: the Digest arithmetic (RFC 2617, RFC 7616, RFC 8760): the
+//!   answer a client computes for a challenge, the check a server makes of
+//!   credentials, and [`digest::Password`], which never prints itself.
+//! - `register.rs`: [`register::Registration`], one trunk's registration with
+//!   its registrar (RFC 3261 §10): REGISTER requests, digest retries,
+//!   refreshes before expiry, back-off after failures, and unregistering.
 //! - `header.rs`: header names and the [`Header`] enum for the non-fixed headers.
 //! - `response.rs`: responses built from requests, and stateless replies to
 //!   requests that did not parse.
@@ -66,6 +72,7 @@ mod content_length;
 mod content_type;
 mod cseq;
 mod date;
+pub mod digest;
 mod error;
 mod expires;
 pub mod front;
@@ -78,6 +85,7 @@ mod name_addr;
 mod option_tags;
 mod params;
 mod parser;
+pub mod register;
 mod response;
 mod scan;
 pub mod transaction;
