@@ -105,14 +105,63 @@ impl Default for WebRtcConfig {
     }
 }
 
-/// A carrier that authenticates by source address.
+/// A carrier. Its requests are recognised by source address; a carrier
+/// that wants us registered also gets a `register` section.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TrunkConfig {
     /// A short name for logs and metrics.
     pub name: String,
-    /// The carrier's signalling addresses.
+    /// The carrier's signalling addresses (the registrar's is added).
+    #[serde(default)]
     pub addresses: Vec<std::net::IpAddr>,
+    pub register: Option<TrunkRegister>,
+}
+
+/// Registration with the carrier's registrar (REGISTER with digest auth,
+/// refreshed before expiry, retried with back-off).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TrunkRegister {
+    /// Where REGISTER goes (the registrar or its outbound proxy).
+    pub registrar: SocketAddr,
+    /// The registrar's domain (`host` or `host:port`).
+    pub domain: String,
+    pub username: String,
+    /// When the carrier's authentication name differs from `username`.
+    pub auth_username: Option<String>,
+    pub password: Secret,
+    #[serde(default = "default_expires")]
+    pub expires: u32,
+    /// `udp` or `tcp`.
+    #[serde(default = "default_transport")]
+    pub transport: String,
+}
+
+fn default_expires() -> u32 {
+    600
+}
+
+fn default_transport() -> String {
+    "udp".into()
+}
+
+/// A secret from the config: readable by the code that needs it, never
+/// printed (`check-config` and logs show `<redacted>`).
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -258,11 +307,25 @@ impl Config {
             return Err(ConfigError::Invalid { key: "sip.rate_per_source", message: "must be at least 1".into() });
         }
         for (i, t) in self.sip.trunks.iter().enumerate() {
-            if t.name.trim().is_empty() || t.addresses.is_empty() {
+            if t.name.trim().is_empty() || (t.addresses.is_empty() && t.register.is_none()) {
                 return Err(ConfigError::Invalid {
                     key: "sip.trunks",
-                    message: format!("trunk {} needs a name and at least one address", i + 1),
+                    message: format!("trunk {} needs a name and addresses or a register section", i + 1),
                 });
+            }
+            if let Some(r) = &t.register {
+                if r.transport != "udp" && r.transport != "tcp" {
+                    return Err(ConfigError::Invalid {
+                        key: "sip.trunks.register.transport",
+                        message: format!("trunk {}: udp or tcp", t.name),
+                    });
+                }
+                if r.expires == 0 || r.username.is_empty() {
+                    return Err(ConfigError::Invalid {
+                        key: "sip.trunks.register",
+                        message: format!("trunk {}: username and a non-zero expires are needed", t.name),
+                    });
+                }
             }
         }
         if self.webrtc.listen.ip().is_unspecified() && self.webrtc.public_address.is_none() {
@@ -404,6 +467,22 @@ mod tests {
         let e =
             load_str("[sessions]\nidle_timeout_secs = 100\nabsolute_timeout_secs = 10\n", &[]).unwrap_err().to_string();
         assert!(e.contains("sessions.absolute_timeout_secs"), "{e}");
+    }
+
+    #[test]
+    fn trunk_passwords_never_print() {
+        let c = load_str(
+            "[[sip.trunks]]\nname = \"carrier\"\n[sip.trunks.register]\nregistrar = \"127.0.0.1:5070\"\n\
+             domain = \"carrier.example\"\nusername = \"cc\"\npassword = \"s3cret-pass\"\n",
+            &[],
+        )
+        .unwrap();
+        let r = c.sip.trunks[0].register.as_ref().unwrap();
+        assert_eq!(r.password.expose(), "s3cret-pass");
+        assert_eq!((r.expires, r.transport.as_str()), (600, "udp"));
+        assert!(!format!("{c:?}").contains("s3cret"));
+        let e = load_str("[[sip.trunks]]\nname = \"x\"\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("sip.trunks"), "{e}");
     }
 
     #[test]

@@ -25,8 +25,9 @@ pub enum Purpose {
 }
 
 /// Debian packages the tests need: the browser, the database, a font with
-/// Arabic script for readable screenshots, sipp (`sip-tester`) as the carrier.
-const TEST_PACKAGES: &[&str] = &["chromium", "postgresql", "fonts-noto-core", "sip-tester"];
+/// Arabic script for readable screenshots, sipp (`sip-tester`) as the carrier
+/// and kamailio as the carrier's registrar.
+const TEST_PACKAGES: &[&str] = &["chromium", "postgresql", "fonts-noto-core", "sip-tester", "kamailio"];
 
 pub fn all(root: &Path, purpose: Purpose) -> Result<()> {
     let mut packages: Vec<&str> = Vec::new();

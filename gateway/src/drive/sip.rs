@@ -20,10 +20,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::{mpsc, watch};
 
-use crate::config::SipConfig;
+use crate::config::{SipConfig, TrunkConfig, TrunkRegister};
+use crate::sip::Uri;
+use crate::sip::digest::Password;
 use crate::sip::front::{FrontConfig, FrontDoor, Verdict};
-use crate::sip::transaction::{Config as TsxConfig, Event, Transactions};
+use crate::sip::register::{Registration, RegistrationConfig, State as RegState};
+use crate::sip::transaction::{Config as TsxConfig, Event, Key, Transactions};
 use crate::sip::{Framed, Header, Limits, Method, OtherHeader, Request, Response, StatusCode, parse_stream};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
 
 /// What the gateway tells peers it understands.
 const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS";
@@ -51,7 +56,19 @@ pub async fn bind(config: &SipConfig) -> anyhow::Result<SipSockets> {
 
 fn front_config(config: &SipConfig) -> FrontConfig {
     FrontConfig {
-        trunks: config.trunks.iter().map(|t| (t.name.clone(), t.addresses.clone())).collect(),
+        // A registrar is the carrier too: its requests (OPTIONS pings, calls
+        // to our registered contact) come from it.
+        trunks: config
+            .trunks
+            .iter()
+            .map(|t| {
+                let mut addrs = t.addresses.clone();
+                if let Some(r) = &t.register {
+                    addrs.push(r.registrar.ip());
+                }
+                (t.name.clone(), addrs)
+            })
+            .collect(),
         rate_per_source: config.rate_per_source,
         scanner_block: Duration::from_secs(config.scanner_block_secs),
     }
@@ -64,22 +81,61 @@ struct TcpInbound {
     reply: mpsc::Sender<Vec<u8>>,
 }
 
-/// Serves SIP until `shutdown` turns true. One task owns the front door and
-/// the transactions and reads the UDP socket; each TCP connection has a
-/// reader task that frames messages and hands them over, and a channel for
-/// what goes back on that connection.
-pub async fn run(config: &SipConfig, sockets: SipSockets, mut shutdown: watch::Receiver<bool>) {
+/// A trunk's registration as the rest of the gateway sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrunkStatus {
+    pub name: String,
+    pub registered: bool,
+    /// Why the last attempt failed, while it is failing.
+    pub failure: Option<String>,
+}
+
+/// Serves SIP until `shutdown` turns true.
+pub async fn run(config: &SipConfig, sockets: SipSockets, shutdown: watch::Receiver<bool>) {
+    run_reporting(config, sockets, shutdown, watch::channel(Vec::new()).0).await
+}
+
+/// [`run`], publishing the trunks' registration states on `status`. One
+/// task owns the front door, the transactions and the registrations and
+/// reads the UDP socket; each TCP connection has a reader task that frames
+/// messages and hands them over, and a channel for what goes back on it.
+pub async fn run_reporting(
+    config: &SipConfig,
+    sockets: SipSockets,
+    mut shutdown: watch::Receiver<bool>,
+    status: watch::Sender<Vec<TrunkStatus>>,
+) {
     let (tcp_tx, mut tcp_rx) = mpsc::channel::<TcpInbound>(1024);
+    let udp_addr = sockets.udp.local_addr().ok();
+    let tcp_addr = sockets.tcp.local_addr().ok();
     let accept = tokio::spawn(tcp_accept(sockets.tcp, tcp_tx, shutdown.clone()));
     let mut core = Core {
         door: FrontDoor::new(front_config(config)),
         tsx: Transactions::new(TsxConfig::default()),
         udp: sockets.udp,
         tcp: HashMap::new(),
+        registrations: Vec::new(),
+        owners: HashMap::new(),
+        rng: StdRng::from_os_rng(),
     };
+    for (trunk, r) in config.trunks.iter().filter_map(|t| t.register.as_ref().map(|r| (t, r))) {
+        let local = if r.transport == "tcp" { tcp_addr } else { udp_addr };
+        match registration(trunk, r, local, &mut core.rng) {
+            Ok(mut reg) => {
+                reg.handle_start(Instant::now(), &mut core.rng);
+                core.registrations.push((trunk.name.clone(), reg));
+            }
+            Err(e) => tracing::error!(trunk = %trunk.name, error = %e, "trunk registration not started"),
+        }
+    }
+    core.send_registrations();
     let mut buf = vec![0u8; 65_535];
+    let mut stopping: Option<tokio::time::Instant> = None;
     loop {
-        let deadline = core.tsx.poll_timeout().map(tokio::time::Instant::from_std);
+        let mut deadline = core.poll_timeout().map(tokio::time::Instant::from_std);
+        if let Some(s) = stopping {
+            deadline = Some(deadline.map_or(s, |d| d.min(s)));
+        }
         tokio::select! {
             r = core.udp.recv_from(&mut buf) => match r {
                 Ok((n, source)) => {
@@ -102,12 +158,60 @@ pub async fn run(config: &SipConfig, sockets: SipSockets, mut shutdown: watch::R
                     Some(d) => tokio::time::sleep_until(d).await,
                     None => std::future::pending().await,
                 }
-            } => core.tsx.handle_timeout(Instant::now()),
-            _ = shutdown.wait_for(|s| *s) => break,
+            } => {
+                if stopping.is_some_and(|s| tokio::time::Instant::now() >= s) {
+                    break;
+                }
+                core.handle_timeout(Instant::now());
+            }
+            _ = shutdown.wait_for(|s| *s), if stopping.is_none() => {
+                // Unregister from the carriers, giving them a moment to answer.
+                let now = Instant::now();
+                for (_, reg) in &mut core.registrations {
+                    reg.handle_stop(now, &mut core.rng);
+                }
+                core.send_registrations();
+                stopping = Some(tokio::time::Instant::now() + UNREGISTER_GRACE);
+            }
         }
         core.flush().await;
+        core.publish(&status);
+        if stopping.is_some() && core.registrations.iter().all(|(_, r)| matches!(r.state(), RegState::Unregistered)) {
+            break;
+        }
     }
     accept.abort();
+}
+
+/// How long shutdown waits for registrars to confirm an unregister.
+const UNREGISTER_GRACE: Duration = Duration::from_secs(2);
+
+fn registration(
+    trunk: &TrunkConfig,
+    r: &TrunkRegister,
+    local: Option<SocketAddr>,
+    rng: &mut StdRng,
+) -> anyhow::Result<Registration> {
+    let local = local.context("no local address for the contact")?;
+    let transport = if r.transport == "tcp" { ";transport=tcp" } else { "" };
+    let contact = match Uri::parse(&format!("sip:{}@{local}{transport}", r.username)) {
+        Ok(Uri::Sip(u)) => u,
+        _ => anyhow::bail!("trunk {}: username makes no valid contact URI", trunk.name),
+    };
+    Registration::new(
+        RegistrationConfig {
+            registrar: r.registrar,
+            reliable: r.transport == "tcp",
+            domain: r.domain.clone(),
+            username: r.username.clone(),
+            auth_username: r.auth_username.clone().unwrap_or_else(|| r.username.clone()),
+            password: Password::new(r.password.expose()),
+            contact,
+            expires: r.expires,
+        },
+        rng,
+    )
+    .map_err(|e| anyhow::anyhow!("trunk {}: {e}", trunk.name))
 }
 
 struct Core {
@@ -116,9 +220,74 @@ struct Core {
     udp: UdpSocket,
     /// Open TCP connections by peer address, for what must go back on them.
     tcp: HashMap<SocketAddr, mpsc::Sender<Vec<u8>>>,
+    /// Trunk registrations, by trunk name.
+    registrations: Vec<(String, Registration)>,
+    /// Which registration sent the request of a client transaction.
+    owners: HashMap<Key, usize>,
+    rng: StdRng,
 }
 
 impl Core {
+    fn poll_timeout(&self) -> Option<Instant> {
+        let regs = self.registrations.iter().filter_map(|(_, r)| r.poll_timeout());
+        self.tsx.poll_timeout().into_iter().chain(regs).min()
+    }
+
+    fn handle_timeout(&mut self, now: Instant) {
+        self.tsx.handle_timeout(now);
+        for (_, reg) in &mut self.registrations {
+            reg.handle_timeout(now, &mut self.rng);
+        }
+        self.send_registrations();
+        self.handle_events(now);
+    }
+
+    /// Hands the registrations' requests to the client transactions.
+    fn send_registrations(&mut self) {
+        let now = Instant::now();
+        for (i, (name, reg)) in self.registrations.iter_mut().enumerate() {
+            while let Some(req) = reg.poll_request() {
+                match self.tsx.send_request(now, reg.registrar(), reg.reliable(), req) {
+                    Ok(key) => {
+                        self.owners.insert(key, i);
+                    }
+                    Err(e) => tracing::warn!(trunk = %name, error = %e, "REGISTER not sent"),
+                }
+            }
+        }
+    }
+
+    /// Publishes the trunks' states (and the gauge) when they change.
+    fn publish(&self, status: &watch::Sender<Vec<TrunkStatus>>) {
+        let now = Instant::now();
+        let states: Vec<TrunkStatus> = self
+            .registrations
+            .iter()
+            .map(|(name, reg)| TrunkStatus {
+                name: name.clone(),
+                registered: reg.state().is_registered(now),
+                failure: match reg.state() {
+                    RegState::Failed { reason, .. } => Some(format!("{reason:?}")),
+                    _ => None,
+                },
+            })
+            .collect();
+        status.send_if_modified(|old| {
+            if *old == states {
+                return false;
+            }
+            for s in &states {
+                metrics::gauge!("cc_trunk_registered", "trunk" => s.name.clone()).set(if s.registered {
+                    1.0
+                } else {
+                    0.0
+                });
+            }
+            *old = states;
+            true
+        });
+    }
+
     fn handle_message(&mut self, source: SocketAddr, reliable: bool, bytes: &[u8]) {
         let transport = if reliable { "tcp" } else { "udp" };
         let to_tag = tag();
@@ -148,6 +317,11 @@ impl Core {
 
     /// The transaction user, until the call layer takes its place.
     fn handle_events(&mut self, now: Instant) {
+        self.drain_events(now);
+        self.send_registrations();
+    }
+
+    fn drain_events(&mut self, now: Instant) {
         while let Some(ev) = self.tsx.poll_event() {
             match ev {
                 Event::Request { key, request, .. } => {
@@ -161,9 +335,22 @@ impl Core {
                     let status = if invite_key.is_some() { StatusCode::OK } else { StatusCode::CALL_DOES_NOT_EXIST };
                     let _ = self.tsx.send_response(now, &key, Response::for_request(&request, status, &tag()));
                 }
+                Event::Response { key, response } => {
+                    if let Some(&i) = self.owners.get(&key) {
+                        self.registrations[i].1.handle_response(now, &response, &mut self.rng);
+                    }
+                }
+                Event::Timeout { key, .. } | Event::TransportError { key } => {
+                    count("any", "failed", "timeout");
+                    if let Some(&i) = self.owners.get(&key) {
+                        self.registrations[i].1.handle_transaction_timeout(now, &key, &mut self.rng);
+                    }
+                }
+                Event::Terminated { key } => {
+                    self.owners.remove(&key);
+                }
                 Event::StrayResponse { .. } => count("any", "dropped", "stray_response"),
-                Event::Timeout { .. } | Event::TransportError { .. } => count("any", "failed", "timeout"),
-                Event::Ack { .. } | Event::Response { .. } | Event::Terminated { .. } => {}
+                Event::Ack { .. } => {}
             }
         }
     }
