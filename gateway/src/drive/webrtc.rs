@@ -96,6 +96,8 @@ async fn run(
                     metrics::counter!("cc_webrtc_legs_connected_total").increment(1);
                     tracing::debug!(leg = id.0, "webrtc leg connected");
                 }
+                // Nothing forwards yet: bridges come with the call layer.
+                LegEvent::Audio(..) => {}
                 LegEvent::Ended(id, reason) => {
                     metrics::counter!("cc_webrtc_legs_ended_total").increment(1);
                     tracing::debug!(leg = id.0, ?reason, "webrtc leg ended");

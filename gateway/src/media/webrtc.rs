@@ -36,6 +36,10 @@ pub enum LegMode {
     /// Sends every frame straight back: the audio check a user runs before
     /// taking calls (microphone → gateway → speaker).
     Echo,
+    /// Hands every frame to the call layer as [`LegEvent::Audio`] (to be
+    /// forwarded to the other leg of a bridge) and sends what the call
+    /// layer writes with [`Endpoint::write_audio`].
+    Forward,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,10 +52,29 @@ pub enum EndReason {
     Removed,
 }
 
+/// The G.711 variant of a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum G711 {
+    Pcmu,
+    Pcma,
+}
+
+/// 20 ms of G.711 from or for a browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AudioFrame {
+    pub codec: G711,
+    /// RTP timestamp at 8 kHz.
+    pub timestamp: u32,
+    /// Shared, not copied: the frame passes from one leg to another as is.
+    pub payload: std::sync::Arc<[u8]>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LegEvent {
     Connected(LegId),
     Ended(LegId, EndReason),
+    /// A frame from a [`LegMode::Forward`] leg's browser.
+    Audio(LegId, AudioFrame),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +103,8 @@ struct Leg {
     next_timeout: Option<Instant>,
     last_heard: Instant,
     connected: bool,
+    /// The audio m-line, once str0m has added it.
+    audio_mid: Option<str0m::media::Mid>,
 }
 
 pub struct Endpoint {
@@ -133,7 +158,15 @@ impl Endpoint {
         let answer = rtc.sdp_api().accept_offer(offer).map_err(|e| WebRtcError::Refused(e.to_string()))?;
         let id = LegId(self.next_id);
         self.next_id += 1;
-        self.legs.push(Leg { id, rtc, mode, next_timeout: Some(now), last_heard: now, connected: false });
+        self.legs.push(Leg {
+            id,
+            rtc,
+            mode,
+            next_timeout: Some(now),
+            last_heard: now,
+            connected: false,
+            audio_mid: None,
+        });
         let i = self.legs.len() - 1;
         self.drive(i, now);
         Ok((id, answer.to_sdp_string()))
@@ -146,6 +179,24 @@ impl Endpoint {
             leg.rtc.disconnect();
             self.events.push_back(LegEvent::Ended(id, EndReason::Removed));
         }
+    }
+
+    /// Sends a frame to a leg's browser. Returns false when the leg is gone
+    /// or does not speak the frame's codec.
+    pub fn write_audio(&mut self, now: Instant, leg: LegId, frame: &AudioFrame) -> bool {
+        let Some(i) = self.legs.iter().position(|l| l.id == leg) else { return false };
+        let Some(mid) = self.legs[i].audio_mid else { return false };
+        let Some(writer) = self.legs[i].rtc.writer(mid) else { return false };
+        let wanted = match frame.codec {
+            G711::Pcmu => str0m::format::Codec::PCMU,
+            G711::Pcma => str0m::format::Codec::PCMA,
+        };
+        let Some(pt) = writer.payload_params().find(|p| p.spec().codec == wanted).map(|p| p.pt()) else { return false };
+        let time =
+            str0m::media::MediaTime::new(frame.timestamp as u64, str0m::media::Frequency::new(8000).expect("8000 > 0"));
+        let ok = writer.write(pt, now, time, frame.payload.clone()).is_ok();
+        self.drive(i, now);
+        ok
     }
 
     /// One datagram from `source`. Returns false when no leg takes it (the
@@ -218,14 +269,30 @@ impl Endpoint {
                     leg.connected = true;
                     self.events.push_back(LegEvent::Connected(leg.id));
                 }
+                Ok(Output::Event(Event::MediaAdded(m))) => {
+                    if m.kind == str0m::media::MediaKind::Audio {
+                        leg.audio_mid.get_or_insert(m.mid);
+                    }
+                }
                 Ok(Output::Event(Event::IceConnectionStateChange(IceConnectionState::Disconnected))) => {
                     break Some(EndReason::Disconnected);
                 }
-                Ok(Output::Event(Event::MediaData(d))) => {
-                    if leg.mode == LegMode::Echo {
-                        echo.push(d);
+                Ok(Output::Event(Event::MediaData(d))) => match leg.mode {
+                    LegMode::Echo => echo.push(d),
+                    LegMode::Forward => {
+                        let codec = match d.params.spec().codec {
+                            str0m::format::Codec::PCMU => Some(G711::Pcmu),
+                            str0m::format::Codec::PCMA => Some(G711::Pcma),
+                            _ => None,
+                        };
+                        if let Some(codec) = codec {
+                            let timestamp =
+                                d.time.rebase(str0m::media::Frequency::new(8000).expect("8000 > 0")).numer() as u32;
+                            self.events
+                                .push_back(LegEvent::Audio(leg.id, AudioFrame { codec, timestamp, payload: d.data }));
+                        }
                     }
-                }
+                },
                 Ok(Output::Event(_)) => {}
                 Err(e) => {
                     tracing::debug!(leg = leg.id.0, error = %e, "webrtc leg failed");
@@ -275,6 +342,10 @@ mod tests {
 
     impl Sim {
         fn new() -> (Sim, str0m::media::Mid, LegId) {
+            Sim::with_mode(LegMode::Echo)
+        }
+
+        fn with_mode(mode: LegMode) -> (Sim, str0m::media::Mid, LegId) {
             let now = Instant::now();
             let mut ep = Endpoint::new("127.0.0.1:10000".parse().unwrap());
             let client_addr: SocketAddr = "127.0.0.1:40000".parse().unwrap();
@@ -283,7 +354,7 @@ mod tests {
             let mut change = client.sdp_api();
             let mid = change.add_media(MediaKind::Audio, Direction::SendRecv, None, None, None);
             let (offer, pending) = change.apply().unwrap();
-            let (leg, answer) = ep.add_leg(now, &offer.to_sdp_string(), LegMode::Echo).unwrap();
+            let (leg, answer) = ep.add_leg(now, &offer.to_sdp_string(), mode).unwrap();
             client.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
             let sim = Sim {
                 now,
@@ -386,6 +457,44 @@ mod tests {
         assert!(sim.received.len() >= 45, "echoed {} of 50 frames", sim.received.len());
         let first: Vec<u8> = (0..160).map(|j| (j % 251) as u8).collect();
         assert!(sim.received.contains(&first), "the frames come back unchanged");
+    }
+
+    #[test]
+    fn a_forward_leg_hands_frames_over_and_sends_what_it_is_given() {
+        let (mut sim, mid, leg) = Sim::with_mode(LegMode::Forward);
+        sim.pump(true);
+        sim.advance(sim.now + Duration::from_secs(2), true);
+        assert!(sim.connected);
+        let rate = Frequency::new(8000).unwrap();
+        for i in 0..50u64 {
+            // From the browser: a ramp.
+            let w = sim.client.writer(mid).unwrap();
+            let pt = w.payload_params().find(|p| p.spec().codec == str0m::format::Codec::PCMU).unwrap().pt();
+            w.write(pt, sim.now, MediaTime::new(i * 160, rate), vec![i as u8; 160]).unwrap();
+            // To the browser: a constant the call layer wrote.
+            let frame =
+                AudioFrame { codec: G711::Pcmu, timestamp: 1000 + i as u32 * 160, payload: vec![0xAB; 160].into() };
+            assert!(sim.ep.write_audio(sim.now, leg, &frame));
+            sim.advance(sim.now + Duration::from_millis(20), true);
+        }
+        sim.advance(sim.now + Duration::from_millis(200), true);
+        let frames: Vec<&AudioFrame> = sim
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                LegEvent::Audio(id, f) if *id == leg => Some(f),
+                _ => None,
+            })
+            .collect();
+        assert!(frames.len() >= 45, "{} frames handed over", frames.len());
+        assert!(frames.iter().all(|f| f.codec == G711::Pcmu && f.payload.len() == 160));
+        assert!(frames.windows(2).all(|w| w[1].timestamp.wrapping_sub(w[0].timestamp) % 160 == 0), "8 kHz timestamps");
+        assert!(
+            sim.received.iter().filter(|p| p.iter().all(|&b| b == 0xAB)).count() >= 45,
+            "the browser got our frames"
+        );
+        assert!(!sim.received.iter().any(|p| p.len() == 160 && p.iter().all(|&b| b == 5)), "no echo in forward mode");
+        assert!(!sim.ep.write_audio(sim.now, LegId(999), &frames[0].clone()), "unknown legs are refused");
     }
 
     #[test]
