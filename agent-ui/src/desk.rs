@@ -1,10 +1,12 @@
-//! The agent's desk: status and queues on the side, the call and the
-//! customer in the middle. Calls and the customer card come with later work;
-//! until then their panels say plainly that there is nothing to show.
+//! The agent's desk: status, queues and the audio check on the side, the
+//! call and the customer in the middle. Calls and the customer card come
+//! with later work; until then their panels say plainly that there is
+//! nothing to show.
 
 use leptos::prelude::*;
 use ui_kit::{Session, t};
 
+use crate::audio_check::AudioCheckPanel;
 use crate::status::StatusControl;
 
 #[component]
@@ -40,6 +42,7 @@ pub fn Desk() -> impl IntoView {
                     <h2 class="panel-title" id="queues-title">{move || t("desk-queues-title")}</h2>
                     {queue_list}
                 </section>
+                <AudioCheckPanel />
             </aside>
             <div class="desk-main">
                 <section class="panel panel-tall" aria-labelledby="call-title">

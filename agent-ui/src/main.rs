@@ -1,6 +1,7 @@
 //! The agent desktop: mounts the app.
 
 mod app;
+mod audio_check;
 mod desk;
 mod status;
 

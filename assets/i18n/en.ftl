@@ -27,6 +27,7 @@ error-rate-limited = Too many sign-in attempts. Wait a minute and try again.
 error-wrong-app = This account does not have access to this app.
 error-forbidden = You do not have permission to do this.
 error-network = The server cannot be reached. Check your connection and try again.
+error-timeout = The server did not answer in time. Try again.
 error-generic = Something went wrong. Please try again.
 
 ## Roles
@@ -65,6 +66,37 @@ desk-customer-title = Customer
 desk-customer-empty = The caller's customer card opens here when a call starts.
 desk-queues-title = My queues
 desk-queues-empty = No queues to show yet.
+
+## Audio check
+audio-check-title = Audio check
+audio-check-intro = Test your headset before you take calls: your microphone, your speaker and the audio path to the server.
+audio-check-open = Test my audio
+audio-check-close = Close
+audio-mic = Microphone
+audio-speaker = Speaker
+audio-device-default = System default
+audio-mic-unnamed = Microphone { $number }
+audio-speaker-unnamed = Speaker { $number }
+audio-speaker-fixed = This browser always plays sound on the system's default speaker.
+audio-mic-level = Microphone level
+audio-echo-level = Returned audio
+audio-check-how = Start the check and say a few words. The server sends your voice straight back, so you hear yourself with a short delay.
+audio-check-start = Start audio check
+audio-check-stop = Stop
+audio-check-running = Checking… Say a few words into your microphone.
+audio-check-ok = Your voice comes back from the server: you should hear yourself with a short delay.
+audio-check-passed = Audio check passed: your microphone and the audio connection to the server work.
+audio-check-failed-no-echo = No sound came back within 10 seconds. Check that your microphone is not muted, speak, and try again.
+audio-check-failed-timeout = The server did not answer in time. Try again in a moment.
+audio-check-failed-connection = The audio connection to the server could not be set up. A firewall or VPN may be blocking it; tell your supervisor or IT.
+audio-check-failed-unavailable = The server's audio service is not available right now. Try again later.
+audio-check-failed-refused = The server refused the audio connection. Try again, or tell your supervisor or IT.
+audio-check-failed-lost = The connection to the server was lost during the check.
+audio-check-failed-device = The microphone changed during the check. Start the check again.
+audio-mic-denied = The browser is not allowed to use your microphone. Allow microphone access for this site, then close and reopen the audio check.
+audio-mic-missing = No microphone found. Connect your headset and try again.
+audio-mic-busy = The microphone could not be started. Another app may be using it.
+audio-unsupported = This browser cannot run the audio check. Use a current version of Chrome, Edge or Firefox.
 
 ## Supervisor: agents
 agents-title = Agents

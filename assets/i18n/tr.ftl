@@ -26,6 +26,7 @@ error-rate-limited = Çok fazla oturum açma denemesi. Bir dakika bekleyip yenid
 error-wrong-app = Bu hesabın bu uygulamaya erişimi yok.
 error-forbidden = Bu işlem için yetkiniz yok.
 error-network = Sunucuya ulaşılamıyor. Bağlantınızı kontrol edip yeniden deneyin.
+error-timeout = Sunucu zamanında yanıt vermedi. Yeniden deneyin.
 error-generic = Bir sorun oluştu. Lütfen yeniden deneyin.
 
 ## Roles
@@ -64,6 +65,37 @@ desk-customer-title = Müşteri
 desk-customer-empty = Çağrı başladığında arayan müşterinin kartı burada açılır.
 desk-queues-title = Kuyruklarım
 desk-queues-empty = Henüz gösterilecek kuyruk yok.
+
+## Audio check
+audio-check-title = Ses kontrolü
+audio-check-intro = Çağrı almadan önce kulaklığınızı test edin: mikrofonunuz, hoparlörünüz ve sunucuya giden ses yolu.
+audio-check-open = Sesimi test et
+audio-check-close = Kapat
+audio-mic = Mikrofon
+audio-speaker = Hoparlör
+audio-device-default = Sistem varsayılanı
+audio-mic-unnamed = Mikrofon { $number }
+audio-speaker-unnamed = Hoparlör { $number }
+audio-speaker-fixed = Bu tarayıcı sesi her zaman sistemin varsayılan hoparlöründen çalar.
+audio-mic-level = Mikrofon seviyesi
+audio-echo-level = Geri dönen ses
+audio-check-how = Kontrolü başlatın ve birkaç kelime söyleyin. Sunucu sesinizi doğrudan geri gönderir; kendinizi kısa bir gecikmeyle duyarsınız.
+audio-check-start = Ses kontrolünü başlat
+audio-check-stop = Durdur
+audio-check-running = Kontrol ediliyor… Mikrofonunuza birkaç kelime söyleyin.
+audio-check-ok = Sesiniz sunucudan geri geliyor: kendinizi kısa bir gecikmeyle duymalısınız.
+audio-check-passed = Ses kontrolü başarılı: mikrofonunuz ve sunucuyla ses bağlantınız çalışıyor.
+audio-check-failed-no-echo = 10 saniye içinde hiç ses geri gelmedi. Mikrofonunuzun sessize alınmadığını kontrol edin, konuşun ve yeniden deneyin.
+audio-check-failed-timeout = Sunucu zamanında yanıt vermedi. Biraz sonra yeniden deneyin.
+audio-check-failed-connection = Sunucuyla ses bağlantısı kurulamadı. Bir güvenlik duvarı veya VPN engelliyor olabilir; süpervizörünüze veya BT ekibine bildirin.
+audio-check-failed-unavailable = Sunucunun ses hizmeti şu anda kullanılamıyor. Daha sonra yeniden deneyin.
+audio-check-failed-refused = Sunucu ses bağlantısını reddetti. Yeniden deneyin veya süpervizörünüze ya da BT ekibine bildirin.
+audio-check-failed-lost = Kontrol sırasında sunucu bağlantısı koptu.
+audio-check-failed-device = Kontrol sırasında mikrofon değişti. Kontrolü yeniden başlatın.
+audio-mic-denied = Tarayıcının mikrofonunuzu kullanma izni yok. Bu site için mikrofon erişimine izin verin, ardından ses kontrolünü kapatıp yeniden açın.
+audio-mic-missing = Mikrofon bulunamadı. Kulaklığınızı bağlayıp yeniden deneyin.
+audio-mic-busy = Mikrofon başlatılamadı. Başka bir uygulama kullanıyor olabilir.
+audio-unsupported = Bu tarayıcı ses kontrolünü çalıştıramaz. Chrome, Edge veya Firefox'un güncel bir sürümünü kullanın.
 
 ## Supervisor: agents
 agents-title = Temsilciler

@@ -48,6 +48,14 @@ pub fn t(key: &str) -> String {
     t_args(key, &[])
 }
 
+/// The message `key` as a reactive text for views: `{tr("loading")}`
+/// instead of `{move || t("loading")}`. Every call returns the same closure type, so the
+/// renderer is compiled once rather than once per text (a few hundred bytes
+/// of wasm each).
+pub fn tr(key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    move || t(key)
+}
+
 /// The message `key` with its `{ $variables }` filled in; reactive.
 pub fn t_args(key: &str, args: &[(&str, &str)]) -> String {
     let lang = lang();

@@ -6,7 +6,7 @@
 //!   reconnects; [`session`]: who is signed in and which screen follows.
 //! - [`login`], [`shell`], [`not_allowed`]: the screens around each app's
 //!   own pages; [`status`]: agent statuses as labels. [`format`]: numbers and
-//!   times through `Intl`.
+//!   times through `Intl`. [`media`]: microphones, speakers and sound levels.
 //!
 //! **Invariant:** no user-visible text is written in Rust; every text comes
 //! from `assets/i18n/*.ftl` (a test checks that each key the code names
@@ -17,6 +17,7 @@ pub mod fluent;
 pub mod format;
 pub mod i18n;
 pub mod login;
+pub mod media;
 pub mod messages;
 pub mod not_allowed;
 pub mod session;
@@ -24,10 +25,10 @@ pub mod shell;
 pub mod status;
 pub mod ws;
 
-pub use i18n::{LangSelect, lang, t, t_args};
+pub use i18n::{LangSelect, lang, t, t_args, tr};
 pub use login::LoginPage;
 pub use not_allowed::NotAllowed;
 pub use session::{Screen, Session};
 pub use shell::{Loading, Shell};
 pub use status::StatusPill;
-pub use ws::{ConnState, WsClient};
+pub use ws::{ConnState, RequestError, WsClient};

@@ -134,8 +134,9 @@ mod tests {
     /// Where the code names message keys: the text after one of these, up
     /// to the next quote; `true` where only hyphenated words count (other
     /// strings appear there too).
-    const KEY_PATTERNS: [(&str, bool); 7] = [
+    const KEY_PATTERNS: [(&str, bool); 8] = [
         ("t(\"", false),
+        ("tr(\"", false),
         ("t_args(\"", false),
         ("key: \"", false),
         ("key=\"", false),
@@ -161,7 +162,7 @@ mod tests {
             for (pattern, must_hyphen) in KEY_PATTERNS {
                 for (pos, _) in text.match_indices(pattern) {
                     let word_start = !text[..pos].ends_with(|c: char| c.is_alphanumeric() || c == '_');
-                    // `t("` must not match inside `set("`.
+                    // `t("` must not match inside `set("`, nor `tr("` inside `attr("`.
                     if pattern.starts_with('t') && !word_start {
                         continue;
                     }

@@ -5,9 +5,17 @@
 //! that subscribed. When the session ends (a `session_ended` message, or an
 //! upgrade refused because the session is gone) it stops and returns the app
 //! to the login page.
+//!
+//! [`WsClient::request`] sends one message and awaits the server message
+//! that answers it. The protocol has no request ids: the caller says which
+//! message counts as the answer, so only one request of a kind should be
+//! under way at a time.
 
 use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -55,12 +63,41 @@ impl ConnState {
     }
 }
 
+/// Why [`WsClient::request`] got no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestError {
+    /// Not connected: the request was not sent.
+    NotConnected,
+    /// No answer in time.
+    Timeout,
+    /// The connection closed before the answer came.
+    Closed,
+}
+
+impl RequestError {
+    /// The message key to show the user.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            RequestError::NotConnected | RequestError::Closed => "error-network",
+            RequestError::Timeout => "error-timeout",
+        }
+    }
+}
+
 /// A handle on the connection; cheap to clone, shared as context by the
 /// shell. [`WsClient::close`] stops it for good.
 #[derive(Clone)]
 pub struct WsClient(SendWrapper<Rc<Inner>>);
 
-type Subscriber = Rc<dyn Fn(&ServerMsg)>;
+/// What subscribers hear: every server message, and each time a socket
+/// closes (requests under way can get no answer after that).
+#[derive(Clone, Copy)]
+enum Event<'a> {
+    Message(&'a ServerMsg),
+    Closed,
+}
+
+type Subscriber = Rc<dyn Fn(Event<'_>)>;
 
 struct Inner {
     session: Session,
@@ -126,15 +163,65 @@ impl WsClient {
     /// Calls `f` with every server message until the calling component is
     /// dropped.
     pub fn subscribe(&self, f: impl Fn(&ServerMsg) + 'static) {
-        let id = self.0.next_subscriber.get();
-        self.0.next_subscriber.set(id + 1);
-        self.0.subscribers.borrow_mut().push((id, Rc::new(f)));
+        let id = self.0.add_subscriber(Rc::new(move |event| {
+            if let Event::Message(msg) = event {
+                f(msg)
+            }
+        }));
         let weak = SendWrapper::new(Rc::downgrade(&self.0));
         on_cleanup(move || {
             if let Some(inner) = weak.upgrade() {
-                inner.subscribers.borrow_mut().retain(|(i, _)| *i != id);
+                inner.remove_subscriber(id);
             }
         });
+    }
+
+    /// Sends `msg` and waits up to `timeout` for the first server message
+    /// that `answer` picks (returns `Some` for). `answer` decides what counts,
+    /// errors included, e.g. `Error { .. }` as a refusal. Dropping the future
+    /// gives up waiting; it needs no reactive owner.
+    pub async fn request<T: 'static>(
+        &self,
+        msg: &ClientMsg,
+        timeout: Duration,
+        answer: impl Fn(&ServerMsg) -> Option<T> + 'static,
+    ) -> Result<T, RequestError> {
+        let slot: Rc<RefCell<Slot<T>>> = Rc::new(RefCell::new(Slot { result: None, waker: None }));
+        let listener = {
+            let slot = Rc::downgrade(&slot);
+            Rc::new(move |event: Event<'_>| {
+                let Some(slot) = slot.upgrade() else { return };
+                let result = match event {
+                    Event::Message(msg) => match answer(msg) {
+                        Some(value) => Ok(value),
+                        None => return,
+                    },
+                    Event::Closed => Err(RequestError::Closed),
+                };
+                Slot::fill(&slot, result);
+            })
+        };
+        // Listen before sending: the answer cannot overtake us.
+        let mut pending = Pending {
+            inner: Rc::clone(&self.0),
+            subscriber: self.0.add_subscriber(listener),
+            timer: None,
+            slot: Rc::clone(&slot),
+        };
+        if !self.0.send(msg) {
+            return Err(RequestError::NotConnected);
+        }
+        let weak = Rc::downgrade(&slot);
+        let timer = set_timeout_with_handle(
+            move || {
+                if let Some(slot) = weak.upgrade() {
+                    Slot::fill(&slot, Err(RequestError::Timeout));
+                }
+            },
+            timeout,
+        );
+        pending.timer = timer.ok();
+        pending.await
     }
 
     /// The gateway's clock in milliseconds since the epoch, as well as the
@@ -160,7 +247,83 @@ impl WsClient {
     }
 }
 
+/// Where a request's answer lands, and who to wake when it does.
+struct Slot<T> {
+    result: Option<Result<T, RequestError>>,
+    waker: Option<Waker>,
+}
+
+impl<T> Slot<T> {
+    /// Keeps the first result only.
+    fn fill(this: &RefCell<Slot<T>>, result: Result<T, RequestError>) {
+        let waker = {
+            let mut slot = this.borrow_mut();
+            if slot.result.is_some() {
+                return;
+            }
+            slot.result = Some(result);
+            slot.waker.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+}
+
+/// A request waiting for its answer; unsubscribes and stops its timer when
+/// done or dropped.
+struct Pending<T> {
+    inner: Rc<Inner>,
+    subscriber: u64,
+    timer: Option<TimeoutHandle>,
+    slot: Rc<RefCell<Slot<T>>>,
+}
+
+impl<T> Future for Pending<T> {
+    type Output = Result<T, RequestError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut slot = self.slot.borrow_mut();
+        match slot.result.take() {
+            Some(result) => Poll::Ready(result),
+            None => {
+                slot.waker = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl<T> Drop for Pending<T> {
+    fn drop(&mut self) {
+        self.inner.remove_subscriber(self.subscriber);
+        if let Some(t) = self.timer.take() {
+            t.clear();
+        }
+    }
+}
+
 impl Inner {
+    fn add_subscriber(&self, f: Subscriber) -> u64 {
+        let id = self.next_subscriber.get();
+        self.next_subscriber.set(id + 1);
+        self.subscribers.borrow_mut().push((id, f));
+        id
+    }
+
+    fn remove_subscriber(&self, id: u64) {
+        self.subscribers.borrow_mut().retain(|(i, _)| *i != id);
+    }
+
+    /// Calls every subscriber; they may subscribe, unsubscribe or send while
+    /// we call them.
+    fn notify(&self, event: Event<'_>) {
+        let subscribers: Vec<Subscriber> = self.subscribers.borrow().iter().map(|(_, f)| f.clone()).collect();
+        for f in subscribers {
+            f(event);
+        }
+    }
+
     fn open(this: &Rc<Inner>) {
         if this.stopped.get() {
             return;
@@ -217,11 +380,7 @@ impl Inner {
             }
             _ => {}
         }
-        // Subscribers may subscribe or send while we call them.
-        let subscribers: Vec<Subscriber> = this.subscribers.borrow().iter().map(|(_, f)| f.clone()).collect();
-        for f in subscribers {
-            f(&msg);
-        }
+        this.notify(Event::Message(&msg));
     }
 
     fn handle_close(this: &Rc<Inner>) {
@@ -229,6 +388,7 @@ impl Inner {
         if let Some(t) = this.ping_timer.take() {
             t.clear();
         }
+        this.notify(Event::Closed);
         if this.stopped.get() {
             return;
         }
@@ -321,6 +481,7 @@ impl Inner {
             let _ = socket.ws.close();
             discard(Some(socket));
         }
+        self.notify(Event::Closed);
         self.subscribers.borrow_mut().clear();
     }
 }
