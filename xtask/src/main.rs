@@ -8,6 +8,7 @@
 //! PostgreSQL, and the browser tests against a running gateway on each
 //! database. Nothing is fetched from outside the package registries.
 
+mod bench;
 mod pg;
 mod setup;
 mod ui;
@@ -22,11 +23,12 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("bench") => bench::run(&root()),
         Some("setup") => setup::all(&root(), setup::Purpose::Test),
         Some("ui") => ui::build(&root()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run     set up, build, and serve the gateway with demo data\n  test    set up, build, and run every test (unit, integration, browser; SQLite and PostgreSQL)\n  setup   only install what the tests need\n  ui      only build the browser apps"
+                "usage: cargo xtask <command>\n\n  run     set up, build, and serve the gateway with demo data\n  test    set up, build, and run every test (unit, integration, browser; SQLite and PostgreSQL)\n  bench   run the benchmarks and write BENCHMARKS.md\n  setup   only install what the tests need\n  ui      only build the browser apps"
             );
             return ExitCode::from(2);
         }

@@ -51,6 +51,9 @@
 //! - `check.rs`: the UAS checks (416, 403, 420, 415, 406) and response drops;
 //!   [`screen_datagram`] runs parse and checks in one call.
 //! - `scan.rs`: the lexical layer everything above shares.
+//! - `dialog/`: the dialog layer (RFC 3261 §12 to §15), a sans-IO core on the
+//!   transaction layer that keeps each call's dialog, answers and sends
+//!   INVITE, re-INVITE, ACK, CANCEL and BYE, and retransmits 2xx until ACK.
 //! - `transaction/`: the transaction layer (RFC 3261 §17, RFC 6026), a sans-IO
 //!   core that retransmits, absorbs retransmissions and times out.
 //!
@@ -58,7 +61,7 @@
 //! random number (tags come from the caller), and no input can make it panic
 //! or recurse: parsing is loops over bounded input.
 //!
-//! Out of scope here: dialogs (to come), SDP (`crate::sdp`), URI comparison
+//! Out of scope here: SDP (`crate::sdp`), the call layer above dialogs, URI comparison
 //! rules beyond decoding escapes, and redacting personal data in `Debug`
 //! output (the logging layer must wrap URIs and numbers before they reach a
 //! log; `tests/pii.rs` checks that none does).
@@ -72,6 +75,7 @@ mod content_length;
 mod content_type;
 mod cseq;
 mod date;
+pub mod dialog;
 pub mod digest;
 mod error;
 mod expires;
