@@ -22,7 +22,11 @@ async fn start() -> Sip {
     let config = SipConfig {
         listen_udp: "127.0.0.1:0".parse().unwrap(),
         listen_tcp: "127.0.0.1:0".parse().unwrap(),
-        trunks: vec![TrunkConfig { name: "carrier".into(), addresses: vec![TRUNK_IP.parse().unwrap()] }],
+        trunks: vec![TrunkConfig {
+            name: "carrier".into(),
+            addresses: vec![TRUNK_IP.parse().unwrap()],
+            register: None,
+        }],
         ..SipConfig::default()
     };
     let sockets = gateway::drive::sip::bind(&config).await.unwrap();
