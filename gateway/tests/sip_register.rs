@@ -44,14 +44,16 @@ fn kamailio() -> Option<(Kamailio, std::net::SocketAddr)> {
         .stderr(std::fs::File::create(dir.join("kamailio.log")).unwrap())
         .spawn()
         .expect("kamailio starts");
+    let log = dir.join("kamailio.log");
+    let kamailio = Kamailio(child, dir);
     // Wait until it holds its port.
     for _ in 0..50 {
         if std::net::UdpSocket::bind(addr).is_err() {
-            return Some((Kamailio(child, dir), addr));
+            return Some((kamailio, addr));
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    panic!("kamailio did not start; see {}", dir.join("kamailio.log").display());
+    panic!("kamailio did not start; see {}", log.display());
 }
 
 fn trunk(name: &str, registrar: std::net::SocketAddr, user: &str, password: &str) -> TrunkConfig {
@@ -88,8 +90,8 @@ async fn registers_with_digest_and_reports_a_wrong_password() {
                 let s = status.borrow_and_update();
                 let good = s.iter().find(|t| t.name == "carrier").is_some_and(|t| t.registered);
                 let bad = s.iter().find(|t| t.name == "misconfigured").and_then(|t| t.failure.clone());
-                if good && bad.is_some() {
-                    return (s.clone(), bad.unwrap());
+                if let (true, Some(bad)) = (good, bad) {
+                    return (s.clone(), bad);
                 }
             }
             status.changed().await.unwrap();

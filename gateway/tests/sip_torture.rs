@@ -178,8 +178,10 @@ fn every_message_gets_the_expected_outcome() {
 /// messages are pinned to the rule they break.
 #[test]
 fn invalid_messages_fail_for_the_right_reason() {
+    /// A corpus file and the test its parse error must pass.
+    type Case<'a> = (&'a str, &'a dyn Fn(&ParseError) -> bool);
     let header = |e: &ParseError, n: &str| matches!(e, ParseError::Header { name, .. } if *name == n);
-    let cases: &[(&str, &dyn Fn(&ParseError) -> bool)] = &[
+    let cases: &[Case] = &[
         ("rfc4475/badinv01.dat", &|e| header(e, "Via")),
         ("rfc4475/clerr.dat", &|e| *e == ParseError::BodyTruncated),
         ("rfc4475/ncl.dat", &|e| header(e, "Content-Length")),
