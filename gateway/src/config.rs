@@ -21,6 +21,7 @@ pub struct Config {
     pub login_limits: LoginLimits,
     pub sip: SipConfig,
     pub webrtc: WebRtcConfig,
+    pub media: MediaConfig,
     pub log: LogConfig,
 }
 
@@ -102,6 +103,22 @@ pub struct WebRtcConfig {
 impl Default for WebRtcConfig {
     fn default() -> Self {
         WebRtcConfig { listen: SocketAddr::from(([127, 0, 0, 1], 10000)), public_address: None }
+    }
+}
+
+/// RTP for SIP legs.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct MediaConfig {
+    /// The address SIP legs' RTP sockets bind to and that SDP names.
+    pub rtp_address: std::net::IpAddr,
+    /// First and last RTP port (even ports are used, one per leg).
+    pub rtp_ports: [u16; 2],
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        MediaConfig { rtp_address: std::net::IpAddr::from([127, 0, 0, 1]), rtp_ports: [20000, 29999] }
     }
 }
 
@@ -327,6 +344,19 @@ impl Config {
                     });
                 }
             }
+        }
+        let [first, last] = self.media.rtp_ports;
+        if first < 1024 || last < first + 1 {
+            return Err(ConfigError::Invalid {
+                key: "media.rtp_ports",
+                message: "[first, last] with 1024 <= first < last".into(),
+            });
+        }
+        if self.media.rtp_address.is_unspecified() {
+            return Err(ConfigError::Invalid {
+                key: "media.rtp_address",
+                message: "must be the address peers reach (it goes into SDP)".into(),
+            });
         }
         if self.webrtc.listen.ip().is_unspecified() && self.webrtc.public_address.is_none() {
             return Err(ConfigError::Invalid {

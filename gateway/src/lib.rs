@@ -62,7 +62,7 @@ pub async fn serve(
     let bound = listener.local_addr()?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut drain_rx = stop_rx.clone();
-    let webrtc = drive::webrtc::start(&config.webrtc, stop_rx.clone()).await?;
+    let webrtc = drive::webrtc::start(&config.webrtc, &config.media, stop_rx.clone()).await?;
     let state = AppState::new(store.clone(), config, bound, clock, Some(metrics_handle()), Some(webrtc), stop_rx);
     let app = http::app(state.clone());
     tokio::spawn(purge_sessions(state));
