@@ -189,11 +189,10 @@ impl Driver {
                         let _ = reply.send(r);
                     }
                     Some(Command::RemoveRtpLeg(id)) => {
-                        if let Some(side) = self.rtp.remove(&id) {
-                            if let Some(b) = side.browser {
+                        if let Some(side) = self.rtp.remove(&id)
+                            && let Some(b) = side.browser {
                                 self.browser_to_rtp.remove(&b);
                             }
-                        }
                     }
                     Some(Command::Bridge { browser, rtp }) => {
                         if let Some(side) = self.rtp.get_mut(&rtp) {
@@ -305,10 +304,10 @@ impl Driver {
                 LegEvent::Ended(id, reason) => {
                     metrics::counter!("cc_webrtc_legs_ended_total").increment(1);
                     tracing::debug!(leg = id.0, ?reason, "webrtc leg ended");
-                    if let Some(r) = self.browser_to_rtp.remove(&id) {
-                        if let Some(side) = self.rtp.get_mut(&r) {
-                            side.browser = None;
-                        }
+                    if let Some(r) = self.browser_to_rtp.remove(&id)
+                        && let Some(side) = self.rtp.get_mut(&r)
+                    {
+                        side.browser = None;
                     }
                 }
             }
