@@ -73,7 +73,7 @@ mod timer;
 mod transactions;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 #[cfg(test)]
 mod sim;
 
