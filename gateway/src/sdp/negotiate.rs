@@ -123,17 +123,11 @@ pub fn answer_offer(
                     fmtps.push((pt, "0-15".to_owned()));
                 }
                 Media {
-                    kind: "audio".into(),
-                    port: local.port(),
-                    proto: "RTP/AVP".into(),
-                    formats,
                     rtpmaps,
                     fmtps,
-                    connection: None,
                     direction: Some(direction),
                     ptime: Some(20),
-                    rtcp_mux: false,
-                    other: Vec::new(),
+                    ..Media::new("audio", local.port(), "RTP/AVP", formats)
                 }
             } else {
                 refused(m)
@@ -158,19 +152,7 @@ pub fn answer_offer(
 
 /// A refused stream keeps its type, protocol and formats, with port 0.
 fn refused(m: &Media) -> Media {
-    Media {
-        kind: m.kind.clone(),
-        port: 0,
-        proto: m.proto.clone(),
-        formats: m.formats.clone(),
-        rtpmaps: Vec::new(),
-        fmtps: Vec::new(),
-        connection: None,
-        direction: None,
-        ptime: None,
-        rtcp_mux: false,
-        other: Vec::new(),
-    }
+    Media::new(&m.kind, 0, &m.proto, m.formats.clone())
 }
 
 /// Our offer for an outbound call: the codecs in our order, then
@@ -187,17 +169,11 @@ pub fn make_offer(local: SocketAddr, codecs: &[Codec], session_id: u64, version:
         connection: Some(local.ip()),
         direction: None,
         media: vec![Media {
-            kind: "audio".into(),
-            port: local.port(),
-            proto: "RTP/AVP".into(),
-            formats,
             rtpmaps,
             fmtps: vec![(101, "0-15".into())],
-            connection: None,
             direction: Some(direction),
             ptime: Some(20),
-            rtcp_mux: false,
-            other: Vec::new(),
+            ..Media::new("audio", local.port(), "RTP/AVP", formats)
         }],
     }
 }

@@ -96,6 +96,25 @@ pub const MAX_LEN: usize = 16 * 1024;
 const MAX_MEDIA: usize = 16;
 const MAX_FORMATS: usize = 64;
 
+impl Media {
+    /// A stream with no attributes yet.
+    pub fn new(kind: &str, port: u16, proto: &str, formats: Vec<u8>) -> Media {
+        Media {
+            kind: kind.to_owned(),
+            port,
+            proto: proto.to_owned(),
+            formats,
+            rtpmaps: Vec::new(),
+            fmtps: Vec::new(),
+            connection: None,
+            direction: None,
+            ptime: None,
+            rtcp_mux: false,
+            other: Vec::new(),
+        }
+    }
+}
+
 impl Session {
     /// The first audio stream, if any.
     pub fn audio(&self) -> Option<&Media> {
@@ -201,19 +220,7 @@ pub fn parse(text: &[u8]) -> Result<Session, SdpError> {
                             .push(fmt.parse::<u8>().ok().filter(|pt| *pt < 128).ok_or_else(|| err("m= payload type"))?);
                     }
                 }
-                media.push(Media {
-                    kind: kind.to_owned(),
-                    port,
-                    proto: proto.to_owned(),
-                    formats,
-                    rtpmaps: Vec::new(),
-                    fmtps: Vec::new(),
-                    connection: None,
-                    direction: None,
-                    ptime: None,
-                    rtcp_mux: false,
-                    other: Vec::new(),
-                });
+                media.push(Media::new(kind, port, proto, formats));
             }
             b'a' => {
                 let (attr, val) = value.split_once(':').unwrap_or((value, ""));
