@@ -138,3 +138,38 @@ export async function toneWav(name, hz, seconds = 10, rate = 48000) {
   await writeFile(file, buf);
   return file;
 }
+
+/**
+ * Listens to the stream playing in the `<audio>` element `selector` for up to
+ * `ms` and returns the loudest frequency `{ hz, db }`, stopping early once
+ * `expectHz` (±15 Hz) is heard above -50 dB.
+ */
+export async function dominantTone(page, selector, expectHz, ms = 15000) {
+  return page.evaluate(
+    async ([sel, want, budget]) => {
+      const el = document.querySelector(sel);
+      const stream = el?.srcObject;
+      if (!stream) return { hz: 0, db: -Infinity, error: 'no stream on the element' };
+      const ctx = new AudioContext();
+      await ctx.resume();
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 8192;
+      ctx.createMediaStreamSource(stream).connect(analyser);
+      const bins = new Float32Array(analyser.frequencyBinCount);
+      const hzPerBin = ctx.sampleRate / analyser.fftSize;
+      let best = { hz: 0, db: -Infinity };
+      const until = Date.now() + budget;
+      while (Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 200));
+        analyser.getFloatFrequencyData(bins);
+        let i = 1;
+        for (let j = 1; j < bins.length; j++) if (bins[j] > bins[i]) i = j;
+        best = { hz: i * hzPerBin, db: bins[i] };
+        if (best.db > -50 && Math.abs(best.hz - want) < 15) break;
+      }
+      await ctx.close();
+      return best;
+    },
+    [selector, expectHz, ms],
+  );
+}

@@ -85,6 +85,9 @@ pub struct SipConfig {
     pub rate_per_source: u32,
     /// How long a source that identified itself as a scanner is ignored.
     pub scanner_block_secs: u64,
+    /// The address carriers reach our SIP listeners at, for our Contact,
+    /// when it differs from the listen address (NAT, or a wildcard listen).
+    pub public_address: Option<std::net::IpAddr>,
     /// Carriers. Requests from any other address are refused (403) before a
     /// dialog exists, so unauthenticated traffic can never reach a trunk.
     pub trunks: Vec<TrunkConfig>,
@@ -230,6 +233,7 @@ impl Default for SipConfig {
             listen_tcp: SocketAddr::from(([127, 0, 0, 1], 5060)),
             rate_per_source: 50,
             scanner_block_secs: 600,
+            public_address: None,
             trunks: Vec::new(),
         }
     }
@@ -356,6 +360,12 @@ impl Config {
             return Err(ConfigError::Invalid {
                 key: "media.rtp_address",
                 message: "must be the address peers reach (it goes into SDP)".into(),
+            });
+        }
+        if self.sip.listen_udp.ip().is_unspecified() && self.sip.public_address.is_none() {
+            return Err(ConfigError::Invalid {
+                key: "sip.public_address",
+                message: "needed when sip.listen_udp is a wildcard address: it goes into our Contact".into(),
             });
         }
         if self.webrtc.listen.ip().is_unspecified() && self.webrtc.public_address.is_none() {

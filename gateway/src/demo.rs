@@ -96,3 +96,13 @@ pub async fn seed_demo(store: &Store, now_ms: i64) -> Result<bool, StoreError> {
     }
     Ok(true)
 }
+
+/// The demo's carrier: whatever calls from this machine (a softphone, sipp).
+/// Only for `serve --demo` without configured trunks.
+pub fn local_trunk() -> crate::config::TrunkConfig {
+    crate::config::TrunkConfig {
+        name: "local".into(),
+        addresses: vec![std::net::IpAddr::from([127, 0, 0, 1])],
+        register: None,
+    }
+}

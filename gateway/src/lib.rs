@@ -6,6 +6,7 @@
 //! `ARCHITECTURE.md` at the repository root for the map.
 
 pub mod auth;
+pub mod calls;
 pub mod config;
 pub mod demo;
 pub mod drive;
@@ -50,12 +51,14 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
-/// Serves HTTP on `listener` until `shutdown` completes, then lets open
-/// requests finish (for at most [`DRAIN`]).
+/// Serves HTTP on `listener`, browser media, and (given `sip` sockets) SIP
+/// with call control, until `shutdown` completes; then lets open requests
+/// finish (for at most [`DRAIN`]) and trunks unregister.
 pub async fn serve(
     config: Config,
     store: Store,
     listener: TcpListener,
+    sip: Option<drive::sip::SipSockets>,
     clock: Clock,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
@@ -63,7 +66,23 @@ pub async fn serve(
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut drain_rx = stop_rx.clone();
     let webrtc = drive::webrtc::start(&config.webrtc, &config.media, stop_rx.clone()).await?;
-    let state = AppState::new(store.clone(), config, bound, clock, Some(metrics_handle()), Some(webrtc), stop_rx);
+    let sip_config = config.sip.clone();
+    let state =
+        AppState::new(store.clone(), config, bound, clock, Some(metrics_handle()), Some(webrtc.clone()), stop_rx);
+    let sip_task = sip.map(|sockets| {
+        let (calls, link) = drive::calls::start(
+            webrtc,
+            state.agent_events.subscribe(),
+            state.call_notices.clone(),
+            state.shutdown.clone(),
+        );
+        let _ = state.calls.set(calls);
+        let stop = state.shutdown.clone();
+        tokio::spawn(async move {
+            let status = watch::channel(Vec::new()).0;
+            drive::sip::run_linked(&sip_config, sockets, stop, status, Some(link)).await
+        })
+    });
     let app = http::app(state.clone());
     tokio::spawn(purge_sessions(state));
     tracing::info!(%bound, "listening for HTTP");
@@ -82,6 +101,9 @@ pub async fn serve(
     tokio::select! {
         r = server.into_future() => r?,
         _ = deadline => tracing::warn!("connections still open after {DRAIN:?}; closing them"),
+    }
+    if let Some(t) = sip_task {
+        let _ = t.await;
     }
     store.close().await;
     Ok(())

@@ -137,6 +137,11 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
                 config.sip.listen_udp = l;
                 config.sip.listen_tcp = l;
             }
+            if demo && config.sip.trunks.is_empty() {
+                // So that a softphone or sipp on this machine can call in.
+                config.sip.trunks.push(gateway::demo::local_trunk());
+                tracing::info!("demo: SIP from 127.0.0.1 is taken as the trunk \"local\"");
+            }
             let store = open(&config).await?;
             if demo && gateway::demo::seed_demo(&store, unix_ms(std::time::SystemTime::now())).await? {
                 tracing::info!("demo data written");
@@ -148,13 +153,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
                 tracing::warn!(ui_dir = %config.http.ui_dir.display(), "browser apps not built; run `cargo xtask run`");
             }
             let sip = gateway::drive::sip::bind(&config.sip).await?;
-            let (sip_stop, sip_stopped) = tokio::sync::watch::channel(false);
-            let sip_config = config.sip.clone();
-            let sip_task = tokio::spawn(async move { gateway::drive::sip::run(&sip_config, sip, sip_stopped).await });
-            let served = gateway::serve(config, store, listener, Clock::system(), shutdown_signal()).await;
-            let _ = sip_stop.send(true);
-            let _ = sip_task.await;
-            served
+            gateway::serve(config, store, listener, Some(sip), Clock::system(), shutdown_signal()).await
         }
     }
 }

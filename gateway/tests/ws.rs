@@ -33,7 +33,7 @@ async fn server() -> Server {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let mut config = Config::default();
     config.webrtc.listen = "127.0.0.1:0".parse().unwrap();
-    let task = tokio::spawn(gateway::serve(config, store.clone(), listener, Clock::system(), async {
+    let task = tokio::spawn(gateway::serve(config, store.clone(), listener, None, Clock::system(), async {
         let _ = stopped.await;
     }));
     Server { addr, store, stop: Some(stop), task }

@@ -44,6 +44,14 @@ pub enum ClientMsg {
     EchoTestOffer { sdp: String },
     /// Ends the audio check.
     EchoTestStop,
+    /// The agent answers a call offered with [`ServerMsg::CallRinging`],
+    /// with the WebRTC offer of the softphone's leg (microphone attached).
+    /// The gateway answers with [`ServerMsg::CallAnswered`] or an error.
+    CallAnswer { call_id: String, sdp: String },
+    /// The agent declines a ringing call; it goes on ringing elsewhere.
+    CallDecline { call_id: String },
+    /// The agent ends their call.
+    CallHangUp { call_id: String },
 }
 
 impl ClientMsg {
@@ -54,6 +62,7 @@ impl ClientMsg {
             ClientMsg::SetStatus { .. } => Role::Agent,
             ClientMsg::WatchAgents => Role::Supervisor,
             ClientMsg::EchoTestOffer { .. } | ClientMsg::EchoTestStop => Role::Agent,
+            ClientMsg::CallAnswer { .. } | ClientMsg::CallDecline { .. } | ClientMsg::CallHangUp { .. } => Role::Agent,
         }
     }
 }
@@ -68,6 +77,64 @@ pub struct AgentPresence {
     pub status: AgentStatus,
     /// RFC 3339: when `status` last changed.
     pub since: String,
+}
+
+/// Which way a call goes, seen from the contact center.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallDirection {
+    Inbound,
+    Outbound,
+}
+
+/// A call as the agent's desk shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallInfo {
+    /// The gateway's id of the call: opaque, unguessable.
+    pub call_id: String,
+    pub direction: CallDirection,
+    /// Who called: the number (or SIP user) from P-Asserted-Identity or From.
+    pub from: String,
+    /// The display name the caller's network sent, if any.
+    pub from_name: Option<String>,
+    /// The number dialed (the DID) for inbound calls; the number called for
+    /// outbound ones.
+    pub to: String,
+    /// The trunk the call came in or goes out on.
+    pub trunk: String,
+    /// RFC 3339: when the call reached the gateway.
+    pub started: String,
+}
+
+/// Why a call ended or stopped ringing for this agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallEndKind {
+    /// The caller (or the called party) hung up.
+    RemoteHangUp,
+    /// The agent hung up.
+    LocalHangUp,
+    /// The caller gave up while it rang.
+    Abandoned,
+    /// Another agent answered it.
+    AnsweredElsewhere,
+    /// It no longer rings for this agent (they became unavailable or
+    /// declined it).
+    Withdrawn,
+    /// The far end refused it (busy, unavailable, declined).
+    Rejected,
+    /// The far end or the network stopped answering (no ACK, no media,
+    /// timeouts).
+    Failed,
+}
+
+/// The reason of `call.ended`: what happened, and the SIP status and Q.850
+/// cause that carried it where they apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallEndReason {
+    pub kind: CallEndKind,
+    pub sip_status: Option<u16>,
+    pub q850: Option<u16>,
 }
 
 /// Gateway → browser.
@@ -103,6 +170,21 @@ pub enum ServerMsg {
     EchoTestAnswer {
         sdp: String,
     },
+    /// `call.ringing`: a call is offered to this agent.
+    CallRinging {
+        call: CallInfo,
+    },
+    /// `call.answered`: the agent's answer was taken; `sdp` is the
+    /// gateway's WebRTC answer for the softphone leg.
+    CallAnswered {
+        call_id: String,
+        sdp: String,
+    },
+    /// `call.ended`: the call is over for this agent (or no longer rings).
+    CallEnded {
+        call_id: String,
+        reason: CallEndReason,
+    },
 }
 
 #[cfg(test)]
@@ -116,6 +198,19 @@ mod tests {
         assert_eq!(serde_json::to_string(&ClientMsg::WatchAgents).unwrap(), r#"{"type":"watch_agents"}"#);
         assert!(serde_json::from_str::<ClientMsg>(r#"{"type":"format_disk"}"#).is_err());
         assert!(serde_json::from_str::<ClientMsg>(r#"{"type":"ping","seq":1,"x":2}"#).is_err());
+    }
+
+    #[test]
+    fn call_messages_round_trip() {
+        let m: ClientMsg = serde_json::from_str(r#"{"type":"call_hang_up","call_id":"c1"}"#).unwrap();
+        assert_eq!(m, ClientMsg::CallHangUp { call_id: "c1".into() });
+        let ended = ServerMsg::CallEnded {
+            call_id: "c1".into(),
+            reason: CallEndReason { kind: CallEndKind::RemoteHangUp, sip_status: None, q850: Some(16) },
+        };
+        let text = serde_json::to_string(&ended).unwrap();
+        assert!(text.contains(r#""type":"call_ended""#) && text.contains(r#""kind":"remote_hang_up""#), "{text}");
+        assert_eq!(serde_json::from_str::<ServerMsg>(&text).unwrap(), ended);
     }
 
     #[test]

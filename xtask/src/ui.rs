@@ -61,9 +61,10 @@ pub fn e2e(root: &Path, gateway: &Path, database_url: &str, artifacts: &Path) ->
     let base = format!("http://127.0.0.1:{port}");
     let log_path = artifacts.join("gateway.log");
     let log = std::fs::File::create(&log_path)?;
+    let sip = format!("127.0.0.1:{}", free_port()?);
     let child = Command::new(gateway)
         .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
-        .args(["--sip-listen", &format!("127.0.0.1:{}", free_port()?)])
+        .args(["--sip-listen", &sip])
         .current_dir(root)
         .env("DATABASE_URL", database_url)
         .env("CC_HTTP__UI_DIR", root.join("dist"))
@@ -92,6 +93,7 @@ pub fn e2e(root: &Path, gateway: &Path, database_url: &str, artifacts: &Path) ->
             .args(&sorted)
             .current_dir(root.join("e2e"))
             .env("CC_E2E_BASE_URL", &base)
+            .env("CC_E2E_SIP", &sip)
             .env("CC_E2E_ARTIFACTS", artifacts),
     );
     if r.is_err() {

@@ -4,10 +4,17 @@
 //! Replies go back to the packet's source address, never to an address
 //! named inside the message, so the gateway cannot be used to reflect
 //! traffic at a third party. Requests from trunks go through RFC 3261
-//! transactions (retransmissions absorbed, responses resent); until the call
-//! layer exists they get honest placeholders: OPTIONS 200 (carriers ping with
-//! it), INVITE 480 Temporarily Unavailable, other methods 501. Refusals of
-//! strangers stay stateless: they must cost us nothing.
+//! transactions (retransmissions absorbed, responses resent) and the dialog
+//! layer; a new INVITE becomes a dialog and goes up to call control
+//! ([`SipEvent::Incoming`]), which answers with [`SipCommand`]s. OPTIONS
+//! gets 200 (carriers ping with it), other methods outside a dialog 501.
+//! Without call control (`run`, `run_reporting`) INVITEs get 480 Temporarily
+//! Unavailable. Refusals of strangers stay stateless: they must cost us
+//! nothing.
+//!
+//! The channels to call control are unbounded in both directions so that
+//! neither task ever waits on the other; what flows is bounded by the
+//! dialog table's cap.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -20,13 +27,17 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::{mpsc, watch};
 
+use crate::calls::{Incoming, SipCommand, identity};
 use crate::config::{SipConfig, TrunkConfig, TrunkRegister};
-use crate::sip::Uri;
+use crate::sip::dialog::{
+    Command as DialogCommand, Config as DialogConfig, DialogId, Dialogs, Event as DialogEvent, Failure, Local,
+};
 use crate::sip::digest::Password;
 use crate::sip::front::{FrontConfig, FrontDoor, Verdict};
 use crate::sip::register::{Registration, RegistrationConfig, State as RegState};
 use crate::sip::transaction::{Config as TsxConfig, Event, Key, Transactions};
 use crate::sip::{Framed, Header, Limits, Method, OtherHeader, Request, Response, StatusCode, parse_stream};
+use crate::sip::{SipUri, Uri};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -90,24 +101,55 @@ pub struct TrunkStatus {
     pub failure: Option<String>,
 }
 
+/// What the SIP side tells call control.
+#[derive(Debug)]
+pub enum SipEvent {
+    /// A new call from a trunk, now an early dialog.
+    Incoming(Incoming),
+    /// Something happened to a dialog call control holds.
+    Dialog(DialogEvent),
+}
+
+/// The SIP driver's end of the link to call control.
+pub struct CallLink {
+    pub up: mpsc::UnboundedSender<SipEvent>,
+    pub down: mpsc::UnboundedReceiver<SipCommand>,
+}
+
 /// Serves SIP until `shutdown` turns true.
 pub async fn run(config: &SipConfig, sockets: SipSockets, shutdown: watch::Receiver<bool>) {
     run_reporting(config, sockets, shutdown, watch::channel(Vec::new()).0).await
 }
 
-/// [`run`], publishing the trunks' registration states on `status`. One
-/// task owns the front door, the transactions and the registrations and
-/// reads the UDP socket; each TCP connection has a reader task that frames
-/// messages and hands them over, and a channel for what goes back on it.
+/// [`run_linked`] without call control: INVITEs are refused 480.
 pub async fn run_reporting(
+    config: &SipConfig,
+    sockets: SipSockets,
+    shutdown: watch::Receiver<bool>,
+    status: watch::Sender<Vec<TrunkStatus>>,
+) {
+    run_linked(config, sockets, shutdown, status, None).await
+}
+
+/// Serves SIP, publishing the trunks' registration states on `status` and
+/// handing calls to call control over `link`. One task owns the front door,
+/// the transactions, the dialogs and the registrations and reads the UDP
+/// socket; each TCP connection has a reader task that frames messages and
+/// hands them over, and a channel for what goes back on it.
+pub async fn run_linked(
     config: &SipConfig,
     sockets: SipSockets,
     mut shutdown: watch::Receiver<bool>,
     status: watch::Sender<Vec<TrunkStatus>>,
+    link: Option<CallLink>,
 ) {
     let (tcp_tx, mut tcp_rx) = mpsc::channel::<TcpInbound>(1024);
     let udp_addr = sockets.udp.local_addr().ok();
     let tcp_addr = sockets.tcp.local_addr().ok();
+    let (up, mut down) = match link {
+        Some(l) => (Some(l.up), Some(l.down)),
+        None => (None, None),
+    };
     let accept = tokio::spawn(tcp_accept(sockets.tcp, tcp_tx, shutdown.clone()));
     let mut core = Core {
         door: FrontDoor::new(front_config(config)),
@@ -117,6 +159,10 @@ pub async fn run_reporting(
         registrations: Vec::new(),
         owners: HashMap::new(),
         rng: StdRng::from_os_rng(),
+        dialogs: Dialogs::new(DialogConfig::default()),
+        up,
+        contacts: Contacts::new(config, udp_addr, tcp_addr),
+        trunk_names: config.trunks.iter().map(|t| t.name.clone()).collect(),
     };
     for (trunk, r) in config.trunks.iter().filter_map(|t| t.register.as_ref().map(|r| (t, r))) {
         let local = if r.transport == "tcp" { tcp_addr } else { udp_addr };
@@ -145,6 +191,16 @@ pub async fn run_reporting(
                 // ICMP errors from earlier sends surface here on Linux; they
                 // are about one peer, not the socket.
                 Err(e) => tracing::debug!(error = %e, "sip udp receive"),
+            },
+            cmd = async {
+                match down.as_mut() {
+                    Some(d) => d.recv().await,
+                    None => std::future::pending().await,
+                }
+            } => match cmd {
+                Some(cmd) => core.handle_call_command(Instant::now(), cmd),
+                // Call control is gone: the gateway is stopping.
+                None => down = None,
             },
             m = tcp_rx.recv() => match m {
                 Some(m) => {
@@ -225,16 +281,45 @@ struct Core {
     /// Which registration sent the request of a client transaction.
     owners: HashMap<Key, usize>,
     rng: StdRng,
+    dialogs: Dialogs,
+    /// Call control, when linked.
+    up: Option<mpsc::UnboundedSender<SipEvent>>,
+    contacts: Contacts,
+    /// Trunk names by the front door's trunk index.
+    trunk_names: Vec<String>,
+}
+
+/// Our Contact URIs, one per transport: where peers send in-dialog requests.
+struct Contacts {
+    udp: Option<SipUri>,
+    tcp: Option<SipUri>,
+}
+
+impl Contacts {
+    fn new(config: &SipConfig, udp: Option<SocketAddr>, tcp: Option<SocketAddr>) -> Contacts {
+        let uri = |addr: Option<SocketAddr>, transport: &str| {
+            let mut addr = addr?;
+            if let Some(ip) = config.public_address {
+                addr.set_ip(ip);
+            }
+            match Uri::parse(&format!("sip:gw@{addr}{transport}")) {
+                Ok(Uri::Sip(u)) => Some(u),
+                _ => None,
+            }
+        };
+        Contacts { udp: uri(udp, ""), tcp: uri(tcp, ";transport=tcp") }
+    }
 }
 
 impl Core {
     fn poll_timeout(&self) -> Option<Instant> {
         let regs = self.registrations.iter().filter_map(|(_, r)| r.poll_timeout());
-        self.tsx.poll_timeout().into_iter().chain(regs).min()
+        self.tsx.poll_timeout().into_iter().chain(self.dialogs.poll_timeout()).chain(regs).min()
     }
 
     fn handle_timeout(&mut self, now: Instant) {
         self.tsx.handle_timeout(now);
+        self.dialogs.handle_timeout(now);
         for (_, reg) in &mut self.registrations {
             reg.handle_timeout(now, &mut self.rng);
         }
@@ -322,37 +407,124 @@ impl Core {
     }
 
     fn drain_events(&mut self, now: Instant) {
-        while let Some(ev) = self.tsx.poll_event() {
-            match ev {
-                Event::Request { key, request, .. } => {
-                    if let Some(resp) = placeholder(&request, &tag())
-                        && let Err(e) = self.tsx.send_response(now, &key, resp)
-                    {
-                        tracing::debug!(error = %e, "sip response refused");
-                    }
+        loop {
+            let mut quiet = true;
+            while let Some(command) = self.dialogs.poll_command() {
+                quiet = false;
+                self.run_dialog_command(now, command);
+            }
+            while let Some(ev) = self.tsx.poll_event() {
+                quiet = false;
+                if let Some(left) = self.dialogs.handle_transaction_event(now, ev) {
+                    self.handle_leftover(now, left);
                 }
-                Event::Cancel { key, invite_key, request, .. } => {
-                    let status = if invite_key.is_some() { StatusCode::OK } else { StatusCode::CALL_DOES_NOT_EXIST };
-                    let _ = self.tsx.send_response(now, &key, Response::for_request(&request, status, &tag()));
+            }
+            while let Some(ev) = self.dialogs.poll_event() {
+                quiet = false;
+                if let DialogEvent::Terminated { reason, .. } = &ev {
+                    tracing::debug!(?reason, "dialog ended");
                 }
-                Event::Response { key, response } => {
-                    if let Some(&i) = self.owners.get(&key) {
-                        self.registrations[i].1.handle_response(now, &response, &mut self.rng);
-                    }
+                if let Some(up) = &self.up {
+                    let _ = up.send(SipEvent::Dialog(ev));
                 }
-                Event::Timeout { key, .. } | Event::TransportError { key } => {
-                    count("any", "failed", "timeout");
-                    if let Some(&i) = self.owners.get(&key) {
-                        self.registrations[i].1.handle_transaction_timeout(now, &key, &mut self.rng);
-                    }
-                }
-                Event::Terminated { key } => {
-                    self.owners.remove(&key);
-                }
-                Event::StrayResponse { .. } => count("any", "dropped", "stray_response"),
-                Event::Ack { .. } => {}
+            }
+            if quiet {
+                break;
             }
         }
+        metrics::gauge!("cc_sip_dialogs").set(self.dialogs.len() as f64);
+    }
+
+    fn run_dialog_command(&mut self, now: Instant, command: DialogCommand) {
+        match command {
+            DialogCommand::Request { key, dest, reliable, request } => {
+                if self.tsx.send_request(now, dest, reliable, request).is_err() {
+                    self.dialogs.handle_failure(now, &key, Failure::Transport);
+                }
+            }
+            // A 2xx retransmission may outlive its transaction: harmless.
+            DialogCommand::Response { key, response } => drop(self.tsx.send_response(now, &key, response)),
+            DialogCommand::Ack { dest, reliable, request } => {
+                if let Err(e) = self.tsx.send_ack(dest, reliable, &request) {
+                    tracing::debug!(error = %e, "ACK not sent");
+                }
+            }
+            DialogCommand::Abandon { key } => self.tsx.abandon(&key),
+        }
+    }
+
+    /// A transaction event the dialog layer left: new INVITEs, requests
+    /// outside dialogs, and the registrations' transactions.
+    fn handle_leftover(&mut self, now: Instant, ev: Event) {
+        match ev {
+            Event::Request { key, request, source } => {
+                if request.method == Method::Invite && self.up.is_some() {
+                    self.handle_new_invite(now, key, request, source);
+                } else if let Some(resp) = placeholder(&request, &tag())
+                    && let Err(e) = self.tsx.send_response(now, &key, resp)
+                {
+                    tracing::debug!(error = %e, "sip response refused");
+                }
+            }
+            Event::Cancel { key, invite_key, request, .. } => {
+                let status = if invite_key.is_some() { StatusCode::OK } else { StatusCode::CALL_DOES_NOT_EXIST };
+                let _ = self.tsx.send_response(now, &key, Response::for_request(&request, status, &tag()));
+            }
+            Event::Response { key, response } => {
+                if let Some(&i) = self.owners.get(&key) {
+                    self.registrations[i].1.handle_response(now, &response, &mut self.rng);
+                }
+            }
+            Event::Timeout { key, .. } | Event::TransportError { key } => {
+                count("any", "failed", "timeout");
+                if let Some(&i) = self.owners.get(&key) {
+                    self.registrations[i].1.handle_transaction_timeout(now, &key, &mut self.rng);
+                }
+            }
+            Event::Terminated { key } => {
+                self.owners.remove(&key);
+            }
+            Event::StrayResponse { .. } => count("any", "dropped", "stray_response"),
+            Event::Ack { .. } => {}
+        }
+    }
+
+    /// A trunk's INVITE outside any dialog: an early dialog, and a call for
+    /// call control.
+    fn handle_new_invite(&mut self, now: Instant, key: Key, request: Request, source: SocketAddr) {
+        let reliable = request.headers.via.first().is_some_and(|v| v.transport.is_stream());
+        let contact = if reliable { &self.contacts.tcp } else { &self.contacts.udp };
+        let Some(contact) = contact.clone() else { return };
+        let trunk = self.door.trunk_of(source.ip()).and_then(|i| self.trunk_names.get(i)).cloned().unwrap_or_default();
+        let caller = identity::caller(&request);
+        let dialed = identity::dialed(&request);
+        let sdp = (!request.body.is_empty()).then(|| request.body.clone());
+        match self.dialogs.handle_invite(now, key, request, source, Local { contact, tag: tag() }) {
+            Ok(dialog) => {
+                count(if reliable { "tcp" } else { "udp" }, "call", "incoming");
+                if let Some(up) = &self.up {
+                    let _ = up.send(SipEvent::Incoming(Incoming { dialog, trunk, caller, dialed, sdp }));
+                }
+            }
+            // The dialog layer queued the answer (503, 400) where one is due.
+            Err(e) => tracing::info!(error = %e, "incoming INVITE refused"),
+        }
+    }
+
+    /// A command from call control.
+    fn handle_call_command(&mut self, now: Instant, cmd: SipCommand) {
+        let (dialog, result): (DialogId, _) = match cmd {
+            SipCommand::Ring { dialog } => (dialog, self.dialogs.ring(now, dialog, RINGING, None)),
+            SipCommand::Accept { dialog, sdp } => (dialog, self.dialogs.accept(now, dialog, Some(sdp))),
+            SipCommand::Reject { dialog, status } => (dialog, self.dialogs.reject(now, dialog, status)),
+            SipCommand::HangUp { dialog } => (dialog, self.dialogs.hang_up(now, dialog)),
+        };
+        // Races with the peer (a BYE crossing ours) end here: the dialog's
+        // own Terminated event has told call control already.
+        if let Err(e) = result {
+            tracing::debug!(%dialog, error = %e, "call command not applied");
+        }
+        self.handle_events(now);
     }
 
     /// Sends what the transactions want sent.
@@ -389,7 +561,13 @@ fn tag() -> String {
     format!("{:016x}", rand::random::<u64>())
 }
 
-/// The answer to a trunk's request until the call layer takes over.
+const RINGING: StatusCode = match StatusCode::new(180) {
+    Some(s) => s,
+    None => panic!("180 is a status code"),
+};
+
+/// The answer to a trunk's request outside a dialog that call control does
+/// not take.
 fn placeholder(req: &Request, to_tag: &str) -> Option<Response> {
     let status = match req.method {
         Method::Ack => return None,

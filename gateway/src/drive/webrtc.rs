@@ -19,16 +19,22 @@ use std::time::Instant;
 use anyhow::Context;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use tokio::net::UdpSocket;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::config::{MediaConfig, WebRtcConfig};
+use crate::media::g711;
 use crate::media::rtp::write_header;
 use crate::media::rtp_leg::{PortRange, RtpLeg};
-use crate::media::webrtc::{AudioFrame, Endpoint, G711, LegEvent, LegId, LegMode};
+use crate::media::webrtc::{AudioFrame, EndReason, Endpoint, G711, LegEvent, LegId, LegMode};
 
-/// A SIP leg's RTP, as the call layer names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct RtpLegId(pub u64);
+/// What the media driver tells call control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaEvent {
+    /// A browser leg ended (the browser went away, no media, or removed).
+    LegEnded(LegId, EndReason),
+}
+
+pub use crate::media::rtp_leg::RtpLegId;
 
 enum Command {
     AddLeg {
@@ -55,6 +61,7 @@ enum Command {
 pub struct WebRtcHandle {
     commands: mpsc::Sender<Command>,
     local: SocketAddr,
+    events: broadcast::Sender<MediaEvent>,
 }
 
 const GONE: &str = "media is shutting down";
@@ -93,6 +100,11 @@ impl WebRtcHandle {
     pub fn local(&self) -> SocketAddr {
         self.local
     }
+
+    /// Legs that end from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<MediaEvent> {
+        self.events.subscribe()
+    }
 }
 
 /// Binds `webrtc.listen` and starts the driver.
@@ -108,7 +120,9 @@ pub async fn start(
     tracing::info!(%bound, %advertised, "listening for WebRTC media");
     let ports = PortRange::new(media.rtp_ports[0], media.rtp_ports[1]).context("media.rtp_ports holds no even port")?;
     let (tx, rx) = mpsc::channel(256);
+    let events = broadcast::channel(1024).0;
     let driver = Driver {
+        events: events.clone(),
         ep: Endpoint::new(advertised),
         rtp: HashMap::new(),
         browser_to_rtp: HashMap::new(),
@@ -117,7 +131,7 @@ pub async fn start(
         next_rtp: 1,
     };
     tokio::spawn(driver.run(socket, rx, shutdown));
-    Ok(WebRtcHandle { commands: tx, local: advertised })
+    Ok(WebRtcHandle { commands: tx, local: advertised, events })
 }
 
 struct RtpSide {
@@ -133,6 +147,7 @@ struct RtpSide {
 }
 
 struct Driver {
+    events: broadcast::Sender<MediaEvent>,
     ep: Endpoint,
     rtp: HashMap<RtpLegId, RtpSide>,
     browser_to_rtp: HashMap<LegId, RtpLegId>,
@@ -286,11 +301,18 @@ impl Driver {
             match ev {
                 LegEvent::Audio(leg, frame) => {
                     let Some(side) = self.browser_to_rtp.get(&leg).and_then(|r| self.rtp.get_mut(r)) else { continue };
-                    if frame.codec != side.codec || frame.payload.len() > 1500 {
+                    if frame.payload.len() > 1500 {
                         continue;
                     }
                     let n = write_header(&mut packet, false, side.pt, side.seq, side.ts, side.ssrc);
-                    packet[n..n + frame.payload.len()].copy_from_slice(&frame.payload);
+                    let body = &mut packet[n..n + frame.payload.len()];
+                    if frame.codec == side.codec {
+                        body.copy_from_slice(&frame.payload);
+                    } else {
+                        // The browser chose the other G.711 law: a table
+                        // lookup per byte, no allocation.
+                        transcode(frame.codec, &frame.payload, body);
+                    }
                     side.seq = side.seq.wrapping_add(1);
                     side.ts = side.ts.wrapping_add(frame.payload.len() as u32);
                     if side.socket.try_send_to(&packet[..n + frame.payload.len()], side.leg.destination()).is_err() {
@@ -304,6 +326,8 @@ impl Driver {
                 LegEvent::Ended(id, reason) => {
                     metrics::counter!("cc_webrtc_legs_ended_total").increment(1);
                     tracing::debug!(leg = id.0, ?reason, "webrtc leg ended");
+                    // No subscriber: nobody is placing calls (API-only tests).
+                    let _ = self.events.send(MediaEvent::LegEnded(id, reason));
                     if let Some(r) = self.browser_to_rtp.remove(&id)
                         && let Some(side) = self.rtp.get_mut(&r)
                     {
@@ -313,5 +337,21 @@ impl Driver {
             }
         }
         metrics::gauge!("cc_webrtc_legs").set(self.ep.legs() as f64);
+    }
+}
+
+/// Converts G.711 from one law to the other, `from` being the input's.
+fn transcode(from: G711, input: &[u8], out: &mut [u8]) {
+    let mut pcm = [0i16; 1500];
+    let pcm = &mut pcm[..input.len()];
+    match from {
+        G711::Pcmu => {
+            g711::decode_ulaw(input, pcm);
+            g711::encode_alaw(pcm, out);
+        }
+        G711::Pcma => {
+            g711::decode_alaw(input, pcm);
+            g711::encode_ulaw(pcm, out);
+        }
     }
 }

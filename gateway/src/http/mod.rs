@@ -98,6 +98,11 @@ pub struct Inner {
     pub metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     /// Browser media, when the gateway runs it (tests of the API alone do not).
     pub webrtc: Option<crate::drive::webrtc::WebRtcHandle>,
+    /// Call control, once started (with SIP).
+    pub calls: std::sync::OnceLock<crate::drive::calls::CallsHandle>,
+    /// Call events for agents (`call.ringing`, `call.ended`, …); each socket
+    /// takes its own agent's.
+    pub call_notices: broadcast::Sender<Arc<crate::drive::calls::Notice>>,
     /// Flips to true when the server shuts down; long-lived tasks (WebSockets)
     /// end on it.
     pub shutdown: watch::Receiver<bool>,
@@ -139,6 +144,8 @@ impl AppState {
             ended_sessions: broadcast::channel(256).0,
             metrics,
             webrtc,
+            calls: std::sync::OnceLock::new(),
+            call_notices: broadcast::channel(1024).0,
             shutdown,
         }))
     }

@@ -66,6 +66,7 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
     let is_agent = user.role == Role::Agent;
     let mut events = state.agent_events.subscribe();
     let mut ended = state.ended_sessions.subscribe();
+    let mut calls = state.call_notices.subscribe();
     let mut shutdown = state.shutdown.clone();
     let mut conn = Conn::default();
     tracing::debug!(user_id = user.id, "websocket opened");
@@ -141,6 +142,12 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
                     Err(e) => tracing::warn!(error = %e, "session check failed"),
                 }
             }
+            notice = calls.recv() => match notice {
+                Ok(n) if n.agent == user.id => ok = send(&mut socket, &n.msg).await,
+                Ok(_) => {}
+                Err(RecvError::Lagged(n)) => tracing::warn!(user_id = user.id, missed = n, "call events missed"),
+                Err(RecvError::Closed) => break,
+            },
             gone = ended.recv() => {
                 let ours = match gone {
                     Ok(hash) => hash == authed.token_hash,
@@ -221,6 +228,27 @@ async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: 
                 Err(e) => send(socket, &error("bad_sdp", &e)).await,
             }
         }
+        ClientMsg::CallAnswer { call_id, sdp } => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            match calls.answer(authed.user.id, call_id.clone(), sdp).await {
+                Ok(sdp) => send(socket, &ServerMsg::CallAnswered { call_id, sdp }).await,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
+        ClientMsg::CallDecline { call_id } => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            match calls.decline(authed.user.id, call_id).await {
+                Ok(()) => true,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
+        ClientMsg::CallHangUp { call_id } => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            match calls.hang_up(authed.user.id, call_id).await {
+                Ok(()) => true,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
         ClientMsg::EchoTestStop => {
             if let (Some(leg), Some(webrtc)) = (conn.echo_leg.take(), &state.webrtc) {
                 webrtc.remove_leg(leg);
@@ -249,6 +277,10 @@ async fn send_agents(socket: &mut WebSocket, state: &AppState) -> bool {
 fn publish(state: &AppState, p: AgentPresence) {
     // No receivers is fine: nobody is watching.
     let _ = state.agent_events.send(p);
+}
+
+fn no_calls() -> ServerMsg {
+    error("calls_unavailable", "this gateway carries no calls")
 }
 
 fn error(code: &str, message: &str) -> ServerMsg {

@@ -15,6 +15,10 @@ use std::time::{Duration, Instant};
 
 use super::rtp::{RtpError, RtpPacket, is_rtcp};
 
+/// A SIP leg's RTP, as the call layer names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RtpLegId(pub u64);
+
 /// Why a datagram was not taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Refused {

@@ -120,6 +120,14 @@ use super::{CallId, MediaType, NameAddr, Request, Response, SipUri, StatusCode, 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DialogId(u64);
 
+impl DialogId {
+    /// A made-up id, for the tests of layers above.
+    #[cfg(test)]
+    pub(crate) const fn for_test(n: u64) -> DialogId {
+        DialogId(n)
+    }
+}
+
 impl fmt::Display for DialogId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "dialog#{}", self.0)

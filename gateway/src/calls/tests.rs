@@ -1,0 +1,228 @@
+//! The call-control core on scripted inputs.
+
+use super::*;
+use crate::sip::dialog::Reason;
+
+const OFFER: &str = "v=0\r\no=- 1 1 IN IP4 192.0.2.7\r\ns=-\r\nc=IN IP4 192.0.2.7\r\nt=0 0\r\n\
+                     m=audio 40000 RTP/AVP 8 0 101\r\na=rtpmap:101 telephone-event/8000\r\n";
+
+fn incoming(dialog: u64, sdp: Option<&str>) -> Incoming {
+    Incoming {
+        dialog: DialogId::for_test(dialog),
+        trunk: "carrier".into(),
+        caller: identity::Caller { number: "+966501234567".into(), name: Some("Rania".into()) },
+        dialed: "+441234567890".into(),
+        sdp: sdp.map(|s| s.as_bytes().to_vec()),
+    }
+}
+
+fn drain(c: &mut Calls) -> Vec<Output> {
+    std::iter::from_fn(|| c.poll_output()).collect()
+}
+
+/// The messages each agent got, as (agent, type, call id, end kind).
+fn notices(outs: &[Output]) -> Vec<(i64, &'static str, String, Option<CallEndKind>)> {
+    outs.iter()
+        .filter_map(|o| match o {
+            Output::Notify { agent, msg: ServerMsg::CallRinging { call } } => {
+                Some((*agent, "ringing", call.call_id.clone(), None))
+            }
+            Output::Notify { agent, msg: ServerMsg::CallEnded { call_id, reason } } => {
+                Some((*agent, "ended", call_id.clone(), Some(reason.kind)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn sip(outs: &[Output]) -> Vec<&SipCommand> {
+    outs.iter()
+        .filter_map(|o| match o {
+            Output::Sip(c) => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+fn ring(c: &mut Calls, id: &str, dialog: u64) -> Vec<Output> {
+    c.handle_incoming(id.into(), "2026-11-24T00:00:00Z".into(), 42, incoming(dialog, Some(OFFER)));
+    drain(c)
+}
+
+#[test]
+fn a_call_rings_every_free_available_agent_and_the_first_answer_takes_it() {
+    let mut c = Calls::new();
+    c.handle_agent(1, true);
+    c.handle_agent(2, true);
+    c.handle_agent(3, false);
+    let outs = ring(&mut c, "A", 7);
+    assert_eq!(sip(&outs), [&SipCommand::Ring { dialog: DialogId::for_test(7) }]);
+    let mut rung: Vec<i64> = notices(&outs).iter().map(|n| n.0).collect();
+    rung.sort();
+    assert_eq!(rung, [1, 2], "not the unavailable agent");
+    let Output::Notify { msg: ServerMsg::CallRinging { call }, .. } = &outs[1] else { panic!("{outs:?}") };
+    assert_eq!(
+        (call.from.as_str(), call.to.as_str(), call.trunk.as_str()),
+        ("+966501234567", "+441234567890", "carrier")
+    );
+
+    let plan = c.handle_answer(2, "A").unwrap();
+    assert_eq!(
+        (plan.codec, plan.pt, plan.telephone_event_pt),
+        (Codec::Pcma, 8, Some(101)),
+        "the caller's first choice"
+    );
+    assert_eq!(plan.remote, "192.0.2.7:40000".parse().unwrap());
+    assert_eq!(notices(&drain(&mut c)), [(1, "ended", "A".into(), Some(CallEndKind::AnsweredElsewhere))]);
+    assert_eq!(c.handle_answer(1, "A"), Err(CallError::NotRinging));
+
+    c.handle_media_ready("A", LegId(5), RtpLegId(6), "127.0.0.1:20002".parse().unwrap()).unwrap();
+    let outs = drain(&mut c);
+    let [SipCommand::Accept { dialog, sdp }] = sip(&outs)[..] else { panic!("{outs:?}") };
+    assert_eq!(*dialog, DialogId::for_test(7));
+    let answer = sdp::parse(sdp).unwrap();
+    assert_eq!(answer.media[0].port, 20002);
+    assert_eq!(answer.media[0].formats, [8, 101]);
+
+    c.handle_hang_up(2, "A").unwrap();
+    let outs = drain(&mut c);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: DialogId::for_test(7) }]);
+    assert!(outs.contains(&Output::Release { browser: Some(LegId(5)), rtp: Some(RtpLegId(6)) }));
+    assert_eq!(notices(&outs), [(2, "ended", "A".into(), Some(CallEndKind::LocalHangUp))]);
+    assert!(c.is_empty());
+    // The dialog's own end, which follows, concerns nobody any more.
+    c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(7), reason: Reason::LocalBye });
+    assert!(drain(&mut c).is_empty());
+}
+
+#[test]
+fn waiting_calls_ring_for_an_agent_who_becomes_available_oldest_first() {
+    let mut c = Calls::new();
+    ring(&mut c, "old", 1);
+    ring(&mut c, "new", 2);
+    c.handle_agent(9, true);
+    let names: Vec<String> = notices(&drain(&mut c)).into_iter().map(|n| n.2).collect();
+    assert_eq!(names, ["old", "new"]);
+    // Leaving stops them ringing; they still wait.
+    c.handle_agent(9, false);
+    let ended = notices(&drain(&mut c));
+    assert_eq!(ended.len(), 2);
+    assert!(ended.iter().all(|n| n.3 == Some(CallEndKind::Withdrawn)));
+    assert_eq!(c.len(), 2);
+}
+
+#[test]
+fn a_caller_who_gives_up_is_abandoned_for_everyone_it_rang() {
+    let mut c = Calls::new();
+    c.handle_agent(1, true);
+    c.handle_agent(2, true);
+    ring(&mut c, "A", 3);
+    c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(3), reason: Reason::Cancelled });
+    let ended = notices(&drain(&mut c));
+    assert_eq!(ended.len(), 2);
+    assert!(ended.iter().all(|n| n.3 == Some(CallEndKind::Abandoned)));
+    assert!(c.is_empty());
+}
+
+#[test]
+fn offers_we_cannot_answer_are_refused_488() {
+    let mut c = Calls::new();
+    c.handle_agent(1, true);
+    for (i, sdp) in [None, Some("garbage"), Some(&*OFFER.replace("8 0 101", "18"))].into_iter().enumerate() {
+        c.handle_incoming(format!("c{i}"), String::new(), 1, incoming(i as u64, sdp));
+        let outs = drain(&mut c);
+        let [SipCommand::Reject { status, .. }] = sip(&outs)[..] else { panic!("{outs:?}") };
+        assert_eq!(status.code(), 488);
+        assert!(notices(&outs).is_empty(), "nobody rings for it");
+    }
+    assert!(c.is_empty());
+}
+
+#[test]
+fn an_agent_takes_one_call_at_a_time_and_only_one_offered_to_them() {
+    let mut c = Calls::new();
+    c.handle_agent(1, true);
+    ring(&mut c, "A", 1);
+    ring(&mut c, "B", 2);
+    assert_eq!(c.handle_answer(2, "A"), Err(CallError::Gone), "never offered to agent 2");
+    assert_eq!(c.handle_answer(1, "nope"), Err(CallError::Gone));
+    c.handle_answer(1, "A").unwrap();
+    // B stopped ringing for them when they took A.
+    assert_eq!(notices(&drain(&mut c)), [(1, "ended", "B".into(), Some(CallEndKind::Withdrawn))]);
+    assert_eq!(c.handle_answer(1, "B"), Err(CallError::Gone));
+    assert_eq!(c.handle_hang_up(2, "A"), Err(CallError::Gone), "not theirs to hang up");
+    // The caller of A hangs up before media is ready: B rings for agent 1 again.
+    c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(1), reason: Reason::RemoteBye });
+    let outs = drain(&mut c);
+    assert_eq!(
+        notices(&outs),
+        [(1, "ended", "A".into(), Some(CallEndKind::RemoteHangUp)), (1, "ringing", "B".into(), None)]
+    );
+    assert_eq!(
+        c.handle_media_ready("A", LegId(1), RtpLegId(1), "127.0.0.1:1".parse().unwrap()),
+        Err(CallError::Gone),
+        "the driver closes the legs it opened"
+    );
+}
+
+#[test]
+fn failed_media_rings_the_call_again_and_a_vanished_browser_hangs_up() {
+    let mut c = Calls::new();
+    c.handle_agent(1, true);
+    c.handle_agent(2, true);
+    ring(&mut c, "A", 1);
+    c.handle_answer(1, "A").unwrap();
+    drain(&mut c);
+    c.handle_media_failed("A");
+    let mut rung: Vec<i64> = notices(&drain(&mut c)).iter().map(|n| n.0).collect();
+    rung.sort();
+    assert_eq!(rung, [1, 2]);
+
+    c.handle_answer(2, "A").unwrap();
+    c.handle_media_ready("A", LegId(8), RtpLegId(9), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    drain(&mut c);
+    c.handle_leg_ended(LegId(8), EndReason::Removed);
+    assert!(drain(&mut c).is_empty(), "our own removals are not news");
+    c.handle_leg_ended(LegId(8), EndReason::NoMedia);
+    let outs = drain(&mut c);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: DialogId::for_test(1) }]);
+    assert_eq!(notices(&outs), [(2, "ended", "A".into(), Some(CallEndKind::Failed))]);
+}
+
+#[test]
+fn a_decline_leaves_the_call_ringing_for_the_others() {
+    let mut c = Calls::new();
+    c.handle_agent(1, true);
+    c.handle_agent(2, true);
+    ring(&mut c, "A", 1);
+    c.handle_decline(1, "A").unwrap();
+    assert_eq!(notices(&drain(&mut c)), [(1, "ended", "A".into(), Some(CallEndKind::Withdrawn))]);
+    // Coming back does not ring the declined call again.
+    c.handle_agent(1, false);
+    c.handle_agent(1, true);
+    assert!(notices(&drain(&mut c)).is_empty());
+    assert_eq!(c.handle_decline(1, "A"), Err(CallError::Gone));
+    assert!(c.handle_answer(2, "A").is_ok());
+}
+
+#[test]
+fn a_reinvite_is_answered_from_the_same_port() {
+    let mut c = Calls::new();
+    c.handle_agent(1, true);
+    ring(&mut c, "A", 1);
+    let id = DialogId::for_test(1);
+    c.handle_dialog_event(DialogEvent::ReInvite { id, sdp: Some(OFFER.into()) });
+    let outs = drain(&mut c);
+    assert!(matches!(sip(&outs)[..], [SipCommand::Reject { .. }]), "no media yet");
+    c.handle_answer(1, "A").unwrap();
+    c.handle_media_ready("A", LegId(1), RtpLegId(1), "127.0.0.1:20010".parse().unwrap()).unwrap();
+    drain(&mut c);
+    let hold = OFFER.replace("t=0 0\r\n", "t=0 0\r\na=sendonly\r\n");
+    c.handle_dialog_event(DialogEvent::ReInvite { id, sdp: Some(hold.into_bytes()) });
+    let outs = drain(&mut c);
+    let [SipCommand::Accept { sdp, .. }] = sip(&outs)[..] else { panic!("{outs:?}") };
+    let answer = sdp::parse(sdp).unwrap();
+    assert_eq!(answer.media[0].port, 20010);
+    assert_eq!(answer.direction_of(&answer.media[0]), sdp::Direction::RecvOnly);
+    assert_eq!(answer.origin.2, 2, "a new version");
+}

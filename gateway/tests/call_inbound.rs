@@ -1,0 +1,305 @@
+//! An inbound call through the whole gateway on loopback: sipp is the
+//! carrier, a WebSocket client is the agent's desk, a str0m peer is her
+//! softphone. The call rings on the desk, she answers with a WebRTC offer,
+//! and sound must cross both ways, proven with Goertzel on decoded audio:
+//!
+//! 1. sipp streams 1 kHz: the softphone hears 1 kHz. The agent hangs up and
+//!    sipp must get the BYE.
+//! 2. sipp echoes its RTP (`-rtp_echo`): the softphone sends 440 Hz and
+//!    hears 440 Hz back, so the agent's audio reached the carrier. The
+//!    caller hangs up and the desk hears `call.ended`.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use gateway::auth::token;
+use gateway::config::{Config, TrunkConfig};
+use gateway::http::Clock;
+use gateway::media::g711;
+use gateway::media::goertzel::tone_ratio;
+use shared::ws::{AgentStatus, CallEndKind, ClientMsg, ServerMsg};
+use str0m::change::SdpAnswer;
+use str0m::media::{Direction, Frequency, MediaKind, MediaTime, Mid};
+use str0m::net::{Protocol, Receive};
+use str0m::{Candidate, Event, Input, Output, Rtc};
+use tokio::net::UdpSocket;
+use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+const CARRIER_IP: &str = "127.0.0.3";
+const DID: &str = "+441234567890";
+
+struct Gateway {
+    http: SocketAddr,
+    sip: SocketAddr,
+    store: gateway::store::Store,
+}
+
+async fn start() -> Gateway {
+    let store = common::sqlite().await;
+    gateway::demo::seed_demo(&store, Clock::system().now_ms()).await.unwrap();
+    let mut config = Config::default();
+    config.webrtc.listen = "127.0.0.1:0".parse().unwrap();
+    config.media.rtp_ports = [43000, 43998];
+    config.sip.listen_udp = "127.0.0.1:0".parse().unwrap();
+    config.sip.listen_tcp = "127.0.0.1:0".parse().unwrap();
+    config.sip.trunks =
+        vec![TrunkConfig { name: "carrier".into(), addresses: vec![CARRIER_IP.parse().unwrap()], register: None }];
+    let sockets = gateway::drive::sip::bind(&config.sip).await.unwrap();
+    let sip = sockets.udp.local_addr().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let http = listener.local_addr().unwrap();
+    tokio::spawn(gateway::serve(
+        config,
+        store.clone(),
+        listener,
+        Some(sockets),
+        Clock::system(),
+        std::future::pending(),
+    ));
+    Gateway { http, sip, store }
+}
+
+impl Gateway {
+    /// The agent's desk: a session made in the store, the WebSocket, and the
+    /// status available.
+    async fn desk(&self, username: &str) -> Ws {
+        let user = self.store.user_by_username(username).await.unwrap().unwrap();
+        let t = token::generate();
+        let now = Clock::system().now_ms();
+        self.store.create_session(&token::hash(&t).unwrap(), user.id, now, now + 3_600_000).await.unwrap();
+        let mut req = format!("ws://{}/api/v1/ws", self.http).into_client_request().unwrap();
+        req.headers_mut().insert("cookie", format!("cc_session={t}").parse().unwrap());
+        req.headers_mut().insert("origin", format!("http://{}", self.http).parse().unwrap());
+        let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+        send(&mut ws, &ClientMsg::SetStatus { status: AgentStatus::Available }).await;
+        ws
+    }
+}
+
+async fn send(ws: &mut Ws, msg: &ClientMsg) {
+    ws.send(tungstenite::Message::Text(serde_json::to_string(msg).unwrap().into())).await.unwrap();
+}
+
+/// The next message `pick` takes, skipping others (presence, welcome).
+async fn wait_for<T>(ws: &mut Ws, what: &str, mut pick: impl FnMut(ServerMsg) -> Option<T>) -> T {
+    let until = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let frame = tokio::time::timeout_at(until, ws.next())
+            .await
+            .unwrap_or_else(|_| panic!("no {what} within 20 s"))
+            .expect("socket open")
+            .expect("frame");
+        if let tungstenite::Message::Text(t) = frame {
+            let msg: ServerMsg = serde_json::from_str(t.as_str()).unwrap();
+            if let ServerMsg::Error { code, message } = &msg {
+                panic!("error while waiting for {what}: {code}: {message}");
+            }
+            if let Some(x) = pick(msg) {
+                return x;
+            }
+        }
+    }
+}
+
+/// The agent's softphone: a str0m peer speaking PCMU on its own socket.
+struct Softphone {
+    rtc: Rtc,
+    socket: UdpSocket,
+    addr: SocketAddr,
+    mid: Mid,
+    connected: bool,
+    sent: u64,
+}
+
+impl Softphone {
+    async fn new() -> (Softphone, str0m::change::SdpPendingOffer, String) {
+        let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let addr = socket.local_addr().unwrap();
+        let mut rtc = Rtc::builder().clear_codecs().enable_pcmu(true, false).build(Instant::now());
+        rtc.add_local_candidate(Candidate::host(addr, "udp").unwrap());
+        let mut change = rtc.sdp_api();
+        let mid = change.add_media(MediaKind::Audio, Direction::SendRecv, None, None, None);
+        let (offer, pending) = change.apply().unwrap();
+        let phone = Softphone { rtc, socket, addr, mid, connected: false, sent: 0 };
+        (phone, pending, offer.to_sdp_string())
+    }
+
+    /// Talks (a `speak_hz` tone, 20 ms frames) and listens for `dur`;
+    /// returns what it heard, decoded.
+    async fn talk(&mut self, dur: Duration, speak_hz: f64) -> Vec<i16> {
+        let mut heard = Vec::new();
+        let mut buf = vec![0u8; 2048];
+        let until = Instant::now() + dur;
+        let mut next_frame = Instant::now();
+        let rate = Frequency::new(8000).unwrap();
+        while Instant::now() < until {
+            let timeout = loop {
+                match self.rtc.poll_output().unwrap() {
+                    Output::Timeout(t) => break t,
+                    Output::Transmit(t) => {
+                        self.socket.send_to(&t.contents, t.destination).await.unwrap();
+                    }
+                    Output::Event(Event::Connected) => self.connected = true,
+                    Output::Event(Event::MediaData(d)) => {
+                        let mut pcm = vec![0i16; d.data.len()];
+                        g711::decode_ulaw(&d.data, &mut pcm);
+                        heard.extend_from_slice(&pcm);
+                    }
+                    Output::Event(_) => {}
+                }
+            };
+            if self.connected && Instant::now() >= next_frame {
+                next_frame += Duration::from_millis(20);
+                let pcm: Vec<i16> = (0..160)
+                    .map(|i| {
+                        let n = (self.sent * 160 + i) as f64;
+                        (8000.0 * (2.0 * std::f64::consts::PI * speak_hz * n / 8000.0).sin()) as i16
+                    })
+                    .collect();
+                let mut frame = vec![0u8; 160];
+                g711::encode_ulaw(&pcm, &mut frame);
+                let w = self.rtc.writer(self.mid).unwrap();
+                let pt = w.payload_params().find(|p| p.spec().codec == str0m::format::Codec::PCMU).unwrap().pt();
+                w.write(pt, Instant::now(), MediaTime::new(self.sent * 160, rate), frame).unwrap();
+                self.sent += 1;
+                continue;
+            }
+            let wait = timeout.saturating_duration_since(Instant::now()).min(Duration::from_millis(5));
+            tokio::select! {
+                r = self.socket.recv_from(&mut buf) => {
+                    let (n, source) = r.unwrap();
+                    let input = Input::Receive(Instant::now(), Receive {
+                        proto: Protocol::Udp,
+                        source,
+                        destination: self.addr,
+                        contents: buf[..n].try_into().unwrap(),
+                    });
+                    self.rtc.handle_input(input).unwrap();
+                }
+                _ = tokio::time::sleep(wait) => {
+                    self.rtc.handle_input(Input::Timeout(Instant::now())).unwrap();
+                }
+            }
+        }
+        heard
+    }
+}
+
+/// sipp is the carrier; `cargo xtask test` installs it and sets
+/// CC_REQUIRE_PEERS so that a missing sipp fails instead of skipping.
+fn have_sipp() -> bool {
+    let found = std::process::Command::new("sipp").arg("-v").output().is_ok();
+    if !found {
+        assert!(std::env::var("CC_REQUIRE_PEERS").is_err(), "sipp is required (Debian sip-tester)");
+        eprintln!("note: sipp not installed; skipped");
+    }
+    found
+}
+
+/// Starts sipp on `scenario` in `dir`; the child is waited on later.
+fn sipp(gw: &Gateway, dir: &std::path::Path, scenario: &str, extra: &[&str]) -> tokio::process::Child {
+    tokio::process::Command::new("sipp")
+        .current_dir(dir)
+        .arg(gw.sip.to_string())
+        .args(["-sf", &format!("{}/tests/data/sipp/{scenario}", env!("CARGO_MANIFEST_DIR"))])
+        .args(["-i", CARRIER_IP, "-p", "0", "-mi", CARRIER_IP, "-mp", "0", "-m", "1", "-s", DID])
+        .args(["-timeout", "60", "-timeout_error", "-nostdin"])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap()
+}
+
+async fn sipp_passed(child: tokio::process::Child) {
+    let out =
+        tokio::time::timeout(Duration::from_secs(30), child.wait_with_output()).await.expect("sipp ends").unwrap();
+    assert!(
+        out.status.success(),
+        "sipp failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout).lines().rev().take(20).collect::<Vec<_>>().join("\n"),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Rings, answers with a fresh softphone, and returns it connected.
+async fn answer(ws: &mut Ws) -> (Softphone, String) {
+    let call = wait_for(ws, "call.ringing", |m| match m {
+        ServerMsg::CallRinging { call } => Some(call),
+        _ => None,
+    })
+    .await;
+    assert_eq!((call.from.as_str(), call.to.as_str(), call.trunk.as_str()), ("+966501234567", DID, "carrier"));
+    assert_eq!(call.from_name.as_deref(), Some("Rania Haddad"));
+    let (mut phone, pending, offer) = Softphone::new().await;
+    send(ws, &ClientMsg::CallAnswer { call_id: call.call_id.clone(), sdp: offer }).await;
+    let answer = wait_for(ws, "call.answered", |m| match m {
+        ServerMsg::CallAnswered { call_id, sdp } if call_id == call.call_id => Some(sdp),
+        _ => None,
+    })
+    .await;
+    phone.rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+    (phone, call.call_id)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_carrier_call_reaches_the_agent_with_sound_both_ways() {
+    if !have_sipp() {
+        return;
+    }
+    let gw = start().await;
+    let mut ws = gw.desk("omid").await;
+    wait_for(&mut ws, "available", |m| match m {
+        ServerMsg::AgentStatusUpdated { agent } if agent.status == AgentStatus::Available => Some(()),
+        _ => None,
+    })
+    .await;
+    let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tone: Vec<i16> = (0..8000 * 20)
+        .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
+        .collect();
+    let mut ulaw = vec![0u8; tone.len()];
+    g711::encode_ulaw(&tone, &mut ulaw);
+    std::fs::write(dir.join("tone.ul"), ulaw).unwrap();
+
+    // 1. The carrier streams 1 kHz; the agent hears it, then hangs up.
+    let first = sipp(&gw, &dir, "call_in_tone.xml", &[]);
+    let (mut phone, call_id) = answer(&mut ws).await;
+    let heard = phone.talk(Duration::from_secs(3), 440.0).await;
+    assert!(phone.connected, "ICE and DTLS completed");
+    let tail = &heard[heard.len().saturating_sub(8000)..];
+    assert!(tail.len() >= 4000, "the softphone heard {} samples", heard.len());
+    let r = tone_ratio(tail, 1000.0, 8000.0);
+    assert!(r > 0.8, "the carrier's 1 kHz reached the agent (share {r:.2})");
+    send(&mut ws, &ClientMsg::CallHangUp { call_id: call_id.clone() }).await;
+    let reason = wait_for(&mut ws, "call.ended", |m| match m {
+        ServerMsg::CallEnded { call_id: c, reason } if c == call_id => Some(reason),
+        _ => None,
+    })
+    .await;
+    assert_eq!(reason.kind, CallEndKind::LocalHangUp);
+    sipp_passed(first).await;
+
+    // 2. The carrier echoes; the agent's 440 Hz comes back. The caller hangs up.
+    let second = sipp(&gw, &dir, "call_in_echo_bye.xml", &["-rtp_echo"]);
+    let (mut phone, call_id) = answer(&mut ws).await;
+    let heard = phone.talk(Duration::from_secs(3), 440.0).await;
+    let tail = &heard[heard.len().saturating_sub(8000)..];
+    let r = tone_ratio(tail, 440.0, 8000.0);
+    assert!(r > 0.8, "the agent's 440 Hz reached the carrier and came back (share {r:.2})");
+    let reason = wait_for(&mut ws, "call.ended", |m| match m {
+        ServerMsg::CallEnded { call_id: c, reason } if c == call_id => Some(reason),
+        _ => None,
+    })
+    .await;
+    assert_eq!((reason.kind, reason.q850), (CallEndKind::RemoteHangUp, Some(16)));
+    sipp_passed(second).await;
+    std::fs::remove_dir_all(&dir).ok();
+}
