@@ -136,6 +136,30 @@ pub struct TrunkConfig {
     #[serde(default)]
     pub addresses: Vec<std::net::IpAddr>,
     pub register: Option<TrunkRegister>,
+    /// Calls out through this carrier. The first trunk with this section
+    /// carries agents' outbound calls.
+    pub outbound: Option<TrunkOutbound>,
+}
+
+/// How we call out through a carrier.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TrunkOutbound {
+    /// Where our INVITEs go (the carrier's SBC or proxy).
+    pub proxy: SocketAddr,
+    /// `udp` or `tcp`.
+    #[serde(default = "default_transport")]
+    pub transport: String,
+    /// The host of the Request-URI and To (`host` or `host:port`); the
+    /// proxy's address when not set.
+    pub domain: Option<String>,
+    /// Our number as the carrier knows it: the From user, the caller ID
+    /// the called party sees.
+    pub caller_id: String,
+    /// Digest credentials for the carrier's 401/407 challenges; the
+    /// register section's when not set.
+    pub username: Option<String>,
+    pub password: Option<Secret>,
 }
 
 /// Registration with the carrier's registrar (REGISTER with digest auth,
@@ -333,6 +357,20 @@ impl Config {
                     key: "sip.trunks",
                     message: format!("trunk {} needs a name and addresses or a register section", i + 1),
                 });
+            }
+            if let Some(o) = &t.outbound {
+                if o.transport != "udp" && o.transport != "tcp" {
+                    return Err(ConfigError::Invalid {
+                        key: "sip.trunks.outbound.transport",
+                        message: format!("trunk {}: udp or tcp", t.name),
+                    });
+                }
+                if o.caller_id.is_empty() || o.username.is_some() != o.password.is_some() {
+                    return Err(ConfigError::Invalid {
+                        key: "sip.trunks.outbound",
+                        message: format!("trunk {}: a caller_id, and username and password together", t.name),
+                    });
+                }
             }
             if let Some(r) = &t.register {
                 if r.transport != "udp" && r.transport != "tcp" {

@@ -104,5 +104,6 @@ pub fn local_trunk() -> crate::config::TrunkConfig {
         name: "local".into(),
         addresses: vec![std::net::IpAddr::from([127, 0, 0, 1])],
         register: None,
+        outbound: None,
     }
 }

@@ -70,7 +70,12 @@ pub async fn serve(
     let state =
         AppState::new(store.clone(), config, bound, clock, Some(metrics_handle()), Some(webrtc.clone()), stop_rx);
     let sip_task = sip.map(|sockets| {
+        let outbound = sip_config.trunks.iter().find_map(|t| {
+            let o = t.outbound.as_ref()?;
+            Some(drive::calls::Outbound { trunk: t.name.clone(), caller_id: o.caller_id.clone() })
+        });
         let (calls, link) = drive::calls::start(
+            outbound,
             webrtc,
             state.agent_events.subscribe(),
             state.call_notices.clone(),

@@ -35,7 +35,7 @@ async fn audio_crosses_a_browser_to_rtp_bridge_both_ways() {
 
     // The "carrier": an RTP socket; the gateway's RTP leg points at it.
     let carrier = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let (rtp_leg, gateway_rtp) = handle.add_rtp_leg(carrier.local_addr().unwrap(), G711::Pcmu, 0).await.unwrap();
+    let (rtp_leg, gateway_rtp) = handle.add_rtp_leg(carrier.local_addr().unwrap(), G711::Pcmu, 0, None).await.unwrap();
     assert!((41000..=41998).contains(&gateway_rtp.port()));
     handle.bridge(leg, rtp_leg).await.unwrap();
 

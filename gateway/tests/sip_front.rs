@@ -26,6 +26,7 @@ async fn start() -> Sip {
             name: "carrier".into(),
             addresses: vec![TRUNK_IP.parse().unwrap()],
             register: None,
+            outbound: None,
         }],
         ..SipConfig::default()
     };

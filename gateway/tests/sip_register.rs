@@ -64,6 +64,7 @@ fn trunk(name: &str, registrar: std::net::SocketAddr, user: &str, password: &str
         name: name.into(),
         addresses: vec![],
         register: Some(toml::from_str::<TrunkRegister>(&register).unwrap()),
+        outbound: None,
     }
 }
 

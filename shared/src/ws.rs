@@ -52,6 +52,18 @@ pub enum ClientMsg {
     CallDecline { call_id: String },
     /// The agent ends their call.
     CallHangUp { call_id: String },
+    /// The agent presses keys (`0`–`9`, `*`, `#`, `A`–`D`, at most 32) on
+    /// their connected call: they reach the far end as RFC 4733 events.
+    CallDtmf { call_id: String, digits: String },
+    /// The agent puts their call on hold (`hold: true`) or takes it back.
+    /// The far end is told with a re-INVITE (`a=sendonly`); no audio
+    /// crosses while held. [`ServerMsg::CallHeld`] follows.
+    CallHold { call_id: String, hold: bool },
+    /// The agent calls a number out through the trunk, with the WebRTC
+    /// offer of the softphone's leg. The gateway answers with
+    /// [`ServerMsg::CallDialing`] or an error (`bad_number`, `busy`,
+    /// `no_trunk`, `bad_sdp`).
+    CallDial { number: String, sdp: String },
 }
 
 impl ClientMsg {
@@ -62,7 +74,12 @@ impl ClientMsg {
             ClientMsg::SetStatus { .. } => Role::Agent,
             ClientMsg::WatchAgents => Role::Supervisor,
             ClientMsg::EchoTestOffer { .. } | ClientMsg::EchoTestStop => Role::Agent,
-            ClientMsg::CallAnswer { .. } | ClientMsg::CallDecline { .. } | ClientMsg::CallHangUp { .. } => Role::Agent,
+            ClientMsg::CallAnswer { .. }
+            | ClientMsg::CallDecline { .. }
+            | ClientMsg::CallHangUp { .. }
+            | ClientMsg::CallDial { .. }
+            | ClientMsg::CallHold { .. }
+            | ClientMsg::CallDtmf { .. } => Role::Agent,
         }
     }
 }
@@ -179,6 +196,33 @@ pub enum ServerMsg {
     CallAnswered {
         call_id: String,
         sdp: String,
+    },
+    /// The agent's outbound call is placed: `sdp` is the gateway's WebRTC
+    /// answer for the softphone leg (early media from the far end plays on
+    /// it).
+    CallDialing {
+        call: CallInfo,
+        sdp: String,
+    },
+    /// `call.ringing` of an outbound call: the far end rings (180, or 183
+    /// with early media).
+    CallRemoteRinging {
+        call_id: String,
+    },
+    /// `call.answered` of an outbound call: the far end picked up.
+    CallConnected {
+        call_id: String,
+    },
+    /// `call.held` / `call.resumed`: the call's hold state, after the agent's
+    /// request (or its refusal by the far end, with the state unchanged).
+    CallHeld {
+        call_id: String,
+        held: bool,
+    },
+    /// `call.digit`: the far end pressed a key (RFC 4733), once per press.
+    CallDigit {
+        call_id: String,
+        digit: String,
     },
     /// `call.ended`: the call is over for this agent (or no longer rings).
     CallEnded {

@@ -15,6 +15,12 @@
 //! agent who is not on a call, and waits (ringing) for one to become
 //! available; the first to answer takes it.
 //!
+//! An outbound call ([`Calls::handle_dial`]) belongs to its agent from the
+//! start: the driver opens the agent's browser leg and an RTP leg, the core
+//! makes the SDP offer and asks the SIP driver for the INVITE
+//! ([`SipCommand::Invite`]); the far end's answer (or early media in a 183)
+//! points the RTP leg at it ([`Output::MediaRemote`]).
+//!
 //! **Invariants:** an agent has at most one call in progress; a call is
 //! answered by at most one agent; every call that ends releases its media
 //! and tells everyone it rang for. No input can panic the core; nothing here
@@ -69,6 +75,18 @@ pub enum SipCommand {
     HangUp {
         dialog: DialogId,
     },
+    /// Place an outbound call to `number` with our SDP offer; the driver
+    /// reports the dialog with [`Calls::handle_invited`].
+    Invite {
+        call_id: String,
+        number: String,
+        sdp: Vec<u8>,
+    },
+    /// A re-INVITE with our new offer (hold, resume).
+    Reinvite {
+        dialog: DialogId,
+        sdp: Vec<u8>,
+    },
 }
 
 /// Something for the driver to do.
@@ -84,6 +102,25 @@ pub enum Output {
     Release {
         browser: Option<LegId>,
         rtp: Option<RtpLegId>,
+    },
+    /// Point an RTP leg at the far end its SDP answer names, sending
+    /// `codec` with payload type `pt`.
+    MediaRemote {
+        rtp: RtpLegId,
+        remote: SocketAddr,
+        codec: Codec,
+        pt: u8,
+        te_pt: Option<u8>,
+    },
+    /// Send keys to the far end as RFC 4733 events.
+    SendDigits {
+        rtp: RtpLegId,
+        digits: String,
+    },
+    /// Stop (or restart) carrying audio between a call's legs.
+    MediaHold {
+        rtp: RtpLegId,
+        held: bool,
     },
 }
 
@@ -109,6 +146,10 @@ pub enum CallError {
     NotRinging,
     #[error("you are on another call")]
     Busy,
+    #[error("not a number we can dial")]
+    BadNumber,
+    #[error("the call cannot do that now")]
+    WrongState,
 }
 
 impl CallError {
@@ -117,6 +158,8 @@ impl CallError {
             CallError::Gone => "call_gone",
             CallError::NotRinging => "call_taken",
             CallError::Busy => "busy",
+            CallError::BadNumber => "bad_number",
+            CallError::WrongState => "wrong_state",
         }
     }
 }
@@ -126,14 +169,21 @@ enum State {
     /// Waiting for an agent; `offered` see it ringing.
     Ringing,
     /// An agent answered; media is being set up.
-    Answering {
-        agent: i64,
-    },
-    Talking {
-        agent: i64,
-        browser: LegId,
-        rtp: RtpLegId,
-    },
+    Answering { agent: i64 },
+    /// An agent dials out; media is being set up.
+    Dialing { agent: i64 },
+    /// Media is up. An outbound call is `connected` once the far end
+    /// answers; an inbound one at once.
+    Talking { agent: i64, browser: LegId, rtp: RtpLegId, connected: bool },
+}
+
+impl State {
+    fn agent(&self) -> Option<i64> {
+        match *self {
+            State::Ringing => None,
+            State::Answering { agent } | State::Dialing { agent } | State::Talking { agent, .. } => Some(agent),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -141,10 +191,13 @@ struct Call {
     info: CallInfo,
     /// Arrival order, for offering waiting calls oldest first.
     seq: u64,
-    dialog: DialogId,
-    /// The caller's SDP offer, answered once media is up.
-    offer: sdp::Session,
-    plan: MediaPlan,
+    /// The SIP dialog; for an outbound call, once the driver placed it.
+    dialog: Option<DialogId>,
+    /// The caller's SDP offer, answered once media is up (inbound calls).
+    offer: Option<sdp::Session>,
+    /// The SIP leg's media: from the caller's offer, or from the far end's
+    /// answer (outbound calls, until then `None`).
+    plan: Option<MediaPlan>,
     state: State,
     offered: BTreeSet<i64>,
     declined: BTreeSet<i64>,
@@ -153,6 +206,54 @@ struct Call {
     session_id: u64,
     /// Our RTP address, once media is up.
     local: Option<SocketAddr>,
+    /// The far end of an outbound call has rung (told to the agent once).
+    remote_ringing: bool,
+    /// On hold at the agent's request (the far end was told).
+    held: bool,
+    /// A hold or resume asked of the far end, awaiting its answer.
+    hold_pending: Option<bool>,
+}
+
+impl Call {
+    fn new(info: CallInfo, seq: u64, session_id: u64, state: State) -> Call {
+        Call {
+            info,
+            seq,
+            dialog: None,
+            offer: None,
+            plan: None,
+            state,
+            offered: BTreeSet::new(),
+            declined: BTreeSet::new(),
+            sdp_version: 1,
+            session_id,
+            local: None,
+            remote_ringing: false,
+            held: false,
+            hold_pending: None,
+        }
+    }
+}
+
+/// An agent's outbound call, for [`Calls::handle_dial`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dial {
+    /// A fresh unguessable id, from the driver.
+    pub call_id: String,
+    /// RFC 3339, from the driver.
+    pub started: String,
+    pub session_id: u64,
+    /// What the agent typed: digits, `*`, `#`, a leading `+`.
+    pub number: String,
+    pub trunk: String,
+    /// Our number as the far end sees it.
+    pub caller_id: String,
+}
+
+/// Digits with an optional leading `+`, and `*` `#`; at most 32.
+pub fn is_dialable(number: &str) -> bool {
+    let digits = number.strip_prefix('+').unwrap_or(number);
+    !digits.is_empty() && number.len() <= 32 && digits.bytes().all(|b| b.is_ascii_digit() || b == b'*' || b == b'#')
 }
 
 #[derive(Debug, Default)]
@@ -167,6 +268,7 @@ pub struct Calls {
     calls: HashMap<String, Call>,
     by_dialog: HashMap<DialogId, String>,
     by_leg: HashMap<LegId, String>,
+    by_rtp: HashMap<RtpLegId, String>,
     agents: HashMap<i64, Agent>,
     next_seq: u64,
     out: VecDeque<Output>,
@@ -223,22 +325,11 @@ impl Calls {
         self.out.push_back(Output::Sip(SipCommand::Ring { dialog: incoming.dialog }));
         self.next_seq += 1;
         self.by_dialog.insert(incoming.dialog, call_id.clone());
-        self.calls.insert(
-            call_id.clone(),
-            Call {
-                info,
-                seq: self.next_seq,
-                dialog: incoming.dialog,
-                offer,
-                plan,
-                state: State::Ringing,
-                offered: BTreeSet::new(),
-                declined: BTreeSet::new(),
-                sdp_version: 1,
-                session_id,
-                local: None,
-            },
-        );
+        let mut call = Call::new(info, self.next_seq, session_id, State::Ringing);
+        call.dialog = Some(incoming.dialog);
+        call.offer = Some(offer);
+        call.plan = Some(plan);
+        self.calls.insert(call_id.clone(), call);
         let free: Vec<i64> =
             self.agents.iter().filter(|(_, a)| a.available && a.call.is_none()).map(|(id, _)| *id).collect();
         for agent in free {
@@ -280,7 +371,7 @@ impl Calls {
         self.agents.entry(agent).or_default().call = Some(call_id.to_owned());
         let Some(call) = self.calls.get_mut(call_id) else { return Err(CallError::Gone) };
         call.state = State::Answering { agent };
-        let plan = call.plan;
+        let Some(plan) = call.plan else { return Err(CallError::Gone) };
         let others: Vec<i64> = std::mem::take(&mut call.offered).into_iter().filter(|a| *a != agent).collect();
         // The agent's other ringing calls stop ringing for them.
         self.withdraw_all(agent, CallEndKind::Withdrawn);
@@ -303,15 +394,14 @@ impl Calls {
     ) -> Result<(), CallError> {
         let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
         let State::Answering { agent } = call.state else { return Err(CallError::Gone) };
-        let sdp = match sdp::answer_offer(&call.offer, local, &CODECS, call.session_id, call.sdp_version) {
+        let (Some(offer), Some(dialog)) = (&call.offer, call.dialog) else { return Err(CallError::Gone) };
+        let sdp = match sdp::answer_offer(offer, local, &CODECS, call.session_id, call.sdp_version) {
             Ok(a) => a.sdp.to_string().into_bytes(),
             // The same offer was answerable at arrival; this cannot fail.
             Err(_) => return Err(CallError::Gone),
         };
-        call.state = State::Talking { agent, browser, rtp };
-        call.local = Some(local);
-        self.by_leg.insert(browser, call_id.to_owned());
-        self.out.push_back(Output::Sip(SipCommand::Accept { dialog: call.dialog, sdp }));
+        self.out.push_back(Output::Sip(SipCommand::Accept { dialog, sdp }));
+        self.media_up(call_id, agent, browser, rtp, local, true);
         Ok(())
     }
 
@@ -349,14 +439,14 @@ impl Calls {
     /// The agent hangs up their call.
     pub fn handle_hang_up(&mut self, agent: i64, call_id: &str) -> Result<(), CallError> {
         let call = self.calls.get(call_id).ok_or(CallError::Gone)?;
-        let theirs = match call.state {
-            State::Answering { agent: a } | State::Talking { agent: a, .. } => a == agent,
-            State::Ringing => false,
-        };
-        if !theirs {
+        if call.state.agent() != Some(agent) {
             return Err(CallError::Gone);
         }
-        self.out.push_back(Output::Sip(SipCommand::HangUp { dialog: call.dialog }));
+        // An outbound call not yet placed is hung up when it is
+        // (handle_invited finds no call).
+        if let Some(dialog) = call.dialog {
+            self.out.push_back(Output::Sip(SipCommand::HangUp { dialog }));
+        }
         self.end(call_id, reason::end(CallEndKind::LocalHangUp, None, Some(reason::NORMAL_CLEARING)));
         Ok(())
     }
@@ -371,10 +461,46 @@ impl Calls {
             }
             DialogEvent::ReInvite { id, sdp } => {
                 let Some(call) = self.by_dialog.get(&id).and_then(|c| self.calls.get_mut(c)) else { return };
-                self.out.push_back(Output::Sip(reanswer(call, sdp)));
+                self.out.push_back(Output::Sip(reanswer(call, id, sdp)));
             }
-            // Outbound calls, our re-INVITEs and INFO DTMF come later; an ACK
-            // (Confirmed) needs nothing.
+            DialogEvent::Ringing { id, sdp, .. } => {
+                let Some(call_id) = self.by_dialog.get(&id).cloned() else { return };
+                if let Some(sdp) = sdp {
+                    // Early media: a bad answer here is not fatal yet.
+                    let _ = self.apply_answer(&call_id, &sdp);
+                }
+                let Some(call) = self.calls.get_mut(&call_id) else { return };
+                if !call.remote_ringing
+                    && let Some(agent) = call.state.agent()
+                {
+                    call.remote_ringing = true;
+                    let msg = ServerMsg::CallRemoteRinging { call_id: call_id.clone() };
+                    self.out.push_back(Output::Notify { agent, msg });
+                }
+            }
+            DialogEvent::Answered { id, sdp } => {
+                let Some(call_id) = self.by_dialog.get(&id).cloned() else { return };
+                let usable = match sdp {
+                    Some(sdp) => self.apply_answer(&call_id, &sdp),
+                    // No answer in the 2xx: early media's stands, if any.
+                    None => self.calls.get(&call_id).is_some_and(|c| c.plan.is_some()),
+                };
+                if !usable {
+                    self.out.push_back(Output::Sip(SipCommand::HangUp { dialog: id }));
+                    let status = 488;
+                    self.end(&call_id, reason::end(CallEndKind::Failed, Some(status), reason::q850_of_status(status)));
+                    return;
+                }
+                let Some(call) = self.calls.get_mut(&call_id) else { return };
+                if let State::Talking { agent, connected, .. } = &mut call.state {
+                    *connected = true;
+                    let msg = ServerMsg::CallConnected { call_id: call_id.clone() };
+                    self.out.push_back(Output::Notify { agent: *agent, msg });
+                }
+            }
+            DialogEvent::ReInviteAnswered { id, .. } => self.reinvite_done(id, true),
+            DialogEvent::ReInviteRejected { id, .. } => self.reinvite_done(id, false),
+            // INFO DTMF comes later; an ACK (Confirmed) needs nothing.
             _ => {}
         }
     }
@@ -386,14 +512,214 @@ impl Calls {
             return;
         }
         let Some(call_id) = self.by_leg.get(&leg).cloned() else { return };
-        if let Some(call) = self.calls.get(&call_id) {
-            self.out.push_back(Output::Sip(SipCommand::HangUp { dialog: call.dialog }));
+        if let Some(dialog) = self.calls.get(&call_id).and_then(|c| c.dialog) {
+            self.out.push_back(Output::Sip(SipCommand::HangUp { dialog }));
         }
         self.end(&call_id, reason::end(CallEndKind::Failed, None, None));
     }
 
+    /// The agent presses keys on their connected call.
+    pub fn handle_send_digits(&mut self, agent: i64, call_id: &str, digits: &str) -> Result<(), CallError> {
+        let call = self.calls.get(call_id).ok_or(CallError::Gone)?;
+        if call.state.agent() != Some(agent) {
+            return Err(CallError::Gone);
+        }
+        let State::Talking { rtp, connected: true, .. } = call.state else { return Err(CallError::WrongState) };
+        let keys = |c: char| c.is_ascii_digit() || matches!(c, '*' | '#' | 'A'..='D');
+        if digits.is_empty() || digits.len() > 32 || !digits.chars().all(keys) {
+            return Err(CallError::BadNumber);
+        }
+        self.out.push_back(Output::SendDigits { rtp, digits: digits.to_owned() });
+        Ok(())
+    }
+
+    /// The far end of a call pressed a key: its agent hears of it.
+    pub fn handle_digit(&mut self, rtp: RtpLegId, digit: char) {
+        let Some(call_id) = self.by_rtp.get(&rtp) else { return };
+        let Some(agent) = self.calls.get(call_id).and_then(|c| c.state.agent()) else { return };
+        let msg = ServerMsg::CallDigit { call_id: call_id.clone(), digit: digit.to_string() };
+        self.out.push_back(Output::Notify { agent, msg });
+    }
+
+    /// The agent holds (`hold`) or resumes their connected call: a
+    /// re-INVITE offers `a=sendonly` (or `sendrecv` again) and no audio
+    /// crosses while held. The agent hears `call.held` when the far end
+    /// has answered.
+    pub fn handle_hold(&mut self, agent: i64, call_id: &str, hold: bool) -> Result<(), CallError> {
+        let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
+        if call.state.agent() != Some(agent) {
+            return Err(CallError::Gone);
+        }
+        let State::Talking { rtp, connected: true, .. } = call.state else { return Err(CallError::WrongState) };
+        let (Some(dialog), Some(local), Some(plan)) = (call.dialog, call.local, call.plan) else {
+            return Err(CallError::WrongState);
+        };
+        if call.hold_pending.is_some() {
+            return Err(CallError::WrongState);
+        }
+        if call.held == hold {
+            let msg = ServerMsg::CallHeld { call_id: call_id.to_owned(), held: hold };
+            self.out.push_back(Output::Notify { agent, msg });
+            return Ok(());
+        }
+        call.sdp_version += 1;
+        let direction = if hold { sdp::Direction::SendOnly } else { sdp::Direction::SendRecv };
+        let offer = sdp::make_offer(local, &[plan.codec], call.session_id, call.sdp_version, direction);
+        call.hold_pending = Some(hold);
+        // Media stops at once on hold, and flows again once the far end agrees to resume.
+        if hold {
+            self.out.push_back(Output::MediaHold { rtp, held: true });
+        }
+        self.out.push_back(Output::Sip(SipCommand::Reinvite { dialog, sdp: offer.to_string().into_bytes() }));
+        Ok(())
+    }
+
+    /// The far end answered (or refused) our re-INVITE.
+    fn reinvite_done(&mut self, dialog: DialogId, accepted: bool) {
+        let Some(call_id) = self.by_dialog.get(&dialog).cloned() else { return };
+        let Some(call) = self.calls.get_mut(&call_id) else { return };
+        let Some(wanted) = call.hold_pending.take() else { return };
+        if accepted {
+            call.held = wanted;
+        }
+        if let State::Talking { agent, rtp, .. } = call.state {
+            self.out.push_back(Output::MediaHold { rtp, held: call.held });
+            self.out.push_back(Output::Notify { agent, msg: ServerMsg::CallHeld { call_id, held: call.held } });
+        }
+    }
+
+    /// The agent calls a number out through a trunk. On success the call
+    /// is theirs and the driver opens the media, then reports with
+    /// [`handle_dial_media`](Self::handle_dial_media) or
+    /// [`handle_dial_failed`](Self::handle_dial_failed).
+    pub fn handle_dial(&mut self, agent: i64, dial: Dial) -> Result<CallInfo, CallError> {
+        if !is_dialable(&dial.number) {
+            return Err(CallError::BadNumber);
+        }
+        if self.agents.get(&agent).is_some_and(|a| a.call.is_some()) {
+            return Err(CallError::Busy);
+        }
+        self.agents.entry(agent).or_default().call = Some(dial.call_id.clone());
+        self.withdraw_all(agent, CallEndKind::Withdrawn);
+        let info = CallInfo {
+            call_id: dial.call_id.clone(),
+            direction: CallDirection::Outbound,
+            from: dial.caller_id,
+            from_name: None,
+            to: dial.number,
+            trunk: dial.trunk,
+            started: dial.started,
+        };
+        self.next_seq += 1;
+        let call = Call::new(info.clone(), self.next_seq, dial.session_id, State::Dialing { agent });
+        self.calls.insert(dial.call_id, call);
+        Ok(info)
+    }
+
+    /// The media of an outbound call is up; the core makes the offer and
+    /// asks for the INVITE. [`CallError::Gone`] if the agent hung up
+    /// meanwhile (the driver closes both legs).
+    pub fn handle_dial_media(
+        &mut self,
+        call_id: &str,
+        browser: LegId,
+        rtp: RtpLegId,
+        local: SocketAddr,
+    ) -> Result<(), CallError> {
+        let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
+        let State::Dialing { agent } = call.state else { return Err(CallError::Gone) };
+        let offer = sdp::make_offer(local, &CODECS, call.session_id, call.sdp_version, sdp::Direction::SendRecv);
+        let sdp = offer.to_string().into_bytes();
+        let number = call.info.to.clone();
+        self.media_up(call_id, agent, browser, rtp, local, false);
+        self.out.push_back(Output::Sip(SipCommand::Invite { call_id: call_id.to_owned(), number, sdp }));
+        Ok(())
+    }
+
+    /// The media of an outbound call could not be set up: the call is
+    /// dropped (the agent hears why from the driver).
+    pub fn handle_dial_failed(&mut self, call_id: &str) {
+        if !self.calls.get(call_id).is_some_and(|c| matches!(c.state, State::Dialing { .. })) {
+            return;
+        }
+        if let Some(agent) = self.calls.remove(call_id).and_then(|c| c.state.agent()) {
+            self.free(agent);
+        }
+    }
+
+    /// The SIP driver placed (or could not place) an outbound call's INVITE.
+    pub fn handle_invited(&mut self, call_id: &str, dialog: Result<DialogId, ()>) {
+        match (self.calls.get_mut(call_id), dialog) {
+            (Some(call), Ok(dialog)) => {
+                call.dialog = Some(dialog);
+                self.by_dialog.insert(dialog, call_id.to_owned());
+            }
+            // The agent hung up before the INVITE left: cancel it now.
+            (None, Ok(dialog)) => self.out.push_back(Output::Sip(SipCommand::HangUp { dialog })),
+            (Some(_), Err(())) => {
+                let status = 503;
+                self.end(call_id, reason::end(CallEndKind::Failed, Some(status), reason::q850_of_status(status)));
+            }
+            (None, Err(())) => {}
+        }
+    }
+
     pub fn poll_output(&mut self) -> Option<Output> {
         self.out.pop_front()
+    }
+
+    /// Takes the far end's SDP answer (or early media) of an outbound
+    /// call: points the RTP leg at it. False when it is unusable.
+    fn apply_answer(&mut self, call_id: &str, sdp: &[u8]) -> bool {
+        let Some(call) = self.calls.get_mut(call_id) else { return false };
+        let State::Talking { rtp, .. } = call.state else { return false };
+        let Some(agreed) = sdp::parse(sdp).ok().and_then(|s| sdp::read_answer(&s, &CODECS).ok()) else {
+            return false;
+        };
+        let plan = MediaPlan {
+            remote: agreed.remote,
+            codec: agreed.codec,
+            pt: agreed.codec_pt,
+            telephone_event_pt: agreed.telephone_event_pt,
+        };
+        if call.plan != Some(plan) {
+            call.plan = Some(plan);
+            let remote = Output::MediaRemote {
+                rtp,
+                remote: plan.remote,
+                codec: plan.codec,
+                pt: plan.pt,
+                te_pt: plan.telephone_event_pt,
+            };
+            self.out.push_back(remote);
+        }
+        true
+    }
+
+    /// A call's legs are open: it is talking (or, outbound, about to ring).
+    fn media_up(
+        &mut self,
+        call_id: &str,
+        agent: i64,
+        browser: LegId,
+        rtp: RtpLegId,
+        local: SocketAddr,
+        connected: bool,
+    ) {
+        let Some(call) = self.calls.get_mut(call_id) else { return };
+        call.state = State::Talking { agent, browser, rtp, connected };
+        call.local = Some(local);
+        self.by_leg.insert(browser, call_id.to_owned());
+        self.by_rtp.insert(rtp, call_id.to_owned());
+    }
+
+    /// The agent's call is over: they hear waiting calls again.
+    fn free(&mut self, agent: i64) {
+        let a = self.agents.entry(agent).or_default();
+        a.call = None;
+        if a.available {
+            self.offer_waiting(agent);
+        }
     }
 
     /// Rings `call_id` for `agent`, unless it already does or they declined.
@@ -437,26 +763,20 @@ impl Calls {
     /// its agent (who then hears the waiting calls).
     fn end(&mut self, call_id: &str, why: CallEndReason) {
         let Some(call) = self.calls.remove(call_id) else { return };
-        self.by_dialog.remove(&call.dialog);
+        if let Some(dialog) = call.dialog {
+            self.by_dialog.remove(&dialog);
+        }
         for agent in &call.offered {
             self.notify_end(*agent, call_id, why);
         }
-        let agent = match call.state {
-            State::Ringing => None,
-            State::Answering { agent } => Some(agent),
-            State::Talking { agent, browser, rtp } => {
-                self.by_leg.remove(&browser);
-                self.out.push_back(Output::Release { browser: Some(browser), rtp: Some(rtp) });
-                Some(agent)
-            }
-        };
-        if let Some(agent) = agent {
+        if let State::Talking { browser, rtp, .. } = call.state {
+            self.by_leg.remove(&browser);
+            self.by_rtp.remove(&rtp);
+            self.out.push_back(Output::Release { browser: Some(browser), rtp: Some(rtp) });
+        }
+        if let Some(agent) = call.state.agent() {
             self.notify_end(agent, call_id, why);
-            let a = self.agents.entry(agent).or_default();
-            a.call = None;
-            if a.available {
-                self.offer_waiting(agent);
-            }
+            self.free(agent);
         }
     }
 
@@ -469,16 +789,16 @@ impl Calls {
 /// The answer to the caller's re-INVITE (hold, resume, a new address):
 /// our media stays where it is. An offer we cannot take gets 488 and the
 /// call goes on as it was (RFC 3261 §14.2).
-fn reanswer(call: &mut Call, sdp: Option<Vec<u8>>) -> SipCommand {
-    let not_acceptable = SipCommand::Reject { dialog: call.dialog, status: StatusCode::new(488).expect("488") };
+fn reanswer(call: &mut Call, dialog: DialogId, sdp: Option<Vec<u8>>) -> SipCommand {
+    let not_acceptable = SipCommand::Reject { dialog, status: StatusCode::new(488).expect("488") };
     // Before media exists there is nothing to renegotiate yet.
     let Some(local) = call.local else { return not_acceptable };
     let Some(offer) = sdp.as_deref().and_then(|b| sdp::parse(b).ok()) else { return not_acceptable };
     call.sdp_version += 1;
     match sdp::answer_offer(&offer, local, &CODECS, call.session_id, call.sdp_version) {
-        Ok(a) if a.codec == call.plan.codec => {
-            call.offer = offer;
-            SipCommand::Accept { dialog: call.dialog, sdp: a.sdp.to_string().into_bytes() }
+        Ok(a) if call.plan.is_some_and(|p| p.codec == a.codec) => {
+            call.offer = Some(offer);
+            SipCommand::Accept { dialog, sdp: a.sdp.to_string().into_bytes() }
         }
         _ => not_acceptable,
     }

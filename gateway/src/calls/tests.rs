@@ -226,3 +226,109 @@ fn a_reinvite_is_answered_from_the_same_port() {
     assert_eq!(answer.direction_of(&answer.media[0]), sdp::Direction::RecvOnly);
     assert_eq!(answer.origin.2, 2, "a new version");
 }
+
+fn dial(number: &str) -> Dial {
+    Dial {
+        call_id: "out".into(),
+        started: String::new(),
+        session_id: 5,
+        number: number.into(),
+        trunk: "carrier".into(),
+        caller_id: "+441234567890".into(),
+    }
+}
+
+const ANSWER: &str = "v=0\r\no=- 2 2 IN IP4 192.0.2.9\r\ns=-\r\nc=IN IP4 192.0.2.9\r\nt=0 0\r\n\
+                      m=audio 41000 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n";
+
+#[test]
+fn an_outbound_call_offers_rings_and_connects() {
+    let mut c = Calls::new();
+    c.handle_agent(1, true);
+    ring(&mut c, "waiting", 9);
+    assert_eq!(c.handle_dial(1, dial("12ab")), Err(CallError::BadNumber));
+    let info = c.handle_dial(1, dial("+966501234567")).unwrap();
+    assert_eq!(
+        (info.direction, info.to.as_str(), info.from.as_str()),
+        (CallDirection::Outbound, "+966501234567", "+441234567890")
+    );
+    // Dialing makes them busy: the waiting call stops ringing for them.
+    assert_eq!(notices(&drain(&mut c)), [(1, "ended", "waiting".into(), Some(CallEndKind::Withdrawn))]);
+    assert_eq!(c.handle_dial(1, Dial { call_id: "again".into(), ..dial("100") }), Err(CallError::Busy));
+
+    c.handle_dial_media("out", LegId(3), RtpLegId(4), "127.0.0.1:20020".parse().unwrap()).unwrap();
+    let outs = drain(&mut c);
+    let [SipCommand::Invite { call_id, number, sdp }] = sip(&outs)[..] else { panic!("{outs:?}") };
+    assert_eq!((call_id.as_str(), number.as_str()), ("out", "+966501234567"));
+    let offer = sdp::parse(sdp).unwrap();
+    assert_eq!(offer.media[0].port, 20020);
+    assert_eq!(offer.media[0].formats, [0, 8, 101]);
+
+    let id = DialogId::for_test(20);
+    c.handle_invited("out", Ok(id));
+    c.handle_dialog_event(DialogEvent::Ringing { id, status: StatusCode::new(180).unwrap(), sdp: None });
+    c.handle_dialog_event(DialogEvent::Ringing { id, status: StatusCode::new(183).unwrap(), sdp: Some(ANSWER.into()) });
+    let outs = drain(&mut c);
+    let rung =
+        outs.iter().filter(|o| matches!(o, Output::Notify { msg: ServerMsg::CallRemoteRinging { .. }, .. })).count();
+    assert_eq!(rung, 1, "told once");
+    let remote = Output::MediaRemote {
+        rtp: RtpLegId(4),
+        remote: "192.0.2.9:41000".parse().unwrap(),
+        codec: Codec::Pcmu,
+        pt: 0,
+        te_pt: Some(101),
+    };
+    assert!(outs.contains(&remote), "early media points the leg at the far end: {outs:?}");
+    c.handle_dialog_event(DialogEvent::Answered { id, sdp: Some(ANSWER.into()) });
+    let outs = drain(&mut c);
+    assert!(!outs.contains(&remote), "the same answer again changes nothing");
+    assert!(outs.iter().any(|o| matches!(o, Output::Notify { agent: 1, msg: ServerMsg::CallConnected { .. } })));
+
+    c.handle_dialog_event(DialogEvent::Terminated { id, reason: Reason::RemoteBye });
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::Release { browser: Some(LegId(3)), rtp: Some(RtpLegId(4)) }));
+    let n = notices(&outs);
+    assert_eq!(n[0], (1, "ended", "out".into(), Some(CallEndKind::RemoteHangUp)));
+    assert_eq!(n[1], (1, "ringing", "waiting".into(), None), "free again, the waiting call rings for them");
+}
+
+#[test]
+fn an_outbound_call_hung_up_before_its_invite_left_is_cancelled_when_it_does() {
+    let mut c = Calls::new();
+    c.handle_dial(1, dial("100")).unwrap();
+    c.handle_dial_media("out", LegId(1), RtpLegId(2), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    drain(&mut c);
+    c.handle_hang_up(1, "out").unwrap();
+    let outs = drain(&mut c);
+    assert!(sip(&outs).is_empty(), "no dialog yet");
+    assert!(outs.contains(&Output::Release { browser: Some(LegId(1)), rtp: Some(RtpLegId(2)) }));
+    c.handle_invited("out", Ok(DialogId::for_test(4)));
+    assert_eq!(sip(&drain(&mut c)), [&SipCommand::HangUp { dialog: DialogId::for_test(4) }]);
+}
+
+#[test]
+fn outbound_failures_free_the_agent() {
+    let mut c = Calls::new();
+    c.handle_dial(1, dial("100")).unwrap();
+    c.handle_dial_failed("out");
+    assert!(c.is_empty());
+    c.handle_dial(1, dial("100")).unwrap();
+    c.handle_dial_media("out", LegId(1), RtpLegId(2), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    c.handle_invited("out", Err(()));
+    let outs = drain(&mut c);
+    assert_eq!(notices(&outs), [(1, "ended", "out".into(), Some(CallEndKind::Failed))]);
+    // A far end that answers with nothing we speak is hung up on.
+    c.handle_dial(1, dial("100")).unwrap();
+    c.handle_dial_media("out", LegId(5), RtpLegId(6), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    let id = DialogId::for_test(8);
+    c.handle_invited("out", Ok(id));
+    drain(&mut c);
+    c.handle_dialog_event(DialogEvent::Answered { id, sdp: Some(ANSWER.replace("0 101", "18").into_bytes()) });
+    let outs = drain(&mut c);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: id }]);
+    assert!(c.is_empty());
+    assert!(
+        is_dialable("+44 20".replace(' ', "").as_str()) && is_dialable("*21#") && !is_dialable("+") && !is_dialable("")
+    );
+}

@@ -16,12 +16,12 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use shared::ws::{AgentPresence, AgentStatus, ServerMsg};
+use shared::ws::{AgentPresence, AgentStatus, CallInfo, ServerMsg};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use super::sip::{CallLink, SipEvent};
 use super::webrtc::{MediaEvent, WebRtcHandle};
-use crate::calls::{CallError, Calls, MediaPlan, Output, SipCommand};
+use crate::calls::{CallError, Calls, Dial, MediaPlan, Output, SipCommand};
 use crate::media::webrtc::{G711, LegMode};
 use crate::sdp::Codec;
 
@@ -49,6 +49,9 @@ enum Request {
     Answer { agent: i64, call_id: String, sdp: String, reply: oneshot::Sender<Result<String, Refusal>> },
     Decline { agent: i64, call_id: String, reply: oneshot::Sender<Result<(), Refusal>> },
     HangUp { agent: i64, call_id: String, reply: oneshot::Sender<Result<(), Refusal>> },
+    Dial { agent: i64, number: String, sdp: String, reply: oneshot::Sender<Result<(CallInfo, String), Refusal>> },
+    Hold { agent: i64, call_id: String, hold: bool, reply: oneshot::Sender<Result<(), Refusal>> },
+    Digits { agent: i64, call_id: String, digits: String, reply: oneshot::Sender<Result<(), Refusal>> },
 }
 
 /// How agents' sockets reach call control. Cheap to clone.
@@ -81,11 +84,41 @@ impl CallsHandle {
         self.requests.send(Request::HangUp { agent, call_id, reply }).await.map_err(|_| gone())?;
         rx.await.map_err(|_| gone())?
     }
+
+    /// The agent presses keys on their call.
+    pub async fn send_digits(&self, agent: i64, call_id: String, digits: String) -> Result<(), Refusal> {
+        let (reply, rx) = oneshot::channel();
+        self.requests.send(Request::Digits { agent, call_id, digits, reply }).await.map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())?
+    }
+
+    /// The agent holds or resumes their call; `call.held` follows.
+    pub async fn hold(&self, agent: i64, call_id: String, hold: bool) -> Result<(), Refusal> {
+        let (reply, rx) = oneshot::channel();
+        self.requests.send(Request::Hold { agent, call_id, hold, reply }).await.map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())?
+    }
+
+    /// The agent calls `number` out with their softphone's WebRTC offer;
+    /// the result is the call and the gateway's answer.
+    pub async fn dial(&self, agent: i64, number: String, sdp: String) -> Result<(CallInfo, String), Refusal> {
+        let (reply, rx) = oneshot::channel();
+        self.requests.send(Request::Dial { agent, number, sdp, reply }).await.map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())?
+    }
+}
+
+/// The trunk agents' outbound calls leave on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outbound {
+    pub trunk: String,
+    pub caller_id: String,
 }
 
 /// Starts call control. Returns the handle for agents' sockets and the
 /// link the SIP driver takes.
 pub fn start(
+    outbound: Option<Outbound>,
     media: WebRtcHandle,
     presence: broadcast::Receiver<AgentPresence>,
     notices: broadcast::Sender<Arc<Notice>>,
@@ -94,13 +127,14 @@ pub fn start(
     let (req_tx, req_rx) = mpsc::channel(256);
     let (up_tx, up_rx) = mpsc::unbounded_channel();
     let (down_tx, down_rx) = mpsc::unbounded_channel();
-    let driver = Driver { core: Calls::new(), media, sip: down_tx, notices };
+    let driver = Driver { core: Calls::new(), outbound, media, sip: down_tx, notices };
     tokio::spawn(driver.run(req_rx, up_rx, presence, shutdown));
     (CallsHandle { requests: req_tx }, CallLink { up: up_tx, down: down_rx })
 }
 
 struct Driver {
     core: Calls,
+    outbound: Option<Outbound>,
     media: WebRtcHandle,
     sip: mpsc::UnboundedSender<SipCommand>,
     notices: broadcast::Sender<Arc<Notice>>,
@@ -123,6 +157,7 @@ impl Driver {
                         self.core.handle_incoming(new_call_id(), now_rfc3339(), session_id, incoming);
                     }
                     Some(SipEvent::Dialog(ev)) => self.core.handle_dialog_event(ev),
+                    Some(SipEvent::Invited { call_id, dialog }) => self.core.handle_invited(&call_id, dialog),
                     None => return,
                 },
                 req = requests.recv() => match req {
@@ -138,6 +173,7 @@ impl Driver {
                 },
                 ev = media_events.recv() => match ev {
                     Ok(MediaEvent::LegEnded(leg, why)) => self.core.handle_leg_ended(leg, why),
+                    Ok(MediaEvent::Digit(rtp, digit)) => self.core.handle_digit(rtp, digit),
                     Err(broadcast::error::RecvError::Lagged(n)) => {
                         tracing::warn!(missed = n, "call control missed media events");
                     }
@@ -165,6 +201,20 @@ impl Driver {
             Request::HangUp { agent, call_id, reply } => {
                 let _ = reply.send(self.core.handle_hang_up(agent, &call_id).map_err(Refusal::from));
             }
+            Request::Digits { agent, call_id, digits, reply } => {
+                let r = self.core.handle_send_digits(agent, &call_id, &digits).map_err(Refusal::from);
+                let _ = reply.send(r);
+            }
+            Request::Hold { agent, call_id, hold, reply } => {
+                let _ = reply.send(self.core.handle_hold(agent, &call_id, hold).map_err(Refusal::from));
+            }
+            Request::Dial { agent, number, sdp, reply } => {
+                let r = self.dial(agent, number, sdp).await;
+                if let Err(e) = &r {
+                    tracing::info!(agent, code = e.code, "dial refused");
+                }
+                let _ = reply.send(r);
+            }
         }
     }
 
@@ -181,11 +231,8 @@ impl Driver {
                 return Err(Refusal { code: "bad_sdp", message });
             }
         };
-        let codec = match plan.codec {
-            Codec::Pcmu => G711::Pcmu,
-            Codec::Pcma => G711::Pcma,
-        };
-        let (rtp, local) = match self.media.add_rtp_leg(plan.remote, codec, plan.pt).await {
+        let codec = g711_of(plan.codec);
+        let (rtp, local) = match self.media.add_rtp_leg(plan.remote, codec, plan.pt, plan.telephone_event_pt).await {
             Ok(x) => x,
             Err(message) => {
                 self.media.remove_leg(leg);
@@ -206,6 +253,55 @@ impl Driver {
         Ok(answer)
     }
 
+    /// Places the agent's outbound call: takes it in the core, opens the
+    /// browser leg and an RTP leg (pointed at the far end once it answers),
+    /// and lets the core ask for the INVITE.
+    async fn dial(&mut self, agent: i64, number: String, offer: String) -> Result<(CallInfo, String), Refusal> {
+        let Some(out) = self.outbound.clone() else {
+            return Err(Refusal { code: "no_trunk", message: "no trunk is configured for outbound calls".into() });
+        };
+        let call_id = new_call_id();
+        let dial = Dial {
+            call_id: call_id.clone(),
+            started: now_rfc3339(),
+            session_id: rand::random::<u32>() as u64,
+            number,
+            trunk: out.trunk,
+            caller_id: out.caller_id,
+        };
+        let info = self.core.handle_dial(agent, dial)?;
+        self.flush();
+        let (leg, answer) = match self.media.add_leg(offer, LegMode::Forward).await {
+            Ok(x) => x,
+            Err(message) => {
+                self.core.handle_dial_failed(&call_id);
+                return Err(Refusal { code: "bad_sdp", message });
+            }
+        };
+        let nowhere = std::net::SocketAddr::from(([0, 0, 0, 0], 0));
+        let (rtp, local) = match self.media.add_rtp_leg(nowhere, G711::Pcmu, 0, None).await {
+            Ok(x) => x,
+            Err(message) => {
+                self.media.remove_leg(leg);
+                self.core.handle_dial_failed(&call_id);
+                return Err(Refusal { code: "media_unavailable", message });
+            }
+        };
+        let ready = self
+            .media
+            .bridge(leg, rtp)
+            .await
+            .map_err(|message| Refusal { code: "media_unavailable", message })
+            .and_then(|()| self.core.handle_dial_media(&call_id, leg, rtp, local).map_err(Refusal::from));
+        if let Err(e) = ready {
+            self.media.remove_leg(leg);
+            self.media.remove_rtp_leg(rtp);
+            self.core.handle_dial_failed(&call_id);
+            return Err(e);
+        }
+        Ok((info, answer))
+    }
+
     fn flush(&mut self) {
         while let Some(out) = self.core.poll_output() {
             match out {
@@ -217,6 +313,11 @@ impl Driver {
                     // No receivers: the agent has no desk open right now.
                     let _ = self.notices.send(Arc::new(Notice { agent, msg }));
                 }
+                Output::MediaHold { rtp, held } => self.media.hold(rtp, held),
+                Output::MediaRemote { rtp, remote, codec, pt, te_pt } => {
+                    self.media.set_rtp_remote(rtp, remote, g711_of(codec), pt, te_pt);
+                }
+                Output::SendDigits { rtp, digits } => self.media.send_digits(rtp, digits),
                 Output::Release { browser, rtp } => {
                     if let Some(b) = browser {
                         self.media.remove_leg(b);
@@ -227,6 +328,13 @@ impl Driver {
                 }
             }
         }
+    }
+}
+
+fn g711_of(codec: Codec) -> G711 {
+    match codec {
+        Codec::Pcmu => G711::Pcmu,
+        Codec::Pcma => G711::Pcma,
     }
 }
 

@@ -30,14 +30,15 @@ use tokio::sync::{mpsc, watch};
 use crate::calls::{Incoming, SipCommand, identity};
 use crate::config::{SipConfig, TrunkConfig, TrunkRegister};
 use crate::sip::dialog::{
-    Command as DialogCommand, Config as DialogConfig, DialogId, Dialogs, Event as DialogEvent, Failure, Local,
+    Command as DialogCommand, Config as DialogConfig, Credentials, DialogId, Dialogs, Event as DialogEvent, Failure,
+    Local, OutboundCall,
 };
 use crate::sip::digest::Password;
 use crate::sip::front::{FrontConfig, FrontDoor, Verdict};
 use crate::sip::register::{Registration, RegistrationConfig, State as RegState};
 use crate::sip::transaction::{Config as TsxConfig, Event, Key, Transactions};
+use crate::sip::{CallId, NameAddr, SipUri, Uri};
 use crate::sip::{Framed, Header, Limits, Method, OtherHeader, Request, Response, StatusCode, parse_stream};
-use crate::sip::{SipUri, Uri};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -108,6 +109,9 @@ pub enum SipEvent {
     Incoming(Incoming),
     /// Something happened to a dialog call control holds.
     Dialog(DialogEvent),
+    /// The INVITE of [`SipCommand::Invite`] left (with its dialog), or
+    /// could not (no outbound trunk, a full table).
+    Invited { call_id: String, dialog: Result<DialogId, ()> },
 }
 
 /// The SIP driver's end of the link to call control.
@@ -162,6 +166,7 @@ pub async fn run_linked(
         dialogs: Dialogs::new(DialogConfig::default()),
         up,
         contacts: Contacts::new(config, udp_addr, tcp_addr),
+        outbound: OutboundRoute::from_config(config),
         trunk_names: config.trunks.iter().map(|t| t.name.clone()).collect(),
     };
     for (trunk, r) in config.trunks.iter().filter_map(|t| t.register.as_ref().map(|r| (t, r))) {
@@ -287,6 +292,40 @@ struct Core {
     contacts: Contacts,
     /// Trunk names by the front door's trunk index.
     trunk_names: Vec<String>,
+    outbound: Option<OutboundRoute>,
+}
+
+/// Where and how agents' outbound calls leave: the first trunk with an
+/// `outbound` section.
+struct OutboundRoute {
+    proxy: SocketAddr,
+    reliable: bool,
+    /// The host of the Request-URI, From and To.
+    domain: String,
+    caller_id: String,
+    credentials: Option<Credentials>,
+}
+
+impl OutboundRoute {
+    fn from_config(config: &SipConfig) -> Option<OutboundRoute> {
+        let trunk = config.trunks.iter().find(|t| t.outbound.is_some())?;
+        let o = trunk.outbound.as_ref()?;
+        let credentials = match (&o.username, &o.password, &trunk.register) {
+            (Some(u), Some(p), _) => Some(Credentials { username: u.clone(), password: Password::new(p.expose()) }),
+            (_, _, Some(r)) => Some(Credentials {
+                username: r.auth_username.clone().unwrap_or_else(|| r.username.clone()),
+                password: Password::new(r.password.expose()),
+            }),
+            _ => None,
+        };
+        Some(OutboundRoute {
+            proxy: o.proxy,
+            reliable: o.transport == "tcp",
+            domain: o.domain.clone().unwrap_or_else(|| o.proxy.to_string()),
+            caller_id: o.caller_id.clone(),
+            credentials,
+        })
+    }
 }
 
 /// Our Contact URIs, one per transport: where peers send in-dialog requests.
@@ -511,13 +550,50 @@ impl Core {
         }
     }
 
+    /// Places an agent's outbound call through the outbound trunk.
+    fn invite(&mut self, now: Instant, number: &str, sdp: Vec<u8>) -> Result<DialogId, String> {
+        let route = self.outbound.as_ref().ok_or("no outbound trunk")?;
+        let contact = if route.reliable { &self.contacts.tcp } else { &self.contacts.udp };
+        let contact = contact.clone().ok_or("no local address for the contact")?;
+        // `#` is not allowed as is in a SIP URI user part (RFC 3261 §25.1).
+        let user = number.replace('#', "%23");
+        let transport = if route.reliable { ";transport=tcp" } else { "" };
+        let parse = |s: String| NameAddr::parse(&s).map_err(|e| e.to_string());
+        let request_uri = Uri::parse(&format!("sip:{user}@{}{transport}", route.domain)).map_err(|e| e.to_string())?;
+        let call = OutboundCall {
+            request_uri,
+            from: parse(format!("<sip:{}@{}>", route.caller_id, route.domain))?,
+            to: parse(format!("<sip:{user}@{}>", route.domain))?,
+            local: Local { contact: contact.clone(), tag: tag() },
+            call_id: CallId::parse(&format!("{:032x}@{}", rand::random::<u128>(), contact.host))
+                .map_err(|e| e.to_string())?,
+            route: Vec::new(),
+            dest: route.proxy,
+            reliable: route.reliable,
+            sdp,
+            credentials: route.credentials.clone(),
+        };
+        self.dialogs.invite(now, call).map_err(|e| e.to_string())
+    }
+
     /// A command from call control.
     fn handle_call_command(&mut self, now: Instant, cmd: SipCommand) {
         let (dialog, result): (DialogId, _) = match cmd {
+            SipCommand::Invite { call_id, number, sdp } => {
+                let dialog = self.invite(now, &number, sdp).map_err(|e| {
+                    tracing::warn!(error = %e, "outbound INVITE not sent");
+                });
+                if let Some(up) = &self.up {
+                    let _ = up.send(SipEvent::Invited { call_id, dialog });
+                }
+                self.handle_events(now);
+                return;
+            }
             SipCommand::Ring { dialog } => (dialog, self.dialogs.ring(now, dialog, RINGING, None)),
             SipCommand::Accept { dialog, sdp } => (dialog, self.dialogs.accept(now, dialog, Some(sdp))),
             SipCommand::Reject { dialog, status } => (dialog, self.dialogs.reject(now, dialog, status)),
             SipCommand::HangUp { dialog } => (dialog, self.dialogs.hang_up(now, dialog)),
+            SipCommand::Reinvite { dialog, sdp } => (dialog, self.dialogs.reinvite(now, dialog, sdp)),
         };
         // Races with the peer (a BYE crossing ours) end here: the dialog's
         // own Terminated event has told call control already.

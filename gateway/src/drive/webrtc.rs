@@ -25,6 +25,7 @@ use crate::config::{MediaConfig, WebRtcConfig};
 use crate::media::g711;
 use crate::media::rtp::write_header;
 use crate::media::rtp_leg::{PortRange, RtpLeg};
+use crate::media::telephone_event::{EventReceiver, EventSender, Tick};
 use crate::media::webrtc::{AudioFrame, EndReason, Endpoint, G711, LegEvent, LegId, LegMode};
 
 /// What the media driver tells call control.
@@ -32,6 +33,8 @@ use crate::media::webrtc::{AudioFrame, EndReason, Endpoint, G711, LegEvent, LegI
 pub enum MediaEvent {
     /// A browser leg ended (the browser went away, no media, or removed).
     LegEnded(LegId, EndReason),
+    /// A key pressed on a SIP leg's far end (RFC 4733), once per press.
+    Digit(RtpLegId, char),
 }
 
 pub use crate::media::rtp_leg::RtpLegId;
@@ -47,9 +50,25 @@ enum Command {
         remote: SocketAddr,
         codec: G711,
         pt: u8,
+        te_pt: Option<u8>,
         reply: oneshot::Sender<Result<(RtpLegId, SocketAddr), String>>,
     },
     RemoveRtpLeg(RtpLegId),
+    Hold {
+        rtp: RtpLegId,
+        held: bool,
+    },
+    SetRtpRemote {
+        rtp: RtpLegId,
+        remote: SocketAddr,
+        codec: G711,
+        pt: u8,
+        te_pt: Option<u8>,
+    },
+    SendDigits {
+        rtp: RtpLegId,
+        digits: String,
+    },
     Bridge {
         browser: LegId,
         rtp: RtpLegId,
@@ -79,15 +98,41 @@ impl WebRtcHandle {
     }
 
     /// Opens an RTP socket for a SIP leg whose SDP names `remote`, sending
-    /// `codec` with payload type `pt`. Returns the address to put in our SDP.
-    pub async fn add_rtp_leg(&self, remote: SocketAddr, codec: G711, pt: u8) -> Result<(RtpLegId, SocketAddr), String> {
+    /// `codec` with payload type `pt`, and telephone-events with `te_pt`.
+    /// Returns the address to put in our SDP.
+    pub async fn add_rtp_leg(
+        &self,
+        remote: SocketAddr,
+        codec: G711,
+        pt: u8,
+        te_pt: Option<u8>,
+    ) -> Result<(RtpLegId, SocketAddr), String> {
         let (reply, answer) = oneshot::channel();
-        self.commands.send(Command::AddRtpLeg { remote, codec, pt, reply }).await.map_err(|_| GONE)?;
+        self.commands.send(Command::AddRtpLeg { remote, codec, pt, te_pt, reply }).await.map_err(|_| GONE)?;
         answer.await.map_err(|_| GONE.to_owned())?
     }
 
     pub fn remove_rtp_leg(&self, id: RtpLegId) {
         let _ = self.commands.try_send(Command::RemoveRtpLeg(id));
+    }
+
+    /// Points a SIP leg at the address its peer's SDP answer names (an
+    /// outbound call's leg is opened before the far end answers).
+    /// Stops (or restarts) audio both ways between a SIP leg and its
+    /// browser leg: a held call.
+    pub fn hold(&self, rtp: RtpLegId, held: bool) {
+        let _ = self.commands.try_send(Command::Hold { rtp, held });
+    }
+
+    pub fn set_rtp_remote(&self, rtp: RtpLegId, remote: SocketAddr, codec: G711, pt: u8, te_pt: Option<u8>) {
+        let _ = self.commands.try_send(Command::SetRtpRemote { rtp, remote, codec, pt, te_pt });
+    }
+
+    /// Sends keys to a SIP leg's far end as RFC 4733 events (the browser's
+    /// audio pauses while each plays). Keys the leg cannot send (no
+    /// telephone-event negotiated) are dropped and counted.
+    pub fn send_digits(&self, rtp: RtpLegId, digits: String) {
+        let _ = self.commands.try_send(Command::SendDigits { rtp, digits });
     }
 
     /// Carries audio both ways between a browser leg (in forward mode) and a
@@ -123,6 +168,7 @@ pub async fn start(
     let events = broadcast::channel(1024).0;
     let driver = Driver {
         events: events.clone(),
+        dtmf_active: Vec::new(),
         ep: Endpoint::new(advertised),
         rtp: HashMap::new(),
         browser_to_rtp: HashMap::new(),
@@ -140,6 +186,16 @@ struct RtpSide {
     codec: G711,
     pt: u8,
     browser: Option<LegId>,
+    /// On hold: nothing crosses either way.
+    held: bool,
+    /// The telephone-event payload type, when negotiated.
+    te_pt: Option<u8>,
+    dtmf_in: EventReceiver,
+    dtmf_out: EventSender,
+    /// The RTP timestamp of the event being sent.
+    dtmf_ts: u32,
+    /// When the next event packet is due, while sending.
+    dtmf_next: Option<Instant>,
     ssrc: u32,
     seq: u16,
     /// Our timestamp for the next frame, advancing 160 per frame.
@@ -148,6 +204,8 @@ struct RtpSide {
 
 struct Driver {
     events: broadcast::Sender<MediaEvent>,
+    /// SIP legs sending keys now (usually none).
+    dtmf_active: Vec<RtpLegId>,
     ep: Endpoint,
     rtp: HashMap<RtpLegId, RtpSide>,
     browser_to_rtp: HashMap<LegId, RtpLegId>,
@@ -175,7 +233,8 @@ impl Driver {
         let mut buf = vec![0u8; 2048];
         let mut rtp_ready: FuturesUnordered<Readable> = FuturesUnordered::new();
         loop {
-            let deadline = self.ep.poll_timeout().map(tokio::time::Instant::from_std);
+            let dtmf = self.dtmf_active.iter().filter_map(|id| self.rtp.get(id)?.dtmf_next).min();
+            let deadline = self.ep.poll_timeout().into_iter().chain(dtmf).min().map(tokio::time::Instant::from_std);
             tokio::select! {
                 r = socket.recv_from(&mut buf) => match r {
                     Ok((n, source)) => {
@@ -196,8 +255,8 @@ impl Driver {
                         let _ = reply.send(r);
                     }
                     Some(Command::RemoveLeg(id)) => self.ep.remove_leg(id),
-                    Some(Command::AddRtpLeg { remote, codec, pt, reply }) => {
-                        let r = self.add_rtp_leg(remote, codec, pt);
+                    Some(Command::AddRtpLeg { remote, codec, pt, te_pt, reply }) => {
+                        let r = self.add_rtp_leg(remote, codec, pt, te_pt);
                         if let Ok((id, _)) = &r {
                             rtp_ready.push(readable(*id, self.rtp[id].socket.clone()));
                         }
@@ -209,6 +268,20 @@ impl Driver {
                                 self.browser_to_rtp.remove(&b);
                             }
                     }
+                    Some(Command::Hold { rtp, held }) => {
+                        if let Some(side) = self.rtp.get_mut(&rtp) {
+                            side.held = held;
+                        }
+                    }
+                    Some(Command::SetRtpRemote { rtp, remote, codec, pt, te_pt }) => {
+                        if let Some(side) = self.rtp.get_mut(&rtp) {
+                            side.leg.handle_remote(remote);
+                            side.codec = codec;
+                            side.pt = pt;
+                            side.te_pt = te_pt;
+                        }
+                    }
+                    Some(Command::SendDigits { rtp, digits }) => self.queue_digits(rtp, &digits),
                     Some(Command::Bridge { browser, rtp }) => {
                         if let Some(side) = self.rtp.get_mut(&rtp) {
                             side.browser = Some(browser);
@@ -218,7 +291,9 @@ impl Driver {
                     None => return,
                 },
                 _ = async { match deadline { Some(d) => tokio::time::sleep_until(d).await, None => std::future::pending().await } } => {
-                    self.ep.handle_timeout(Instant::now());
+                    let now = Instant::now();
+                    self.ep.handle_timeout(now);
+                    self.send_dtmf(now);
                 }
                 _ = shutdown.wait_for(|s| *s) => return,
             }
@@ -226,7 +301,13 @@ impl Driver {
         }
     }
 
-    fn add_rtp_leg(&mut self, remote: SocketAddr, codec: G711, pt: u8) -> Result<(RtpLegId, SocketAddr), String> {
+    fn add_rtp_leg(
+        &mut self,
+        remote: SocketAddr,
+        codec: G711,
+        pt: u8,
+        te_pt: Option<u8>,
+    ) -> Result<(RtpLegId, SocketAddr), String> {
         let ip = self.rtp_address;
         let (port, std_socket) = self
             .ports
@@ -244,6 +325,12 @@ impl Driver {
                 codec,
                 pt,
                 browser: None,
+                held: false,
+                te_pt,
+                dtmf_in: EventReceiver::default(),
+                dtmf_out: EventSender::default(),
+                dtmf_ts: 0,
+                dtmf_next: None,
                 ssrc: rand::random(),
                 seq: rand::random(),
                 ts: rand::random(),
@@ -274,11 +361,18 @@ impl Driver {
                     continue;
                 }
             };
-            if packet.payload_type != side.pt {
-                // Telephone-events and comfort noise come with the call layer.
+            if Some(packet.payload_type) == side.te_pt {
+                if let Some(digit) = side.dtmf_in.handle_packet(packet.timestamp, packet.payload) {
+                    metrics::counter!("cc_dtmf_digits_total", "direction" => "received").increment(1);
+                    let _ = self.events.send(MediaEvent::Digit(id, digit));
+                }
                 continue;
             }
-            if let Some(browser) = side.browser {
+            if packet.payload_type != side.pt {
+                // Comfort noise and other payloads are not forwarded.
+                continue;
+            }
+            if let Some(browser) = side.browser.filter(|_| !side.held) {
                 let frame =
                     AudioFrame { codec: side.codec, timestamp: packet.timestamp, payload: Arc::from(packet.payload) };
                 if !self.ep.write_audio(now, browser, &frame) {
@@ -287,6 +381,57 @@ impl Driver {
             }
         }
         Some(side.socket.clone())
+    }
+
+    fn queue_digits(&mut self, id: RtpLegId, digits: &str) {
+        let Some(side) = self.rtp.get_mut(&id) else { return };
+        if side.te_pt.is_none() {
+            metrics::counter!("cc_dtmf_digits_dropped_total").increment(digits.len() as u64);
+            return;
+        }
+        for d in digits.chars() {
+            if !side.dtmf_out.push(d) {
+                metrics::counter!("cc_dtmf_digits_dropped_total").increment(1);
+            }
+        }
+        if side.dtmf_next.is_none() && !side.dtmf_out.is_idle() {
+            side.dtmf_next = Some(Instant::now());
+            self.dtmf_active.push(id);
+        }
+    }
+
+    /// Sends the telephone-event packets that are due, one per 20 ms per leg.
+    fn send_dtmf(&mut self, now: Instant) {
+        let mut packet = [0u8; 16];
+        let rtp = &mut self.rtp;
+        self.dtmf_active.retain(|id| {
+            let Some(side) = rtp.get_mut(id) else { return false };
+            let (Some(due), Some(te_pt)) = (side.dtmf_next, side.te_pt) else { return false };
+            if due > now {
+                return true;
+            }
+            match side.dtmf_out.tick() {
+                Tick::Idle => {
+                    side.dtmf_next = None;
+                    return false;
+                }
+                Tick::Gap => {}
+                Tick::Packet { payload, start } => {
+                    if start {
+                        side.dtmf_ts = side.ts;
+                        metrics::counter!("cc_dtmf_digits_total", "direction" => "sent").increment(1);
+                    }
+                    let n = write_header(&mut packet, start, te_pt, side.seq, side.dtmf_ts, side.ssrc);
+                    packet[n..n + 4].copy_from_slice(&payload);
+                    side.seq = side.seq.wrapping_add(1);
+                    if side.leg.destination().port() != 0 {
+                        let _ = side.socket.try_send_to(&packet[..n + 4], side.leg.destination());
+                    }
+                }
+            }
+            side.dtmf_next = Some(due + std::time::Duration::from_millis(20));
+            true
+        });
     }
 
     /// Sends the endpoint's datagrams and forwards its frames.
@@ -301,7 +446,9 @@ impl Driver {
             match ev {
                 LegEvent::Audio(leg, frame) => {
                     let Some(side) = self.browser_to_rtp.get(&leg).and_then(|r| self.rtp.get_mut(r)) else { continue };
-                    if frame.payload.len() > 1500 {
+                    if frame.payload.len() > 1500 || side.held || side.dtmf_out.is_playing() {
+                        // Held, or a key is playing: the frame's time still passes.
+                        side.ts = side.ts.wrapping_add(frame.payload.len() as u32);
                         continue;
                     }
                     let n = write_header(&mut packet, false, side.pt, side.seq, side.ts, side.ssrc);
@@ -315,6 +462,10 @@ impl Driver {
                     }
                     side.seq = side.seq.wrapping_add(1);
                     side.ts = side.ts.wrapping_add(frame.payload.len() as u32);
+                    if side.leg.destination().port() == 0 {
+                        // An outbound call before the far end's answer: nowhere to send yet.
+                        continue;
+                    }
                     if side.socket.try_send_to(&packet[..n + frame.payload.len()], side.leg.destination()).is_err() {
                         metrics::counter!("cc_rtp_packets_dropped_total").increment(1);
                     }

@@ -242,6 +242,27 @@ async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: 
                 Err(e) => send(socket, &error(e.code, &e.message)).await,
             }
         }
+        ClientMsg::CallDial { number, sdp } => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            match calls.dial(authed.user.id, number, sdp).await {
+                Ok((call, sdp)) => send(socket, &ServerMsg::CallDialing { call, sdp }).await,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
+        ClientMsg::CallDtmf { call_id, digits } => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            match calls.send_digits(authed.user.id, call_id, digits).await {
+                Ok(()) => true,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
+        ClientMsg::CallHold { call_id, hold } => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            match calls.hold(authed.user.id, call_id, hold).await {
+                Ok(()) => true,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
         ClientMsg::CallHangUp { call_id } => {
             let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
             match calls.hang_up(authed.user.id, call_id).await {

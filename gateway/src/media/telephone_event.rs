@@ -81,9 +81,120 @@ impl EventReceiver {
     }
 }
 
+/// 20 ms packets of one key press before its end (100 ms of tone).
+const TONE_PACKETS: u16 = 5;
+/// The end packet is sent three times (RFC 4733 §2.5.1.4).
+const END_REPEATS: u16 = 3;
+/// Quiet 20 ms ticks between two key presses (60 ms).
+const GAP_TICKS: u16 = 3;
+/// Digits waiting at most; more are refused.
+const MAX_QUEUED: usize = 64;
+/// The volume we send, in -dBm0.
+const VOLUME: u8 = 10;
+
+/// What [`EventSender::tick`] wants sent in this 20 ms tick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tick {
+    /// No digit is playing: audio flows.
+    Idle,
+    /// One packet of the current event. `start` is its first (marker bit
+    /// set, and the event's timestamp is the stream's timestamp now).
+    Packet { payload: [u8; 4], start: bool },
+    /// Between two digits: nothing to send, audio may flow.
+    Gap,
+}
+
+/// Sends digits as RFC 4733 events, one packet per 20 ms tick: each digit
+/// is [`TONE_PACKETS`] updates of growing duration, then its end packet
+/// three times, then a short gap. A sans-IO core: the driver calls
+/// [`tick`](Self::tick) every 20 ms while it is not idle and writes the
+/// RTP header.
+#[derive(Debug, Default)]
+pub struct EventSender {
+    queue: std::collections::VecDeque<u8>,
+    /// The event playing and the packets of it sent so far.
+    current: Option<(u8, u16)>,
+    gap: u16,
+}
+
+impl EventSender {
+    /// Queues a key. False when it is not a DTMF key or too many wait.
+    pub fn push(&mut self, digit: char) -> bool {
+        match digit_event(digit) {
+            Some(e) if self.queue.len() < MAX_QUEUED => {
+                self.queue.push_back(e);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Nothing is playing, waiting or pausing.
+    pub fn is_idle(&self) -> bool {
+        self.current.is_none() && self.queue.is_empty() && self.gap == 0
+    }
+
+    /// An event is playing (audio should pause).
+    pub fn is_playing(&self) -> bool {
+        self.current.is_some()
+    }
+
+    pub fn tick(&mut self) -> Tick {
+        if self.gap > 0 {
+            self.gap -= 1;
+            return Tick::Gap;
+        }
+        let (event, sent) = match self.current {
+            Some(c) => c,
+            None => match self.queue.pop_front() {
+                Some(e) => (e, 0),
+                None => return Tick::Idle,
+            },
+        };
+        let end = sent >= TONE_PACKETS;
+        let duration = 160 * (sent.min(TONE_PACKETS - 1) + 1);
+        let mut payload = [0; 4];
+        TelephoneEvent { event, end, volume: VOLUME, duration }.write(&mut payload);
+        if sent + 1 >= TONE_PACKETS + END_REPEATS {
+            self.current = None;
+            self.gap = GAP_TICKS;
+        } else {
+            self.current = Some((event, sent + 1));
+        }
+        Tick::Packet { payload, start: sent == 0 }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sent_key_press_is_received_once_and_timed_as_rfc_4733_says() {
+        let mut s = EventSender::default();
+        assert!(s.push('5') && s.push('#') && !s.push('x'));
+        let mut r = EventReceiver::default();
+        let (mut got, mut ticks, mut ts, mut event_ts) = (String::new(), 0, 0u32, 0u32);
+        let mut ends = 0;
+        while !s.is_idle() {
+            ticks += 1;
+            assert!(ticks < 100);
+            if let Tick::Packet { payload, start } = s.tick() {
+                if start {
+                    event_ts = ts;
+                }
+                let e = TelephoneEvent::parse(&payload).unwrap();
+                ends += e.end as u32;
+                assert!(e.duration <= 800);
+                got.extend(r.handle_packet(event_ts, &payload));
+            }
+            ts += 160;
+        }
+        assert_eq!(got, "5#");
+        assert_eq!(ends, 6, "three end packets per digit");
+        assert_eq!(ticks, 2 * (5 + 3 + 3), "tone, ends and gap for each digit");
+        assert_eq!(s.tick(), Tick::Idle);
+    }
 
     #[test]
     fn payload_round_trip() {

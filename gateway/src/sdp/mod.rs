@@ -10,5 +10,5 @@
 mod negotiate;
 mod parse;
 
-pub use negotiate::{Answer, Codec, NegotiateError, answer_offer, make_offer};
+pub use negotiate::{Agreed, Answer, Codec, NegotiateError, answer_offer, make_offer, read_answer};
 pub use parse::{Direction, Media, SdpError, Session, parse};

@@ -90,23 +90,9 @@ pub fn answer_offer(
     session_id: u64,
     version: u64,
 ) -> Result<Answer, NegotiateError> {
-    let (index, audio) = offer
-        .media
-        .iter()
-        .enumerate()
-        .find(|(_, m)| m.kind == "audio" && m.port != 0)
-        .ok_or(NegotiateError::NoAudio)?;
-    if audio.proto != "RTP/AVP" {
-        return Err(NegotiateError::Transport);
-    }
-    let (codec_pt, codec) = audio
-        .formats
-        .iter()
-        .find_map(|&pt| codec_of(audio, pt).filter(|c| supported.contains(c)).map(|c| (pt, c)))
-        .ok_or(NegotiateError::NoCommonCodec)?;
-    let addr = offer.address_of(audio).ok_or(NegotiateError::NoAddress)?;
-    let te = telephone_event_pt(audio);
-    let direction = offer.direction_of(audio).answer();
+    let (index, agreed) = agree(offer, supported)?;
+    let Agreed { codec, codec_pt, telephone_event_pt: te, remote, .. } = agreed;
+    let direction = agreed.direction.answer();
 
     let media = offer
         .media
@@ -145,7 +131,7 @@ pub fn answer_offer(
         codec,
         codec_pt,
         telephone_event_pt: te,
-        remote: SocketAddr::new(addr, audio.port),
+        remote,
         direction,
     })
 }
@@ -178,10 +164,64 @@ pub fn make_offer(local: SocketAddr, codecs: &[Codec], session_id: u64, version:
     }
 }
 
+/// What an answer to our offer ([`make_offer`]) agreed: the first codec
+/// it lists that we offered, where to send, and telephone-events if kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Agreed {
+    pub codec: Codec,
+    pub codec_pt: u8,
+    pub telephone_event_pt: Option<u8>,
+    pub remote: SocketAddr,
+    pub direction: Direction,
+}
+
+/// Reads the answer to our offer of `offered` codecs (RFC 3264 §6.1: the
+/// answerer's first listed format is the one it prefers to receive).
+pub fn read_answer(answer: &Session, offered: &[Codec]) -> Result<Agreed, NegotiateError> {
+    agree(answer, offered).map(|(_, a)| a)
+}
+
+/// The first active audio stream of `s` and what it agrees to: its first
+/// format that is one of `codecs`, its address, telephone-events and
+/// direction (as `s` states it).
+fn agree(s: &Session, codecs: &[Codec]) -> Result<(usize, Agreed), NegotiateError> {
+    let (index, audio) =
+        s.media.iter().enumerate().find(|(_, m)| m.kind == "audio" && m.port != 0).ok_or(NegotiateError::NoAudio)?;
+    if audio.proto != "RTP/AVP" {
+        return Err(NegotiateError::Transport);
+    }
+    let (codec_pt, codec) = audio
+        .formats
+        .iter()
+        .find_map(|&pt| codec_of(audio, pt).filter(|c| codecs.contains(c)).map(|c| (pt, c)))
+        .ok_or(NegotiateError::NoCommonCodec)?;
+    let addr = s.address_of(audio).ok_or(NegotiateError::NoAddress)?;
+    let agreed = Agreed {
+        codec,
+        codec_pt,
+        telephone_event_pt: telephone_event_pt(audio),
+        remote: SocketAddr::new(addr, audio.port),
+        direction: s.direction_of(audio),
+    };
+    Ok((index, agreed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sdp::parse;
+
+    #[test]
+    fn an_answer_to_our_offer_is_read() {
+        let a = offer("m=audio 7000 RTP/AVP 8 101", "a=rtpmap:101 telephone-event/8000\r\n");
+        let agreed = read_answer(&a, &[Codec::Pcmu, Codec::Pcma]).unwrap();
+        assert_eq!((agreed.codec, agreed.codec_pt, agreed.telephone_event_pt), (Codec::Pcma, 8, Some(101)));
+        assert_eq!(agreed.remote, "127.0.0.5:7000".parse().unwrap());
+        let refused = offer("m=audio 0 RTP/AVP 0", "");
+        assert_eq!(read_answer(&refused, &[Codec::Pcmu]), Err(NegotiateError::NoAudio));
+        let other = offer("m=audio 7000 RTP/AVP 18", "");
+        assert_eq!(read_answer(&other, &[Codec::Pcmu]), Err(NegotiateError::NoCommonCodec));
+    }
 
     const LOCAL: &str = "127.0.0.1:30000";
 

@@ -37,6 +37,16 @@ impl Password {
     }
 }
 
+/// Compared in constant time, like the digests: equality is for configs and
+/// tests, and must not tell how much of a guess was right.
+impl PartialEq for Password {
+    fn eq(&self, other: &Password) -> bool {
+        constant_time_eq(self.0.as_bytes(), other.0.as_bytes())
+    }
+}
+
+impl Eq for Password {}
+
 impl fmt::Debug for Password {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Password(<redacted>)")

@@ -142,6 +142,7 @@ mod tests {
             dest: "198.51.100.2:5060".parse().unwrap(),
             reliable: false,
             sdp: b"v=0\r\n".to_vec(),
+            credentials: None,
         }
     }
 

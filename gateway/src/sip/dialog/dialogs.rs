@@ -7,18 +7,28 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use super::build::{self, sdp_of};
-use super::state::DialogState;
+use super::state::{self, DialogState};
 use super::timer::{self, Timer};
-use super::{Command, Config, DialogError, DialogId, Event, Failure, Local, OutboundCall, Reason};
+use super::{Command, Config, Credentials, DialogError, DialogId, Event, Failure, Local, OutboundCall, Reason};
+use crate::sip::digest;
 use crate::sip::scan::is_token;
 use crate::sip::transaction::{Event as TsxEvent, Key};
-use crate::sip::{BRANCH_COOKIE, Header, Headers, Method, Request, Response, StatusCode};
+use crate::sip::{
+    BRANCH_COOKIE, CSeq, Challenge, Credentials as AuthCredentials, DigestChallenge, Header, Headers, Method, Request,
+    Response, StatusCode,
+};
 
 /// The most 2xx To tags (forks) of one INVITE whose ACK we keep for their
 /// retransmissions. A fork past this gets its ACK and BYE once; if it
 /// retransmits its 2xx it times out on its own and ends with a BYE of its
 /// own, which we answer 481.
 const MAX_FORKS: usize = 8;
+
+/// The most 401/407 challenges answered for one INVITE or re-INVITE (its
+/// first send and the sends that answer challenges): one from a proxy and
+/// one from the far end, or one stale nonce. Past it the INVITE's refusal
+/// stands.
+const MAX_CHALLENGES: u8 = 2;
 
 /// Every dialog of one endpoint, and the outputs they produced.
 ///
@@ -130,6 +140,11 @@ struct Dialog {
     /// The transactions in `Outbox::keys` that are this dialog's.
     keys: Vec<Key>,
     timers: [Option<Instant>; Timer::COUNT],
+    /// What our INVITEs answer 401/407 with: the call layer's, for a dialog
+    /// we started; `None` on the UAS side.
+    credentials: Option<Credentials>,
+    /// Client nonces made so far (see [`Dialog::cnonce`]).
+    cnonces: u32,
 }
 
 #[derive(Debug)]
@@ -157,6 +172,28 @@ struct OurInvite {
     cancel: Cancel,
     /// How many 491s came before this attempt.
     attempt: u8,
+    /// The challenges this INVITE has answered, carried from send to send.
+    auth: Auth,
+}
+
+/// Our answers to the digest challenges of one INVITE or re-INVITE (§22.2):
+/// every send after a challenge carries credentials for each challenge
+/// answered so far, one per header kind and realm.
+#[derive(Debug, Default)]
+struct Auth {
+    /// Challenges answered.
+    answered: u8,
+    sessions: Vec<AuthSession>,
+}
+
+#[derive(Debug)]
+struct AuthSession {
+    /// Proxy-Authenticate (407) rather than WWW-Authenticate (401).
+    proxy: bool,
+    challenge: DigestChallenge,
+    cnonce: String,
+    /// Requests sent with this nonce so far.
+    nc: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -382,9 +419,17 @@ impl Dialogs {
         let forks = InviteForks { base: state.clone(), acked: Vec::new() };
         let key = self.out.send_request(id, &state, request.clone(), Purpose::Invite(Box::new(forks)));
         let mut d = Dialog::new(id, Role::Uac, state);
+        d.credentials = call.credentials;
         d.keys.push(key.clone());
-        d.our_invite =
-            Some(OurInvite { key, request, initial: true, provisional: false, cancel: Cancel::No, attempt: 0 });
+        d.our_invite = Some(OurInvite {
+            key,
+            request,
+            initial: true,
+            provisional: false,
+            cancel: Cancel::No,
+            attempt: 0,
+            auth: Auth::default(),
+        });
         self.by_local.insert(index, id);
         self.dialogs.insert(id, d);
         tracing::debug!(%id, "outgoing INVITE");
@@ -778,6 +823,9 @@ impl Dialogs {
         }
         if status.code() >= 300 {
             let Some(d) = d else { return };
+            if d.ending.is_none() && d.answer_challenge(&mut self.out, &response) {
+                return;
+            }
             d.our_invite = None;
             self.out.disarm(d, Timer::CancelWait);
             d.ending.get_or_insert(Reason::Rejected(status));
@@ -872,6 +920,9 @@ impl Dialogs {
         if !current {
             return;
         }
+        if d.ending.is_none() && d.answer_challenge(&mut self.out, &response) {
+            return;
+        }
         let inv = d.our_invite.take().expect("current means our_invite is this one");
         if d.ending.is_some() {
             self.reap(id);
@@ -941,6 +992,8 @@ impl Dialog {
             bye: None,
             keys: Vec::new(),
             timers: [None; Timer::COUNT],
+            credentials: None,
+            cnonces: 0,
         }
     }
 
@@ -1045,6 +1098,115 @@ impl Dialog {
         out.events.push_back(Event::ReInvite { id: self.id, sdp });
     }
 
+    /// Answers a 401 or 407 to our current INVITE or re-INVITE (§8.1.3.5,
+    /// §22.2): the same request is sent again with a new branch, the next
+    /// CSeq, and an Authorization (401) or Proxy-Authorization (407) for
+    /// every challenge answered so far, and replaces the old one as
+    /// `our_invite` (so its responses, its CANCEL and its failure are the
+    /// ones that count). The old transaction ACKs the challenge itself
+    /// (§17.1.1.3) and ends on its own.
+    ///
+    /// Returns false, sending nothing, when the response is not answered:
+    /// not a 401 or 407, no credentials, no Digest challenge of the right
+    /// header that [`digest::supports`], [`MAX_CHALLENGES`] answered
+    /// already, or a challenge that refuses credentials we sent: one for a
+    /// realm or nonce we already answered, without `stale=true` (RFC 7616
+    /// §3.3: the username or password is wrong).
+    fn answer_challenge(&mut self, out: &mut Outbox, response: &Response) -> bool {
+        let proxy = match response.status.code() {
+            401 => false,
+            407 => true,
+            _ => return false,
+        };
+        let Some(inv) = self.our_invite.as_ref().filter(|_| self.credentials.is_some()) else { return false };
+        // RFC 8760 §2.4: the first challenge we support, in header order.
+        let chosen = response.headers.other.iter().find_map(|h| match (h, proxy) {
+            (Header::WwwAuthenticate(Challenge::Digest(c)), false)
+            | (Header::ProxyAuthenticate(Challenge::Digest(c)), true)
+                if digest::supports(c) =>
+            {
+                Some(c)
+            }
+            _ => None,
+        });
+        let Some(chosen) = chosen else {
+            tracing::debug!(id = %self.id, status = %response.status, "no digest challenge we can answer");
+            return false;
+        };
+        if inv.auth.answered >= MAX_CHALLENGES {
+            tracing::debug!(id = %self.id, status = %response.status, "too many challenges");
+            return false;
+        }
+        let previous =
+            inv.auth.sessions.iter().position(|s| {
+                s.proxy == proxy && (s.challenge.realm == chosen.realm || s.challenge.nonce == chosen.nonce)
+            });
+        if previous.is_some() && !chosen.stale {
+            tracing::debug!(id = %self.id, status = %response.status, "our credentials were refused");
+            return false;
+        }
+        let session = AuthSession { proxy, challenge: chosen.clone(), cnonce: self.cnonce(), nc: 0 };
+        let mut inv = self.our_invite.take().expect("looked at above");
+        match previous {
+            Some(i) => inv.auth.sessions[i] = session,
+            None => inv.auth.sessions.push(session),
+        }
+        inv.auth.answered += 1;
+
+        let mut request = inv.request;
+        let seq = self.state.next_seq();
+        let branch = out.branch(&self.state.local_tag);
+        request.headers.via = vec![state::via(&self.state.contact, self.state.reliable, &branch)];
+        request.headers.cseq = CSeq::new(seq, Method::Invite);
+        request.headers.other.retain(|h| !matches!(h, Header::Authorization(_) | Header::ProxyAuthorization(_)));
+        let digest_uri = request.uri.to_string();
+        let Credentials { username, password } = self.credentials.as_ref().expect("checked above");
+        for s in &mut inv.auth.sessions {
+            s.nc = s.nc.saturating_add(1);
+            let answer =
+                digest::answer(&s.challenge, &Method::Invite, &digest_uri, username, password, &s.cnonce, s.nc)
+                    .expect("only challenges that digest::supports are kept");
+            let answer = AuthCredentials::Digest(answer);
+            request.headers.push(if s.proxy {
+                Header::ProxyAuthorization(answer)
+            } else {
+                Header::Authorization(answer)
+            });
+        }
+
+        let purpose = if inv.initial {
+            // The dialog as it is now (with the new CSeq) is what a 2xx
+            // to this INVITE builds on.
+            Purpose::Invite(Box::new(InviteForks { base: self.state.clone(), acked: Vec::new() }))
+        } else {
+            Purpose::ReInvite { ack: None }
+        };
+        let key = out.send_request(self.id, &self.state, request.clone(), purpose);
+        self.keys.push(key.clone());
+        let (status, stale, initial) = (response.status, chosen.stale, inv.initial);
+        tracing::debug!(id = %self.id, %status, stale, initial, "challenge answered");
+        self.our_invite = Some(OurInvite {
+            key,
+            request,
+            initial: inv.initial,
+            provisional: false,
+            cancel: Cancel::No,
+            attempt: inv.attempt,
+            auth: inv.auth,
+        });
+        true
+    }
+
+    /// A client nonce for a challenge we answer. This core draws no random
+    /// numbers, so it is the dialog's local tag (the caller's random draw,
+    /// §19.3) and a count of the nonces this dialog made: never repeated, and
+    /// not chosen by the server, which is what the cnonce is for (RFC 7616
+    /// §3.4: it keeps a server from choosing the whole of what is hashed).
+    fn cnonce(&mut self) -> String {
+        self.cnonces += 1;
+        format!("{}.{}", self.state.local_tag, self.cnonces)
+    }
+
     /// Sends a re-INVITE carrying `sdp` (§14.1).
     fn send_reinvite(&mut self, now: Instant, out: &mut Outbox, sdp: Option<Vec<u8>>, attempt: u8) {
         let _ = now;
@@ -1056,8 +1218,15 @@ impl Dialog {
         build::set_sdp(&mut request.headers, &mut request.body, sdp);
         let key = out.send_request(self.id, &self.state, request.clone(), Purpose::ReInvite { ack: None });
         self.keys.push(key.clone());
-        self.our_invite =
-            Some(OurInvite { key, request, initial: false, provisional: false, cancel: Cancel::No, attempt });
+        self.our_invite = Some(OurInvite {
+            key,
+            request,
+            initial: false,
+            provisional: false,
+            cancel: Cancel::No,
+            attempt,
+            auth: Auth::default(),
+        });
         tracing::debug!(id = %self.id, attempt, "re-INVITE sent");
     }
 }
@@ -1248,6 +1417,11 @@ mod tests {
 
         /// An outgoing call; returns its id and the INVITE's key and request.
         fn outgoing(&mut self) -> (DialogId, Key, Request) {
+            self.outgoing_with(None)
+        }
+
+        /// An outgoing call that answers challenges with `credentials`.
+        fn outgoing_with(&mut self, credentials: Option<Credentials>) -> (DialogId, Key, Request) {
             let call = OutboundCall {
                 request_uri: Uri::parse("sip:+15550002@carrier.example").unwrap(),
                 from: NameAddr::parse("<sip:queue@cc.example>").unwrap(),
@@ -1258,6 +1432,7 @@ mod tests {
                 dest: peer(),
                 reliable: false,
                 sdp: b"v=0\r\n".to_vec(),
+                credentials,
             };
             let id = self.d.invite(self.clock.now, call).unwrap();
             let (commands, _) = self.drain();
@@ -1670,6 +1845,289 @@ mod tests {
         assert_eq!(events, [Event::Terminated { id, reason: Reason::Rejected(status(480)) }]);
         assert_eq!(run.d.accept(now, id, None), Err(DialogError::Unknown(id)));
         assert_eq!(run.d.hang_up(now, id), Err(DialogError::Unknown(id)));
+    }
+
+    const REALM: &str = "carrier.example";
+    const SECRET: &str = "s3cret";
+
+    fn credentials() -> Option<Credentials> {
+        Some(Credentials { username: "trunk-7".into(), password: digest::Password::new(SECRET) })
+    }
+
+    fn digest_challenge(nonce: &str, extra: &str) -> DigestChallenge {
+        let text = format!(r#"Digest realm="{REALM}", nonce="{nonce}", opaque="op", qop="auth"{extra}"#);
+        match Challenge::parse(&text).unwrap() {
+            Challenge::Digest(d) => d,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The carrier's 401 (WWW-Authenticate) or 407 (Proxy-Authenticate) to
+    /// `request`, with `challenge`.
+    fn challenge(request: &Request, code: u16, challenge: &DigestChallenge) -> Response {
+        let mut r = Response::for_request(request, status(code), "proxy");
+        let c = Challenge::Digest(challenge.clone());
+        r.headers.push(if code == 407 { Header::ProxyAuthenticate(c) } else { Header::WwwAuthenticate(c) });
+        r
+    }
+
+    /// The digest credentials of `request` in Proxy-Authorization (`proxy`)
+    /// or Authorization headers.
+    fn authorizations(request: &Request, proxy: bool) -> Vec<crate::sip::DigestCredentials> {
+        request
+            .headers
+            .other
+            .iter()
+            .filter_map(|h| match (h, proxy) {
+                (Header::ProxyAuthorization(AuthCredentials::Digest(d)), true)
+                | (Header::Authorization(AuthCredentials::Digest(d)), false) => Some(d.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// What the carrier checks: the one credential of that header kind
+    /// answers `challenge` for this request with our password.
+    fn carrier_accepts(request: &Request, proxy: bool, challenge: &DigestChallenge) -> bool {
+        let creds = authorizations(request, proxy);
+        let [c] = &creds[..] else { return false };
+        c.username == "trunk-7"
+            && c.uri == request.uri.to_string()
+            && digest::verify(c, &request.method, &digest::Password::new(SECRET), challenge)
+    }
+
+    /// The one request among `commands`, with its key.
+    fn only_request(commands: &[Command]) -> (Key, Request) {
+        let [Command::Request { key, request, .. }] = commands else { panic!("{commands:?}") };
+        (key.clone(), request.clone())
+    }
+
+    #[test]
+    fn a_407_is_answered_and_the_call_goes_on_as_one_dialog() {
+        let mut run = Run::new();
+        let (id, key, invite) = run.outgoing_with(credentials());
+        let chal = digest_challenge("n1", "");
+        let (commands, events) = run.respond(&key, challenge(&invite, 407, &chal));
+        assert!(events.is_empty(), "the call layer hears nothing of the challenge");
+        let (key2, again) = only_request(&commands);
+        assert_eq!(again.method, Method::Invite);
+        assert_eq!(again.headers.cseq, CSeq::new(2, Method::Invite));
+        assert_eq!(again.headers.call_id, invite.headers.call_id);
+        assert_eq!(again.headers.from, invite.headers.from);
+        assert_eq!(again.headers.from.tag(), Some("mine"));
+        assert_eq!(again.headers.to, invite.headers.to);
+        assert_eq!(again.headers.to.tag(), None);
+        assert_eq!(again.uri, invite.uri);
+        assert_eq!(again.body, invite.body);
+        assert_eq!(again.headers.content_type, invite.headers.content_type);
+        assert_eq!(again.headers.contacts().collect::<Vec<_>>(), invite.headers.contacts().collect::<Vec<_>>());
+        assert_eq!(again.headers.via.len(), 1);
+        assert_ne!(again.headers.via[0].branch, invite.headers.via[0].branch, "a new transaction");
+        assert_ne!(key2, key);
+        assert!(carrier_accepts(&again, true, &chal));
+        assert!(authorizations(&again, false).is_empty(), "no Authorization for a 407");
+        let creds = &authorizations(&again, true)[0];
+        assert_eq!((creds.nc, creds.cnonce.as_deref(), creds.opaque.as_deref()), (Some(1), Some("mine.1"), Some("op")));
+        assert!(matches!(parse_datagram(&again.to_bytes()), Ok(Message::Request(r)) if r == again));
+
+        // The old INVITE is done with: its late responses change nothing.
+        assert_eq!(run.respond(&key, challenge(&invite, 407, &chal)), (vec![], vec![]));
+        assert_eq!(run.respond(&key, answer(&invite, 180, "x")), (vec![], vec![]));
+        run.d.handle_terminated(&key);
+
+        let (_, events) = run.respond(&key2, answer(&again, 180, "callee"));
+        assert_eq!(events, [Event::Ringing { id, status: StatusCode::RINGING, sdp: None }]);
+        let (commands, events) = run.respond(&key2, answer(&again, 200, "callee"));
+        assert_eq!(events, [Event::Answered { id, sdp: None }]);
+        let (_, ack) = requests(&commands).remove(0);
+        assert_eq!((ack.method, ack.headers.cseq.seq), (Method::Ack, 2));
+        // The dialog's CSeq goes on from the second INVITE's.
+        run.d.bye(run.clock.now, id).unwrap();
+        let (_, bye) = only_request(&run.drain().0);
+        assert_eq!(bye.headers.cseq, CSeq::new(3, Method::Bye));
+        assert!(authorizations(&bye, true).is_empty(), "credentials are not kept for later requests");
+    }
+
+    #[test]
+    fn a_401_gets_authorization_and_a_proxy_challenge_after_it_both() {
+        let mut run = Run::new();
+        let (id, key, invite) = run.outgoing_with(credentials());
+        let www = digest_challenge("w1", ", algorithm=SHA-256");
+        let (commands, events) = run.respond(&key, challenge(&invite, 401, &www));
+        assert!(events.is_empty());
+        let (key2, second) = only_request(&commands);
+        assert!(carrier_accepts(&second, false, &www));
+        assert!(authorizations(&second, true).is_empty(), "no Proxy-Authorization for a 401");
+
+        // A proxy on the way challenges too: the third INVITE answers both,
+        // the first challenge with its next nonce-count.
+        let proxy = digest_challenge("p1", "");
+        let (commands, events) = run.respond(&key2, challenge(&second, 407, &proxy));
+        assert!(events.is_empty());
+        let (key3, third) = only_request(&commands);
+        assert_eq!(third.headers.cseq.seq, 3);
+        assert!(carrier_accepts(&third, true, &proxy));
+        assert!(carrier_accepts(&third, false, &www));
+        assert_eq!(authorizations(&third, false)[0].nc, Some(2));
+        assert_eq!(authorizations(&third, true)[0].cnonce.as_deref(), Some("mine.2"));
+
+        // Two challenges answered: a third ends the call.
+        let other = DigestChallenge { realm: "elsewhere.example".into(), ..digest_challenge("e1", "") };
+        let (commands, events) = run.respond(&key3, challenge(&third, 407, &other));
+        assert!(commands.is_empty());
+        assert_eq!(events, [Event::Terminated { id, reason: Reason::Rejected(status(407)) }]);
+        assert!(run.d.is_empty());
+    }
+
+    #[test]
+    fn a_challenge_to_our_credentials_means_they_are_wrong() {
+        // The same nonce again, without stale=true.
+        let mut run = Run::new();
+        let (id, key, invite) = run.outgoing_with(credentials());
+        let chal = digest_challenge("n1", "");
+        let (key2, again) = only_request(&run.respond(&key, challenge(&invite, 407, &chal)).0);
+        let (commands, events) = run.respond(&key2, challenge(&again, 407, &chal));
+        assert!(commands.is_empty());
+        assert_eq!(events, [Event::Terminated { id, reason: Reason::Rejected(status(407)) }]);
+
+        // A new nonce for the same realm without stale=true: the same.
+        let mut run = Run::new();
+        let (id, key, invite) = run.outgoing_with(credentials());
+        let (key2, again) = only_request(&run.respond(&key, challenge(&invite, 401, &chal)).0);
+        let (_, events) = run.respond(&key2, challenge(&again, 401, &digest_challenge("n2", "")));
+        assert_eq!(events, [Event::Terminated { id, reason: Reason::Rejected(status(401)) }]);
+
+        // stale=true: the password was right and the nonce old; answered
+        // with the new nonce from nonce-count 1.
+        let mut run = Run::new();
+        let (_, key, invite) = run.outgoing_with(credentials());
+        let (key2, again) = only_request(&run.respond(&key, challenge(&invite, 407, &chal)).0);
+        let stale = digest_challenge("n2", ", stale=true");
+        let (commands, events) = run.respond(&key2, challenge(&again, 407, &stale));
+        assert!(events.is_empty());
+        let (_, third) = only_request(&commands);
+        assert!(carrier_accepts(&third, true, &stale));
+        assert_eq!(authorizations(&third, true)[0].nc, Some(1));
+    }
+
+    #[test]
+    fn challenges_we_do_not_answer_end_the_call_as_before() {
+        let chal = digest_challenge("n1", "");
+        // No credentials.
+        let mut run = Run::new();
+        let (id, key, invite) = run.outgoing();
+        let (commands, events) = run.respond(&key, challenge(&invite, 401, &chal));
+        assert!(commands.is_empty(), "the transaction ACKs the 401");
+        assert_eq!(events, [Event::Terminated { id, reason: Reason::Rejected(status(401)) }]);
+        // A challenge digest.rs cannot answer, or of the other header kind.
+        for response in [
+            challenge(
+                &invite,
+                407,
+                &DigestChallenge { algorithm: Some(crate::sip::Algorithm::Other("SHA-1".into())), ..chal.clone() },
+            ),
+            challenge(&invite, 407, &DigestChallenge { qop: vec![crate::sip::Qop::AuthInt], ..chal.clone() }),
+            {
+                let mut r = challenge(&invite, 401, &chal);
+                r.status = status(407);
+                r
+            },
+        ] {
+            let mut run = Run::new();
+            let (id, key, _) = run.outgoing_with(credentials());
+            let (commands, events) = run.respond(&key, response);
+            assert!(commands.is_empty());
+            assert_eq!(events, [Event::Terminated { id, reason: Reason::Rejected(status(407)) }]);
+        }
+        // A call cancelled before its challenge came ends cancelled.
+        let mut run = Run::new();
+        let (id, key, invite) = run.outgoing_with(credentials());
+        run.d.cancel(run.clock.now, id).unwrap();
+        let (commands, events) = run.respond(&key, challenge(&invite, 407, &chal));
+        assert!(commands.is_empty());
+        assert_eq!(events, [Event::Terminated { id, reason: Reason::Cancelled }]);
+    }
+
+    #[test]
+    fn cancel_and_timeout_follow_the_answered_invite() {
+        let chal = digest_challenge("n1", "");
+        // CANCEL while the second INVITE rings cancels that one.
+        let mut run = Run::new();
+        let (id, key, invite) = run.outgoing_with(credentials());
+        let (key2, again) = only_request(&run.respond(&key, challenge(&invite, 407, &chal)).0);
+        run.d.cancel(run.clock.now, id).unwrap();
+        assert!(run.drain().0.is_empty(), "§9.1: no CANCEL before the new INVITE's provisional");
+        let (commands, _) = run.respond(&key2, answer(&again, 180, "callee"));
+        let (_, cancel) = only_request(&commands);
+        assert_eq!(cancel.method, Method::Cancel);
+        assert_eq!(cancel.headers.via, again.headers.via);
+        assert_eq!(cancel.headers.cseq, CSeq::new(2, Method::Cancel));
+        let (_, events) = run.respond(&key2, answer(&again, 487, "callee"));
+        assert_eq!(events, [Event::Terminated { id, reason: Reason::Cancelled }]);
+        assert!(run.d.is_empty());
+
+        // Ringing first, then the CANCEL goes at once.
+        let mut run = Run::new();
+        let (id, key, invite) = run.outgoing_with(credentials());
+        let (key2, again) = only_request(&run.respond(&key, challenge(&invite, 407, &chal)).0);
+        run.respond(&key2, answer(&again, 183, "callee"));
+        run.d.cancel(run.clock.now, id).unwrap();
+        let (_, cancel) = only_request(&run.drain().0);
+        assert_eq!((cancel.headers.via.clone(), cancel.headers.cseq.seq), (again.headers.via.clone(), 2));
+        // With no final response, the new INVITE is the one abandoned.
+        let (commands, events) = run.advance(32_000);
+        assert_eq!(commands, [Command::Abandon { key: key2 }]);
+        assert_eq!(events, [Event::Terminated { id, reason: Reason::Cancelled }]);
+
+        // Timer B of the second INVITE ends the call; the first one's end
+        // does not.
+        let mut run = Run::new();
+        let (id, key, invite) = run.outgoing_with(credentials());
+        let (key2, _) = only_request(&run.respond(&key, challenge(&invite, 407, &chal)).0);
+        run.d.handle_failure(run.clock.now, &key, Failure::Transport);
+        run.d.handle_terminated(&key);
+        assert_eq!(run.drain(), (vec![], vec![]));
+        assert!(run.d.contains(id));
+        run.d.handle_failure(run.clock.now, &key2, Failure::Timeout);
+        assert_eq!(run.drain().1, [Event::Terminated { id, reason: Reason::Timeout }]);
+    }
+
+    #[test]
+    fn a_challenged_reinvite_is_sent_again_with_credentials() {
+        let mut run = Run::new();
+        let (id, key, invite) = run.outgoing_with(credentials());
+        run.respond(&key, answer(&invite, 200, "x"));
+        run.d.reinvite(run.clock.now, id, b"v=1\r\n".to_vec()).unwrap();
+        let (key, reinvite) = only_request(&run.drain().0);
+        let chal = digest_challenge("r1", "");
+        let (commands, events) = run.respond(&key, challenge(&reinvite, 407, &chal));
+        assert!(events.is_empty());
+        let (key2, again) = only_request(&commands);
+        assert_eq!(again.headers.cseq, CSeq::new(3, Method::Invite));
+        assert_eq!((again.uri.clone(), again.body.clone()), (reinvite.uri.clone(), reinvite.body.clone()));
+        assert_eq!(again.headers.to.tag(), Some("x"), "still inside the dialog");
+        assert!(carrier_accepts(&again, true, &chal));
+        let (commands, events) = run.respond(&key2, answer(&again, 200, "x"));
+        assert_eq!(events, [Event::ReInviteAnswered { id, sdp: None }]);
+        let (_, ack) = requests(&commands).remove(0);
+        assert_eq!(ack.headers.cseq, CSeq::new(3, Method::Ack));
+
+        // Refused again: the session stays as it was.
+        run.d.reinvite(run.clock.now, id, b"v=2\r\n".to_vec()).unwrap();
+        let (key, reinvite) = only_request(&run.drain().0);
+        let (key2, again) = only_request(&run.respond(&key, challenge(&reinvite, 401, &chal)).0);
+        let (_, events) = run.respond(&key2, challenge(&again, 401, &chal));
+        assert_eq!(events, [Event::ReInviteRejected { id, status: status(401) }]);
+        assert!(run.d.contains(id));
+
+        // A dialog the peer started has no credentials.
+        let mut run = Run::new();
+        let id = run.confirmed();
+        run.d.reinvite(run.clock.now, id, b"v=1\r\n".to_vec()).unwrap();
+        let (key, reinvite) = only_request(&run.drain().0);
+        let (commands, events) = run.respond(&key, challenge(&reinvite, 407, &chal));
+        assert!(commands.is_empty());
+        assert_eq!(events, [Event::ReInviteRejected { id, status: status(407) }]);
     }
 
     #[test]

@@ -18,6 +18,8 @@
 //!   [`Event::Ringing`], the first 2xx confirms the dialog and is ACKed by
 //!   this layer (§13.2.2.4: the ACK of a 2xx is the dialog's, not the
 //!   transaction's), and [`Dialogs::cancel`] cancels a call still ringing.
+//!   A 401 or 407 is answered with the call's [`Credentials`] (§22.2, see
+//!   Scope) without the call layer hearing of it.
 //! - Both: in-dialog requests from the peer ([`Dialogs::handle_request`]:
 //!   BYE, re-INVITE, UPDATE, INFO, OPTIONS, and 481 for unknown dialogs,
 //!   500 for CSeq out of order), and ours ([`Dialogs::bye`],
@@ -70,7 +72,8 @@
 //!
 //! **Architecture invariant:** nothing here does IO, reads a clock or draws a
 //! random number. Tags and Call-IDs come from the caller; branches are the
-//! dialog's local tag (random, from the caller) and a counter; the spread of
+//! dialog's local tag (random, from the caller) and a counter, and so are the
+//! client nonces of digest answers (`<local tag>.<n>`); the spread of
 //! the glare back-off and of Retry-After is a hash of the local tag, and the
 //! two back-off ranges of §14.1 do not overlap, so glare still resolves. No
 //! input from the network can make it panic, and the number of dialogs never
@@ -87,12 +90,29 @@
 //! - Outgoing INVITEs always carry an offer; an incoming INVITE or re-INVITE
 //!   without one is passed up with `sdp: None`, the call layer puts an offer
 //!   in its 2xx and the answer arrives in [`Event::Confirmed`].
+//! - Our INVITEs and re-INVITEs answer digest challenges (§8.1.3.5, §22.2)
+//!   when the call was placed with [`OutboundCall::credentials`]: a 401
+//!   (WWW-Authenticate) or 407 (Proxy-Authenticate) with a challenge
+//!   `digest::supports` is answered by sending the request again with the
+//!   same Call-ID, From, To, Request-URI, Contact, Route and body, the next
+//!   CSeq, a new branch and an Authorization or Proxy-Authorization
+//!   (`qop=auth` when offered). The dialog keeps its [`DialogId`], the call
+//!   layer sees no event, and the new INVITE is the one that rings, is
+//!   cancelled and times out; the transaction layer ACKs the challenge. At
+//!   most two challenges are answered per request, and a challenge for a
+//!   realm or nonce already answered without `stale=true` means the
+//!   credentials are wrong: then the 401/407 ends the call as
+//!   [`Reason::Rejected`] (a re-INVITE gives [`Event::ReInviteRejected`]),
+//!   as it does without credentials or with a challenge we cannot answer.
+//!   Credentials are not kept for later requests (each challenged INVITE is
+//!   challenged afresh), dialogs the peer started have none (their
+//!   re-INVITEs are not answered), and a challenged BYE is not answered
+//!   (ACK and CANCEL cannot be challenged, §22.1).
 //! - Offers in UPDATE are refused with 488 (an UPDATE without a body is
 //!   answered 200, which is what a session-timer refresh needs); PRACK
-//!   (RFC 3262), REFER, session timers (RFC 4028), authentication of our
-//!   INVITEs (401/407 end the call as [`Reason::Rejected`]), redirects (3xx
-//!   likewise), loop and merged-request detection (§8.2.2.2) are not
-//!   implemented.
+//!   (RFC 3262), REFER, session timers (RFC 4028), redirects (3xx end the
+//!   call as [`Reason::Rejected`]), loop and merged-request detection
+//!   (§8.2.2.2) are not implemented.
 //! - A 2xx that reaches us after the INVITE client transaction ended (Timer M)
 //!   arrives as a stray response and is not ACKed again.
 
@@ -191,6 +211,17 @@ pub struct OutboundCall {
     pub reliable: bool,
     /// The SDP offer.
     pub sdp: Vec<u8>,
+    /// What we answer a 401 or 407 to this call's INVITE and re-INVITEs
+    /// with (see Scope in the module docs); `None` leaves a challenge to end
+    /// the call as [`Reason::Rejected`].
+    pub credentials: Option<Credentials>,
+}
+
+/// What we answer a trunk's digest challenge with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub username: String,
+    pub password: crate::sip::digest::Password,
 }
 
 /// Something for the transaction layer to do: each variant is one call of

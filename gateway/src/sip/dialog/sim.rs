@@ -3,22 +3,29 @@
 //! jumps to the next timer, arrival or scripted action. Each side has a
 //! small call layer: A places calls, B rings at once and answers after a
 //! while, both answer re-INVITEs with `sdp::answer_offer`, and a test's
-//! script adds hang-ups, holds and cancels at given times.
+//! script adds hang-ups, holds and cancels at given times. B may also play a
+//! carrier that challenges INVITEs with 407 until their credentials verify.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use super::fixtures::{Clock, MS, parse_any, parse_request};
-use super::{Command, Config, DialogId, Dialogs, Event, Failure, Local, OutboundCall, Reason};
+use super::{Command, Config, Credentials, DialogId, Dialogs, Event, Failure, Local, OutboundCall, Reason};
 use crate::sdp::{self, Codec, Direction};
+use crate::sip::digest::{self, Password};
 use crate::sip::transaction::{Config as TsxConfig, Event as TsxEvent, Transactions};
-use crate::sip::{CallId, Header, Message, Method, NameAddr, Request, StatusCode, Uri};
+use crate::sip::{
+    CallId, Challenge, Credentials as AuthCredentials, DigestChallenge, Header, Message, Method, NameAddr, Request,
+    Response, StatusCode, Uri,
+};
 
 const A_ADDR: &str = "10.0.0.1:5060";
 const B_ADDR: &str = "10.0.0.2:5060";
 /// The record-routing proxies the link pretends to be, nearest to A first.
 const P1: &str = "<sip:p1.example.net;lr>";
 const P2: &str = "<sip:p2.example.net;lr>";
+/// The password B wants when it plays a carrier that challenges INVITEs.
+const SECRET: &str = "trunk-secret";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
@@ -104,6 +111,13 @@ struct Side {
     todo: Vec<(Instant, Action)>,
     events: Vec<Event>,
     leftovers: Vec<TsxEvent>,
+    /// What this side's calls answer challenges with.
+    credentials: Option<Credentials>,
+    /// Set on the callee to play a carrier: an INVITE without credentials
+    /// that answer this challenge (for user `trunk` and [`SECRET`]) gets a
+    /// 407 before any dialog exists.
+    challenge: Option<DigestChallenge>,
+    challenged: usize,
 }
 
 impl Side {
@@ -120,6 +134,9 @@ impl Side {
             todo: Vec::new(),
             events: Vec::new(),
             leftovers: Vec::new(),
+            credentials: None,
+            challenge: None,
+            challenged: 0,
         }
     }
 
@@ -171,6 +188,7 @@ impl Side {
                     dest: peer,
                     reliable: false,
                     sdp,
+                    credentials: self.credentials.clone(),
                 };
                 self.id = Some(self.dialogs.invite(now, call).unwrap());
             }
@@ -196,6 +214,15 @@ impl Side {
     /// The call layer's reaction to what the dialog layer hands back.
     fn on_leftover(&mut self, now: Instant, event: TsxEvent) {
         match event {
+            TsxEvent::Request { key, request, .. }
+                if request.method == Method::Invite && !self.authorized(&request) =>
+            {
+                let chal = self.challenge.clone().expect("authorized() without a challenge");
+                let mut response = Response::for_request(&request, StatusCode::new(407).unwrap(), "carrier");
+                response.headers.push(Header::ProxyAuthenticate(Challenge::Digest(chal)));
+                self.tsx.send_response(now, &key, response).unwrap();
+                self.challenged += 1;
+            }
             TsxEvent::Request { key, request, source } if request.method == Method::Invite => {
                 self.offer = request.body.clone();
                 let local = self.local(self.events.len());
@@ -210,6 +237,20 @@ impl Side {
             TsxEvent::Terminated { .. } => {}
             other => self.leftovers.push(other),
         }
+    }
+
+    /// Whether a new INVITE may pass the carrier this side plays: it is not
+    /// one, or the INVITE's Proxy-Authorization answers its challenge.
+    fn authorized(&self, request: &Request) -> bool {
+        let Some(chal) = &self.challenge else { return true };
+        request.headers.other.iter().any(|h| match h {
+            Header::ProxyAuthorization(AuthCredentials::Digest(c)) => {
+                c.username == "trunk"
+                    && c.uri == request.uri.to_string()
+                    && digest::verify(c, &Method::Invite, &Password::new(SECRET), chal)
+            }
+            _ => false,
+        })
     }
 
     fn on_event(&mut self, now: Instant, event: &Event) {
@@ -474,6 +515,18 @@ fn start_line(bytes: &[u8]) -> String {
 fn call(loss: Loss) -> Sim {
     let mut sim = Sim::new(loss);
     sim.at(0, Who::A, Action::Call);
+    sim
+}
+
+/// Like [`call`], with B challenging A's INVITE (407) as a carrier would,
+/// and A holding the credentials for it.
+fn challenged_call(loss: Loss) -> Sim {
+    let mut sim = call(loss);
+    let Ok(Challenge::Digest(chal)) = Challenge::parse(r#"Digest realm="sim", nonce="n-1", qop="auth""#) else {
+        unreachable!()
+    };
+    sim.b.challenge = Some(chal);
+    sim.a.credentials = Some(Credentials { username: "trunk".into(), password: Password::new(SECRET) });
     sim
 }
 
@@ -752,4 +805,74 @@ fn calls_with_hold_survive_random_loss() {
         lost += sim.wire.iter().filter(|w| w.dropped).count();
     }
     assert!(lost > 200, "the link lost {lost} datagrams");
+}
+
+#[test]
+fn a_challenged_call_is_answered_and_goes_on() {
+    let mut sim = challenged_call(Loss::Nothing);
+    sim.at(10_000, Who::A, Action::Bye);
+    sim.run(Duration::from_secs(200));
+    assert_eq!(
+        sim.lines(Who::A),
+        [
+            "INVITE sip:agent@10.0.0.2:5060 SIP/2.0",
+            "ACK sip:agent@10.0.0.2:5060 SIP/2.0",
+            "INVITE sip:agent@10.0.0.2:5060 SIP/2.0",
+            "ACK sip:b@10.0.0.2:5060 SIP/2.0",
+            "BYE sip:b@10.0.0.2:5060 SIP/2.0"
+        ]
+    );
+    assert_eq!(
+        sim.lines(Who::B),
+        ["SIP/2.0 407 Proxy Authentication Required", "SIP/2.0 180 Ringing", "SIP/2.0 200 OK", "SIP/2.0 200 OK"]
+    );
+    assert_eq!(sim.b.challenged, 1);
+    let invites = sim.requests(Who::A, "INVITE");
+    assert_eq!(invites.iter().map(|r| r.headers.cseq.seq).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(invites[0].headers.call_id, invites[1].headers.call_id);
+    assert_eq!(invites[0].headers.from, invites[1].headers.from);
+    assert_eq!(sim.requests(Who::A, "BYE")[0].headers.cseq.seq, 3);
+    // One leg, one id, from ringing to the end.
+    let id = sim.a.id.unwrap();
+    let ids: Vec<DialogId> = sim
+        .a
+        .events
+        .iter()
+        .map(|e| match e {
+            Event::Ringing { id, .. } | Event::Answered { id, .. } | Event::Terminated { id, .. } => *id,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(ids, [id; 3], "{:?}", sim.a.events);
+    assert!(matches!(sim.a.events[..2], [Event::Ringing { .. }, Event::Answered { .. }]));
+    assert_eq!(sim.a.terminated(), [Reason::LocalBye]);
+    assert_eq!(sim.b.terminated(), [Reason::RemoteBye]);
+    sim.assert_empty();
+
+    // With the wrong password the carrier challenges the answer too, and
+    // the call ends there.
+    let mut sim = challenged_call(Loss::Nothing);
+    sim.a.credentials.as_mut().unwrap().password = Password::new("wrong");
+    sim.run(Duration::from_secs(200));
+    assert_eq!(sim.b.challenged, 2);
+    assert_eq!(sim.a.terminated(), [Reason::Rejected(StatusCode::new(407).unwrap())]);
+    assert!(sim.b.events.is_empty());
+    sim.assert_empty();
+}
+
+#[test]
+fn a_challenged_call_survives_random_loss() {
+    let mut lost = 0;
+    for seed in 1..=60u64 {
+        let mut sim = challenged_call(Loss::seeded(seed, 20));
+        sim.at(40_000, Who::A, Action::Bye);
+        sim.run(Duration::from_secs(400));
+        assert!(sim.b.challenged >= 1, "seed {seed}");
+        assert_eq!(sim.a.count(|e| matches!(e, Event::Answered { .. })), 1, "seed {seed}: {:?}", sim.a.events);
+        assert_eq!(sim.a.terminated(), [Reason::LocalBye], "seed {seed}");
+        assert_eq!(sim.b.terminated(), [Reason::RemoteBye], "seed {seed}: {:?}", sim.b.events);
+        sim.assert_empty();
+        lost += sim.wire.iter().filter(|w| w.dropped).count();
+    }
+    assert!(lost > 100, "the link lost {lost} datagrams");
 }

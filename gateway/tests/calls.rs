@@ -1,13 +1,20 @@
-//! An inbound call through the whole gateway on loopback: sipp is the
-//! carrier, a WebSocket client is the agent's desk, a str0m peer is her
-//! softphone. The call rings on the desk, she answers with a WebRTC offer,
-//! and sound must cross both ways, proven with Goertzel on decoded audio:
+//! Calls through the whole gateway on loopback: sipp is the carrier, a
+//! WebSocket client is the agent's desk, a str0m peer is her softphone.
+//! Sound must cross both ways, proven with Goertzel on decoded audio.
 //!
-//! 1. sipp streams 1 kHz: the softphone hears 1 kHz. The agent hangs up and
-//!    sipp must get the BYE.
+//! Inbound: the call rings on the desk and she answers with a WebRTC offer.
+//! 1. sipp streams 1 kHz: the softphone hears 1 kHz. The agent holds the
+//!    call (sipp must get a re-INVITE with `a=sendonly`) and hears nothing,
+//!    resumes (`a=sendrecv`) and hears the tone again, then hangs up and sipp
+//!    must get the BYE.
 //! 2. sipp echoes its RTP (`-rtp_echo`): the softphone sends 440 Hz and
-//!    hears 440 Hz back, so the agent's audio reached the carrier. The
-//!    caller hangs up and the desk hears `call.ended`.
+//!    hears 440 Hz back, so the agent's audio reached the carrier. Keys
+//!    pressed on the desk go out as RFC 4733 events and, echoed, come back
+//!    as `call.digit`. The caller hangs up and the desk hears `call.ended`.
+//!
+//! Outbound: she dials; the carrier challenges the INVITE (401), checks the
+//! digest, rings, answers and echoes; she hears her 440 Hz back and hangs
+//! up.
 
 mod common;
 
@@ -16,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use gateway::auth::token;
-use gateway::config::{Config, TrunkConfig};
+use gateway::config::{Config, TrunkConfig, TrunkOutbound};
 use gateway::http::Clock;
 use gateway::media::g711;
 use gateway::media::goertzel::tone_ratio;
@@ -39,7 +46,7 @@ struct Gateway {
     store: gateway::store::Store,
 }
 
-async fn start() -> Gateway {
+async fn start(outbound: Option<TrunkOutbound>) -> Gateway {
     let store = common::sqlite().await;
     gateway::demo::seed_demo(&store, Clock::system().now_ms()).await.unwrap();
     let mut config = Config::default();
@@ -47,8 +54,12 @@ async fn start() -> Gateway {
     config.media.rtp_ports = [43000, 43998];
     config.sip.listen_udp = "127.0.0.1:0".parse().unwrap();
     config.sip.listen_tcp = "127.0.0.1:0".parse().unwrap();
-    config.sip.trunks =
-        vec![TrunkConfig { name: "carrier".into(), addresses: vec![CARRIER_IP.parse().unwrap()], register: None }];
+    config.sip.trunks = vec![TrunkConfig {
+        name: "carrier".into(),
+        addresses: vec![CARRIER_IP.parse().unwrap()],
+        register: None,
+        outbound,
+    }];
     let sockets = gateway::drive::sip::bind(&config.sip).await.unwrap();
     let sip = sockets.udp.local_addr().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -99,8 +110,10 @@ async fn wait_for<T>(ws: &mut Ws, what: &str, mut pick: impl FnMut(ServerMsg) ->
             if let ServerMsg::Error { code, message } = &msg {
                 panic!("error while waiting for {what}: {code}: {message}");
             }
-            if let Some(x) = pick(msg) {
-                return x;
+            let seen = format!("{msg:?}");
+            match pick(msg) {
+                Some(x) => return x,
+                None => eprintln!("while waiting for {what}: {seen}"),
             }
         }
     }
@@ -253,7 +266,7 @@ async fn a_carrier_call_reaches_the_agent_with_sound_both_ways() {
     if !have_sipp() {
         return;
     }
-    let gw = start().await;
+    let gw = start(None).await;
     let mut ws = gw.desk("omid").await;
     wait_for(&mut ws, "available", |m| match m {
         ServerMsg::AgentStatusUpdated { agent } if agent.status == AgentStatus::Available => Some(()),
@@ -269,8 +282,8 @@ async fn a_carrier_call_reaches_the_agent_with_sound_both_ways() {
     g711::encode_ulaw(&tone, &mut ulaw);
     std::fs::write(dir.join("tone.ul"), ulaw).unwrap();
 
-    // 1. The carrier streams 1 kHz; the agent hears it, then hangs up.
-    let first = sipp(&gw, &dir, "call_in_tone.xml", &[]);
+    // 1. The carrier streams 1 kHz; the agent hears it, holds, resumes, hangs up.
+    let first = sipp(&gw, &dir, "call_in_hold.xml", &[]);
     let (mut phone, call_id) = answer(&mut ws).await;
     let heard = phone.talk(Duration::from_secs(3), 440.0).await;
     assert!(phone.connected, "ICE and DTLS completed");
@@ -278,6 +291,26 @@ async fn a_carrier_call_reaches_the_agent_with_sound_both_ways() {
     assert!(tail.len() >= 4000, "the softphone heard {} samples", heard.len());
     let r = tone_ratio(tail, 1000.0, 8000.0);
     assert!(r > 0.8, "the carrier's 1 kHz reached the agent (share {r:.2})");
+
+    for hold in [true, false] {
+        send(&mut ws, &ClientMsg::CallHold { call_id: call_id.clone(), hold }).await;
+        let held = wait_for(&mut ws, "call.held", |m| match m {
+            ServerMsg::CallHeld { call_id: c, held } if c == call_id => Some(held),
+            _ => None,
+        })
+        .await;
+        assert_eq!(held, hold, "the carrier took the re-INVITE");
+        // What was in flight drains in a moment; then listen.
+        phone.talk(Duration::from_millis(300), 440.0).await;
+        let heard = phone.talk(Duration::from_millis(1500), 440.0).await;
+        let loud = heard.iter().filter(|s| s.unsigned_abs() > 500).count();
+        if hold {
+            assert!(loud < 80, "nothing crosses while held ({loud} loud samples of {})", heard.len());
+        } else {
+            let r = tone_ratio(&heard[heard.len().saturating_sub(8000)..], 1000.0, 8000.0);
+            assert!(r > 0.8, "the tone is back after resume (share {r:.2})");
+        }
+    }
     send(&mut ws, &ClientMsg::CallHangUp { call_id: call_id.clone() }).await;
     let reason = wait_for(&mut ws, "call.ended", |m| match m {
         ServerMsg::CallEnded { call_id: c, reason } if c == call_id => Some(reason),
@@ -294,6 +327,21 @@ async fn a_carrier_call_reaches_the_agent_with_sound_both_ways() {
     let tail = &heard[heard.len().saturating_sub(8000)..];
     let r = tone_ratio(tail, 440.0, 8000.0);
     assert!(r > 0.8, "the agent's 440 Hz reached the carrier and came back (share {r:.2})");
+    // Keys from the desk leave as RFC 4733 events; the echo brings them
+    // back, and the gateway reads each press once.
+    send(&mut ws, &ClientMsg::CallDtmf { call_id: call_id.clone(), digits: "5#".into() }).await;
+    let mut digits = String::new();
+    while digits.len() < 2 {
+        let (d, _) = tokio::join!(
+            wait_for(&mut ws, "call.digit", |m| match m {
+                ServerMsg::CallDigit { digit, .. } => Some(digit),
+                _ => None,
+            }),
+            phone.talk(Duration::from_millis(100), 440.0)
+        );
+        digits.push_str(&d);
+    }
+    assert_eq!(digits, "5#");
     let reason = wait_for(&mut ws, "call.ended", |m| match m {
         ServerMsg::CallEnded { call_id: c, reason } if c == call_id => Some(reason),
         _ => None,
@@ -302,4 +350,78 @@ async fn a_carrier_call_reaches_the_agent_with_sound_both_ways() {
     assert_eq!((reason.kind, reason.q850), (CallEndKind::RemoteHangUp, Some(16)));
     sipp_passed(second).await;
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_calls_out_through_a_trunk_that_challenges() {
+    if !have_sipp() {
+        return;
+    }
+    // The carrier's address: a port that was free on its IP a moment ago.
+    let carrier = std::net::UdpSocket::bind((CARRIER_IP, 0)).unwrap().local_addr().unwrap();
+    let outbound = toml::from_str::<TrunkOutbound>(&format!(
+        "proxy = \"{carrier}\"\ndomain = \"carrier.test\"\ncaller_id = \"{DID}\"\n\
+         username = \"cc-out\"\npassword = \"s3cret-out\"\n"
+    ))
+    .unwrap();
+    let gw = start(Some(outbound)).await;
+    let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let uas = tokio::process::Command::new("sipp")
+        .current_dir(&dir)
+        .args(["-sf", &format!("{}/tests/data/sipp/call_out_auth_echo.xml", env!("CARGO_MANIFEST_DIR"))])
+        .args(["-i", CARRIER_IP, "-p", &carrier.port().to_string(), "-mi", CARRIER_IP, "-mp", "0", "-m", "1"])
+        .args(["-rtp_echo", "-timeout", "60", "-timeout_error", "-nostdin"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    // sipp binds its socket a moment after it starts.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let mut ws = gw.desk("elif").await;
+    let (mut phone, pending, offer) = Softphone::new().await;
+    send(&mut ws, &ClientMsg::CallDial { number: "12ab".into(), sdp: offer.clone() }).await;
+    let refused = wait_for_any(&mut ws).await;
+    assert!(matches!(&refused, ServerMsg::Error { code, .. } if code == "bad_number"), "{refused:?}");
+    send(&mut ws, &ClientMsg::CallDial { number: "+966501234567".into(), sdp: offer }).await;
+    let (call, answer) = wait_for(&mut ws, "call.dialing", |m| match m {
+        ServerMsg::CallDialing { call, sdp } => Some((call, sdp)),
+        _ => None,
+    })
+    .await;
+    assert_eq!((call.to.as_str(), call.from.as_str(), call.trunk.as_str()), ("+966501234567", DID, "carrier"));
+    phone.rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+    wait_for(&mut ws, "call.ringing (remote)", |m| matches!(m, ServerMsg::CallRemoteRinging { .. }).then_some(()))
+        .await;
+    wait_for(&mut ws, "call.answered (remote)", |m| matches!(m, ServerMsg::CallConnected { .. }).then_some(())).await;
+
+    let heard = phone.talk(Duration::from_secs(3), 440.0).await;
+    let tail = &heard[heard.len().saturating_sub(8000)..];
+    let r = tone_ratio(tail, 440.0, 8000.0);
+    assert!(r > 0.8, "the agent's 440 Hz reached the called party and came back (share {r:.2})");
+    send(&mut ws, &ClientMsg::CallHangUp { call_id: call.call_id.clone() }).await;
+    let reason = wait_for(&mut ws, "call.ended", |m| match m {
+        ServerMsg::CallEnded { call_id, reason } if call_id == call.call_id => Some(reason),
+        _ => None,
+    })
+    .await;
+    assert_eq!(reason.kind, CallEndKind::LocalHangUp);
+    sipp_passed(uas).await;
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The next call-related message or error, skipping presence.
+async fn wait_for_any(ws: &mut Ws) -> ServerMsg {
+    let until = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let frame = tokio::time::timeout_at(until, ws.next()).await.expect("a message").expect("open").expect("frame");
+        if let tungstenite::Message::Text(t) = frame {
+            let msg: ServerMsg = serde_json::from_str(t.as_str()).unwrap();
+            if !matches!(msg, ServerMsg::Welcome { .. } | ServerMsg::AgentStatusUpdated { .. }) {
+                return msg;
+            }
+        }
+    }
 }
