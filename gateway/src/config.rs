@@ -117,11 +117,19 @@ pub struct MediaConfig {
     pub rtp_address: std::net::IpAddr,
     /// First and last RTP port (even ports are used, one per leg).
     pub rtp_ports: [u16; 2],
+    /// A call whose SIP side sends neither RTP nor RTCP for this long is
+    /// dead (the carrier lost it) and is ended; 0 never ends one. Not
+    /// counted while we hold the call.
+    pub rtp_timeout_secs: u64,
 }
 
 impl Default for MediaConfig {
     fn default() -> Self {
-        MediaConfig { rtp_address: std::net::IpAddr::from([127, 0, 0, 1]), rtp_ports: [20000, 29999] }
+        MediaConfig {
+            rtp_address: std::net::IpAddr::from([127, 0, 0, 1]),
+            rtp_ports: [20000, 29999],
+            rtp_timeout_secs: 60,
+        }
     }
 }
 

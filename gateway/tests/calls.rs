@@ -12,6 +12,10 @@
 //!    pressed on the desk go out as RFC 4733 events and, echoed, come back
 //!    as `call.digit`. The caller hangs up and the desk hears `call.ended`.
 //!
+//! Dead calls end: a carrier that goes quiet (no RTP or RTCP) is hung up
+//! on after `media.rtp_timeout_secs`; a softphone that vanishes ends its
+//! call within 30 s (ICE consent / no media), and the carrier gets a BYE.
+//!
 //! Outbound: she dials; the carrier challenges the INVITE (401), checks the
 //! digest, rings, answers and echoes; she hears her 440 Hz back and hangs
 //! up.
@@ -46,12 +50,13 @@ struct Gateway {
     store: gateway::store::Store,
 }
 
-async fn start(outbound: Option<TrunkOutbound>) -> Gateway {
+async fn start(outbound: Option<TrunkOutbound>, rtp_timeout_secs: u64) -> Gateway {
     let store = common::sqlite().await;
     gateway::demo::seed_demo(&store, Clock::system().now_ms()).await.unwrap();
     let mut config = Config::default();
     config.webrtc.listen = "127.0.0.1:0".parse().unwrap();
     config.media.rtp_ports = [43000, 43998];
+    config.media.rtp_timeout_secs = rtp_timeout_secs;
     config.sip.listen_udp = "127.0.0.1:0".parse().unwrap();
     config.sip.listen_tcp = "127.0.0.1:0".parse().unwrap();
     config.sip.trunks = vec![TrunkConfig {
@@ -266,7 +271,7 @@ async fn a_carrier_call_reaches_the_agent_with_sound_both_ways() {
     if !have_sipp() {
         return;
     }
-    let gw = start(None).await;
+    let gw = start(None, 60).await;
     let mut ws = gw.desk("omid").await;
     wait_for(&mut ws, "available", |m| match m {
         ServerMsg::AgentStatusUpdated { agent } if agent.status == AgentStatus::Available => Some(()),
@@ -364,7 +369,7 @@ async fn an_agent_calls_out_through_a_trunk_that_challenges() {
          username = \"cc-out\"\npassword = \"s3cret-out\"\n"
     ))
     .unwrap();
-    let gw = start(Some(outbound)).await;
+    let gw = start(Some(outbound), 60).await;
     let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
     std::fs::create_dir_all(&dir).unwrap();
     let uas = tokio::process::Command::new("sipp")
@@ -422,6 +427,69 @@ async fn wait_for_any(ws: &mut Ws) -> ServerMsg {
             if !matches!(msg, ServerMsg::Welcome { .. } | ServerMsg::AgentStatusUpdated { .. }) {
                 return msg;
             }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dead_calls_end_on_either_side() {
+    if !have_sipp() {
+        return;
+    }
+    let gw = start(None, 2).await;
+    let mut ws = gw.desk("karim").await;
+    let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tone: Vec<i16> = (0..8000 * 40)
+        .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
+        .collect();
+    let mut ulaw = vec![0u8; tone.len()];
+    g711::encode_ulaw(&tone, &mut ulaw);
+    std::fs::write(dir.join("tone.ul"), ulaw).unwrap();
+
+    // The carrier goes quiet: after 2 s the gateway hangs up on it.
+    let silent = sipp(&gw, &dir, "call_in_silent.xml", &[]);
+    let (mut phone, call_id) = answer(&mut ws).await;
+    let (reason, _) = tokio::join!(
+        wait_for(&mut ws, "call.ended", |m| match m {
+            ServerMsg::CallEnded { call_id: c, reason } if c == call_id => Some(reason),
+            _ => None,
+        }),
+        phone.talk(Duration::from_secs(4), 440.0)
+    );
+    assert_eq!(reason.kind, CallEndKind::Failed);
+    sipp_passed(silent).await;
+
+    // The softphone vanishes (a closed laptop): within 30 s the call ends.
+    let streaming = sipp(&gw, &dir, "call_in_tone.xml", &[]);
+    let (mut phone, call_id) = answer(&mut ws).await;
+    phone.talk(Duration::from_secs(1), 440.0).await;
+    assert!(phone.connected);
+    drop(phone);
+    let gone = tokio::time::Instant::now();
+    let reason = tokio::time::timeout(
+        Duration::from_secs(30),
+        wait_for_long(&mut ws, |m| match m {
+            ServerMsg::CallEnded { call_id: c, reason } if c == call_id => Some(reason),
+            _ => None,
+        }),
+    )
+    .await
+    .expect("the call ends within 30 s of the browser vanishing");
+    assert_eq!(reason.kind, CallEndKind::Failed);
+    eprintln!("a vanished softphone's call ended after {:?}", gone.elapsed());
+    sipp_passed(streaming).await;
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Like `wait_for`, without its 20 s limit (the caller bounds it).
+async fn wait_for_long<T>(ws: &mut Ws, mut pick: impl FnMut(ServerMsg) -> Option<T>) -> T {
+    loop {
+        let frame = ws.next().await.expect("socket open").expect("frame");
+        if let tungstenite::Message::Text(t) = frame
+            && let Some(x) = pick(serde_json::from_str(t.as_str()).unwrap())
+        {
+            return x;
         }
     }
 }

@@ -533,6 +533,16 @@ impl Calls {
         Ok(())
     }
 
+    /// The far end of a call went quiet (no RTP or RTCP for the configured
+    /// time): the call is dead and is hung up.
+    pub fn handle_rtp_timeout(&mut self, rtp: RtpLegId) {
+        let Some(call_id) = self.by_rtp.get(&rtp).cloned() else { return };
+        if let Some(dialog) = self.calls.get(&call_id).and_then(|c| c.dialog) {
+            self.out.push_back(Output::Sip(SipCommand::HangUp { dialog }));
+        }
+        self.end(&call_id, reason::end(CallEndKind::Failed, None, None));
+    }
+
     /// The far end of a call pressed a key: its agent hears of it.
     pub fn handle_digit(&mut self, rtp: RtpLegId, digit: char) {
         let Some(call_id) = self.by_rtp.get(&rtp) else { return };

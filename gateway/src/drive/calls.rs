@@ -174,6 +174,7 @@ impl Driver {
                 ev = media_events.recv() => match ev {
                     Ok(MediaEvent::LegEnded(leg, why)) => self.core.handle_leg_ended(leg, why),
                     Ok(MediaEvent::Digit(rtp, digit)) => self.core.handle_digit(rtp, digit),
+                    Ok(MediaEvent::RtpTimeout(rtp)) => self.core.handle_rtp_timeout(rtp),
                     Err(broadcast::error::RecvError::Lagged(n)) => {
                         tracing::warn!(missed = n, "call control missed media events");
                     }

@@ -35,6 +35,9 @@ pub enum MediaEvent {
     LegEnded(LegId, EndReason),
     /// A key pressed on a SIP leg's far end (RFC 4733), once per press.
     Digit(RtpLegId, char),
+    /// A SIP leg in a call heard nothing (RTP or RTCP) for
+    /// `media.rtp_timeout_secs`: its far end is gone. Sent once.
+    RtpTimeout(RtpLegId),
 }
 
 pub use crate::media::rtp_leg::RtpLegId;
@@ -174,6 +177,7 @@ pub async fn start(
         browser_to_rtp: HashMap::new(),
         ports,
         rtp_address: media.rtp_address,
+        rtp_timeout: (media.rtp_timeout_secs > 0).then(|| std::time::Duration::from_secs(media.rtp_timeout_secs)),
         next_rtp: 1,
     };
     tokio::spawn(driver.run(socket, rx, shutdown));
@@ -196,6 +200,11 @@ struct RtpSide {
     dtmf_ts: u32,
     /// When the next event packet is due, while sending.
     dtmf_next: Option<Instant>,
+    /// When the leg was opened or last pointed somewhere new: silence is
+    /// counted from here until the first packet.
+    since: Instant,
+    /// Its RtpTimeout has been reported.
+    timed_out: bool,
     ssrc: u32,
     seq: u16,
     /// Our timestamp for the next frame, advancing 160 per frame.
@@ -212,6 +221,7 @@ struct Driver {
     ports: PortRange,
     rtp_address: std::net::IpAddr,
     next_rtp: u64,
+    rtp_timeout: Option<std::time::Duration>,
 }
 
 type Readable = std::pin::Pin<Box<dyn std::future::Future<Output = RtpLegId> + Send>>;
@@ -232,6 +242,8 @@ impl Driver {
     ) {
         let mut buf = vec![0u8; 2048];
         let mut rtp_ready: FuturesUnordered<Readable> = FuturesUnordered::new();
+        let mut liveness = tokio::time::interval(std::time::Duration::from_secs(1));
+        liveness.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let dtmf = self.dtmf_active.iter().filter_map(|id| self.rtp.get(id)?.dtmf_next).min();
             let deadline = self.ep.poll_timeout().into_iter().chain(dtmf).min().map(tokio::time::Instant::from_std);
@@ -276,6 +288,7 @@ impl Driver {
                     Some(Command::SetRtpRemote { rtp, remote, codec, pt, te_pt }) => {
                         if let Some(side) = self.rtp.get_mut(&rtp) {
                             side.leg.handle_remote(remote);
+                            side.since = Instant::now();
                             side.codec = codec;
                             side.pt = pt;
                             side.te_pt = te_pt;
@@ -295,6 +308,7 @@ impl Driver {
                     self.ep.handle_timeout(now);
                     self.send_dtmf(now);
                 }
+                _ = liveness.tick(), if self.rtp_timeout.is_some() => self.check_liveness(Instant::now()),
                 _ = shutdown.wait_for(|s| *s) => return,
             }
             self.flush(&socket).await;
@@ -331,6 +345,8 @@ impl Driver {
                 dtmf_out: EventSender::default(),
                 dtmf_ts: 0,
                 dtmf_next: None,
+                since: Instant::now(),
+                timed_out: false,
                 ssrc: rand::random(),
                 seq: rand::random(),
                 ts: rand::random(),
@@ -381,6 +397,20 @@ impl Driver {
             }
         }
         Some(side.socket.clone())
+    }
+
+    /// Reports SIP legs in calls whose far end went quiet. Held legs and
+    /// legs not yet pointed anywhere are not judged.
+    fn check_liveness(&mut self, now: Instant) {
+        let Some(limit) = self.rtp_timeout else { return };
+        for (id, side) in &mut self.rtp {
+            let judged = side.browser.is_some() && !side.held && side.leg.destination().port() != 0;
+            if judged && !side.timed_out && side.leg.is_silent(now, side.since, limit) {
+                side.timed_out = true;
+                metrics::counter!("cc_rtp_timeouts_total").increment(1);
+                let _ = self.events.send(MediaEvent::RtpTimeout(*id));
+            }
+        }
     }
 
     fn queue_digits(&mut self, id: RtpLegId, digits: &str) {
