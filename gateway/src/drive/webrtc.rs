@@ -22,7 +22,9 @@ use tokio::net::UdpSocket;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::config::{MediaConfig, WebRtcConfig};
+use crate::media::conference::{Conference, Member, Supervision, frames_of};
 use crate::media::g711;
+use crate::media::mixer::{FRAME, Frame};
 use crate::media::rtp::write_header;
 use crate::media::rtp_leg::{PortRange, RtpLeg};
 use crate::media::telephone_event::{EventReceiver, EventSender, Tick};
@@ -71,6 +73,11 @@ enum Command {
     SendDigits {
         rtp: RtpLegId,
         digits: String,
+    },
+    Supervise {
+        rtp: RtpLegId,
+        supervisor: LegId,
+        how: Supervision,
     },
     Bridge {
         browser: LegId,
@@ -131,6 +138,13 @@ impl WebRtcHandle {
         let _ = self.commands.try_send(Command::SetRtpRemote { rtp, remote, codec, pt, te_pt });
     }
 
+    /// Adds a supervisor's browser leg (in forward mode) to the call of the
+    /// SIP leg `rtp` and its bridged browser leg, or changes how it takes
+    /// part. The call's audio is mixed from then on.
+    pub async fn supervise(&self, rtp: RtpLegId, supervisor: LegId, how: Supervision) -> Result<(), String> {
+        self.commands.send(Command::Supervise { rtp, supervisor, how }).await.map_err(|_| GONE.to_owned())
+    }
+
     /// Sends keys to a SIP leg's far end as RFC 4733 events (the browser's
     /// audio pauses while each plays). Keys the leg cannot send (no
     /// telephone-event negotiated) are dropped and counted.
@@ -171,6 +185,10 @@ pub async fn start(
     let events = broadcast::channel(1024).0;
     let driver = Driver {
         events: events.clone(),
+        conferences: HashMap::new(),
+        browser_conf: HashMap::new(),
+        mix_next: None,
+        mix_ts: 0,
         dtmf_active: Vec::new(),
         ep: Endpoint::new(advertised),
         rtp: HashMap::new(),
@@ -213,6 +231,14 @@ struct RtpSide {
 
 struct Driver {
     events: broadcast::Sender<MediaEvent>,
+    /// Mixed calls, by their SIP leg; plain bridges are not here.
+    conferences: HashMap<RtpLegId, Conference>,
+    /// Browser legs in a mixed call (agents and supervisors).
+    browser_conf: HashMap<LegId, RtpLegId>,
+    /// When the mixed calls' next 20 ms tick is due.
+    mix_next: Option<Instant>,
+    /// The RTP timestamp of mixed audio sent to browsers.
+    mix_ts: u32,
     /// SIP legs sending keys now (usually none).
     dtmf_active: Vec<RtpLegId>,
     ep: Endpoint,
@@ -246,7 +272,14 @@ impl Driver {
         liveness.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let dtmf = self.dtmf_active.iter().filter_map(|id| self.rtp.get(id)?.dtmf_next).min();
-            let deadline = self.ep.poll_timeout().into_iter().chain(dtmf).min().map(tokio::time::Instant::from_std);
+            let deadline = self
+                .ep
+                .poll_timeout()
+                .into_iter()
+                .chain(dtmf)
+                .chain(self.mix_next)
+                .min()
+                .map(tokio::time::Instant::from_std);
             tokio::select! {
                 r = socket.recv_from(&mut buf) => match r {
                     Ok((n, source)) => {
@@ -266,7 +299,14 @@ impl Driver {
                         let r = self.ep.add_leg(Instant::now(), &offer, mode).map_err(|e| e.to_string());
                         let _ = reply.send(r);
                     }
-                    Some(Command::RemoveLeg(id)) => self.ep.remove_leg(id),
+                    Some(Command::RemoveLeg(id)) => {
+                        if let Some(r) = self.browser_conf.remove(&id)
+                            && let Some(c) = self.conferences.get_mut(&r)
+                        {
+                            c.remove(Member::Browser(id));
+                        }
+                        self.ep.remove_leg(id)
+                    }
                     Some(Command::AddRtpLeg { remote, codec, pt, te_pt, reply }) => {
                         let r = self.add_rtp_leg(remote, codec, pt, te_pt);
                         if let Ok((id, _)) = &r {
@@ -275,6 +315,13 @@ impl Driver {
                         let _ = reply.send(r);
                     }
                     Some(Command::RemoveRtpLeg(id)) => {
+                        if let Some(c) = self.conferences.remove(&id) {
+                            for m in c.members() {
+                                if let Member::Browser(b) = m {
+                                    self.browser_conf.remove(&b);
+                                }
+                            }
+                        }
                         if let Some(side) = self.rtp.remove(&id)
                             && let Some(b) = side.browser {
                                 self.browser_to_rtp.remove(&b);
@@ -295,6 +342,7 @@ impl Driver {
                         }
                     }
                     Some(Command::SendDigits { rtp, digits }) => self.queue_digits(rtp, &digits),
+                    Some(Command::Supervise { rtp, supervisor, how }) => self.supervise(rtp, supervisor, how),
                     Some(Command::Bridge { browser, rtp }) => {
                         if let Some(side) = self.rtp.get_mut(&rtp) {
                             side.browser = Some(browser);
@@ -307,6 +355,7 @@ impl Driver {
                     let now = Instant::now();
                     self.ep.handle_timeout(now);
                     self.send_dtmf(now);
+                    self.mix(now);
                 }
                 _ = liveness.tick(), if self.rtp_timeout.is_some() => self.check_liveness(Instant::now()),
                 _ = shutdown.wait_for(|s| *s) => return,
@@ -388,6 +437,17 @@ impl Driver {
                 // Comfort noise and other payloads are not forwarded.
                 continue;
             }
+            if let Some(conf) = self.conferences.get_mut(&id) {
+                if !side.held && packet.payload.len() <= 1600 {
+                    let mut pcm = [0i16; 1600];
+                    let pcm = &mut pcm[..packet.payload.len()];
+                    decode(side.codec, packet.payload, pcm);
+                    for f in frames_of(pcm) {
+                        conf.handle_audio(Member::Rtp(id), &f);
+                    }
+                }
+                continue;
+            }
             if let Some(browser) = side.browser.filter(|_| !side.held) {
                 let frame =
                     AudioFrame { codec: side.codec, timestamp: packet.timestamp, payload: Arc::from(packet.payload) };
@@ -397,6 +457,54 @@ impl Driver {
             }
         }
         Some(side.socket.clone())
+    }
+
+    /// Mixes the call of `rtp` from now on (if it was a plain bridge) and
+    /// adds or changes the supervisor's leg.
+    fn supervise(&mut self, rtp: RtpLegId, supervisor: LegId, how: Supervision) {
+        let Some(agent) = self.rtp.get(&rtp).and_then(|s| s.browser) else { return };
+        let conf = self.conferences.entry(rtp).or_insert_with(|| Conference::new(rtp, agent));
+        if conf.supervise(supervisor, how).is_ok() {
+            self.browser_conf.insert(agent, rtp);
+            self.browser_conf.insert(supervisor, rtp);
+            self.mix_next.get_or_insert_with(Instant::now);
+        }
+    }
+
+    /// Runs the mixed calls' 20 ms ticks that are due (a few at most, after
+    /// a stall), sending each member what it hears.
+    fn mix(&mut self, now: Instant) {
+        let Some(mut due) = self.mix_next else { return };
+        if self.conferences.is_empty() {
+            self.mix_next = None;
+            return;
+        }
+        let tick = std::time::Duration::from_millis(20);
+        let mut rounds = 0;
+        while due <= now && rounds < 3 {
+            rounds += 1;
+            due += tick;
+            let ts = self.mix_ts;
+            self.mix_ts = self.mix_ts.wrapping_add(FRAME as u32);
+            let (ep, rtp) = (&mut self.ep, &mut self.rtp);
+            for conf in self.conferences.values_mut() {
+                conf.tick(|member, frame| match member {
+                    Member::Browser(leg) => {
+                        let mut bytes = [0u8; FRAME];
+                        g711::encode_ulaw(frame, &mut bytes);
+                        let audio = AudioFrame { codec: G711::Pcmu, timestamp: ts, payload: Arc::from(&bytes[..]) };
+                        ep.write_audio(now, leg, &audio);
+                    }
+                    Member::Rtp(id) => {
+                        if let Some(side) = rtp.get_mut(&id) {
+                            send_pcm(side, frame);
+                        }
+                    }
+                });
+            }
+        }
+        // Far behind (a long stall): start again from now rather than burst.
+        self.mix_next = Some(if due <= now { now + tick } else { due });
     }
 
     /// Reports SIP legs in calls whose far end went quiet. Held legs and
@@ -475,6 +583,17 @@ impl Driver {
         while let Some(ev) = self.ep.poll_event() {
             match ev {
                 LegEvent::Audio(leg, frame) => {
+                    if let Some(conf) = self.browser_conf.get(&leg).and_then(|r| self.conferences.get_mut(r)) {
+                        if frame.payload.len() <= 1600 {
+                            let mut pcm = [0i16; 1600];
+                            let pcm = &mut pcm[..frame.payload.len()];
+                            decode(frame.codec, &frame.payload, pcm);
+                            for f in frames_of(pcm) {
+                                conf.handle_audio(Member::Browser(leg), &f);
+                            }
+                        }
+                        continue;
+                    }
                     let Some(side) = self.browser_to_rtp.get(&leg).and_then(|r| self.rtp.get_mut(r)) else { continue };
                     if frame.payload.len() > 1500 || side.held || side.dtmf_out.is_playing() {
                         // Held, or a key is playing: the frame's time still passes.
@@ -518,6 +637,32 @@ impl Driver {
             }
         }
         metrics::gauge!("cc_webrtc_legs").set(self.ep.legs() as f64);
+    }
+}
+
+/// Encodes a mixed frame for a SIP leg and sends it as its next packet.
+fn send_pcm(side: &mut RtpSide, frame: &Frame) {
+    let ts = side.ts;
+    side.ts = side.ts.wrapping_add(FRAME as u32);
+    if side.held || side.dtmf_out.is_playing() || side.leg.destination().port() == 0 {
+        return;
+    }
+    let mut packet = [0u8; 12 + FRAME];
+    let n = write_header(&mut packet, false, side.pt, side.seq, ts, side.ssrc);
+    match side.codec {
+        G711::Pcmu => g711::encode_ulaw(frame, &mut packet[n..n + FRAME]),
+        G711::Pcma => g711::encode_alaw(frame, &mut packet[n..n + FRAME]),
+    }
+    side.seq = side.seq.wrapping_add(1);
+    if side.socket.try_send_to(&packet[..n + FRAME], side.leg.destination()).is_err() {
+        metrics::counter!("cc_rtp_packets_dropped_total").increment(1);
+    }
+}
+
+fn decode(codec: G711, payload: &[u8], out: &mut [i16]) {
+    match codec {
+        G711::Pcmu => g711::decode_ulaw(payload, out),
+        G711::Pcma => g711::decode_alaw(payload, out),
     }
 }
 

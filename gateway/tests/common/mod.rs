@@ -2,6 +2,8 @@
 //! app on a virtual clock, and request helpers.
 #![allow(dead_code)]
 
+pub mod softphone;
+
 use std::net::SocketAddr;
 
 use axum::Router;

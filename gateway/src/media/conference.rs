@@ -1,0 +1,224 @@
+//! A call whose audio must be mixed: more than two parties (a supervisor
+//! listening, whispering or barging in, a conference) rather than the
+//! plain two-party bridge, which forwards packets without decoding.
+//!
+//! [`Conference`] keeps the call's members, a short queue of decoded frames
+//! from each, and the [`Mixer`] with its listen/speak matrix. The driver
+//! feeds decoded 20 ms frames as they arrive ([`Conference::handle_audio`])
+//! and calls [`Conference::tick`] every 20 ms, which takes at most one frame
+//! per member (absorbing jitter of a few frames) and hands back what each
+//! member hears, for the driver to encode and send. Sans-IO: no sockets, no
+//! clock.
+
+use std::collections::VecDeque;
+
+use super::mixer::{self, FRAME, Frame, MixError, MixLeg, Mixer};
+use super::rtp_leg::RtpLegId;
+use super::webrtc::LegId;
+
+/// A party of a mixed call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Member {
+    /// A browser leg (the agent, a supervisor).
+    Browser(LegId),
+    /// A SIP leg's RTP (the caller).
+    Rtp(RtpLegId),
+}
+
+/// How a supervisor takes part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Supervision {
+    /// Hears the caller and the agent; nobody hears them.
+    Listen,
+    /// Also heard by the agent, not by the caller.
+    Whisper,
+    /// Heard by both: a three-way call.
+    Barge,
+}
+
+/// Frames queued per member at most; older ones are dropped (a member
+/// sending faster than the tick, or a burst after a stall).
+const MAX_QUEUED: usize = 4;
+
+#[derive(Debug)]
+struct Party {
+    member: Member,
+    leg: MixLeg,
+    queue: VecDeque<Frame>,
+}
+
+#[derive(Debug)]
+pub struct Conference {
+    mixer: Mixer,
+    parties: Vec<Party>,
+    caller: MixLeg,
+    agent: MixLeg,
+    next_leg: u32,
+}
+
+impl Conference {
+    /// The call's two parties, hearing each other.
+    pub fn new(caller: RtpLegId, agent: LegId) -> Conference {
+        let mut c = Conference {
+            mixer: Mixer::default(),
+            parties: Vec::new(),
+            caller: MixLeg(0),
+            agent: MixLeg(1),
+            next_leg: 2,
+        };
+        for (member, leg) in [(Member::Rtp(caller), c.caller), (Member::Browser(agent), c.agent)] {
+            c.mixer.add_leg(leg).expect("an empty mixer has room");
+            c.parties.push(Party { member, leg, queue: VecDeque::new() });
+        }
+        mixer::bridge(&mut c.mixer, c.caller, c.agent).expect("both legs exist");
+        c
+    }
+
+    pub fn contains(&self, member: Member) -> bool {
+        self.parties.iter().any(|p| p.member == member)
+    }
+
+    pub fn members(&self) -> impl Iterator<Item = Member> + '_ {
+        self.parties.iter().map(|p| p.member)
+    }
+
+    /// Adds a supervisor's leg, or changes how an added one takes part.
+    pub fn supervise(&mut self, leg: LegId, how: Supervision) -> Result<(), MixError> {
+        let member = Member::Browser(leg);
+        let mix = match self.parties.iter().find(|p| p.member == member) {
+            Some(p) => p.leg,
+            None => {
+                let mix = MixLeg(self.next_leg);
+                self.mixer.add_leg(mix)?;
+                self.next_leg += 1;
+                self.parties.push(Party { member, leg: mix, queue: VecDeque::new() });
+                mix
+            }
+        };
+        // From the quietest shape up, so that stepping down works too.
+        mixer::monitor(&mut self.mixer, mix, self.caller, self.agent)?;
+        match how {
+            Supervision::Listen => Ok(()),
+            Supervision::Whisper => mixer::whisper(&mut self.mixer, mix, self.caller, self.agent),
+            Supervision::Barge => mixer::barge(&mut self.mixer, mix, self.caller, self.agent),
+        }
+    }
+
+    /// A member leaves (the caller or agent leaving ends the call instead).
+    pub fn remove(&mut self, member: Member) {
+        if let Some(i) = self.parties.iter().position(|p| p.member == member) {
+            let p = self.parties.remove(i);
+            self.mixer.remove_leg(p.leg);
+        }
+    }
+
+    /// A decoded 20 ms frame from a member.
+    pub fn handle_audio(&mut self, member: Member, frame: &Frame) {
+        if let Some(p) = self.parties.iter_mut().find(|p| p.member == member) {
+            if p.queue.len() >= MAX_QUEUED {
+                p.queue.pop_front();
+            }
+            p.queue.push_back(*frame);
+        }
+    }
+
+    /// One 20 ms tick: mixes a frame from each member that has one and
+    /// calls `out` with what each listening member hears.
+    pub fn tick(&mut self, mut out: impl FnMut(Member, &Frame)) {
+        for p in &mut self.parties {
+            if let Some(f) = p.queue.pop_front() {
+                // Cannot fail: every party's leg is in the mixer.
+                let _ = self.mixer.handle_frame(p.leg, &f);
+            }
+        }
+        let parties = &self.parties;
+        self.mixer.mix(|leg, frame| {
+            if let Some(p) = parties.iter().find(|p| p.leg == leg) {
+                out(p.member, frame);
+            }
+        });
+    }
+}
+
+/// Decodes a G.711 payload into whole frames (a 20 ms packet is one).
+pub fn frames_of(pcm: &[i16]) -> impl Iterator<Item = Frame> + '_ {
+    pcm.chunks_exact(FRAME).map(|c| {
+        let mut f = [0i16; FRAME];
+        f.copy_from_slice(c);
+        f
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::media::goertzel::tone_ratio;
+
+    const CALLER: Member = Member::Rtp(RtpLegId(1));
+    const AGENT: Member = Member::Browser(LegId(2));
+    const SUP: Member = Member::Browser(LegId(3));
+
+    fn tone(hz: f64, tick: usize) -> Frame {
+        let mut f = [0i16; FRAME];
+        for (i, s) in f.iter_mut().enumerate() {
+            let t = (tick * FRAME + i) as f64 / 8000.0;
+            *s = (6000.0 * (2.0 * std::f64::consts::PI * hz * t).sin()) as i16;
+        }
+        f
+    }
+
+    /// Ten ticks of caller 500 Hz, agent 1000 Hz, supervisor 1500 Hz: which
+    /// tones each member hears.
+    fn hears(c: &mut Conference) -> std::collections::HashMap<Member, Vec<u32>> {
+        let mut heard: std::collections::HashMap<Member, Vec<i16>> = Default::default();
+        for tick in 0..10 {
+            c.handle_audio(CALLER, &tone(500.0, tick));
+            c.handle_audio(AGENT, &tone(1000.0, tick));
+            c.handle_audio(SUP, &tone(1500.0, tick));
+            c.tick(|m, f| heard.entry(m).or_default().extend_from_slice(f));
+        }
+        heard
+            .into_iter()
+            .map(|(m, s)| {
+                (m, [500, 1000, 1500].into_iter().filter(|hz| tone_ratio(&s, *hz as f64, 8000.0) > 0.1).collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn listen_whisper_barge_are_matrices_over_one_mixer() {
+        let mut c = Conference::new(RtpLegId(1), LegId(2));
+        c.supervise(LegId(3), Supervision::Listen).unwrap();
+        let h = hears(&mut c);
+        assert_eq!((&h[&CALLER], &h[&AGENT], &h[&SUP]), (&vec![1000], &vec![500], &vec![500, 1000]));
+        c.supervise(LegId(3), Supervision::Whisper).unwrap();
+        let h = hears(&mut c);
+        assert_eq!((&h[&CALLER], &h[&AGENT]), (&vec![1000], &vec![500, 1500]), "the caller never hears a whisper");
+        c.supervise(LegId(3), Supervision::Barge).unwrap();
+        assert_eq!(hears(&mut c)[&CALLER], vec![1000, 1500]);
+        c.supervise(LegId(3), Supervision::Listen).unwrap();
+        let h = hears(&mut c);
+        assert_eq!((&h[&CALLER], &h[&AGENT]), (&vec![1000], &vec![500]), "back to silent");
+        c.remove(SUP);
+        assert!(!c.contains(SUP));
+        let h = hears(&mut c);
+        assert_eq!((h.len(), &h[&CALLER]), (2, &vec![1000]));
+    }
+
+    #[test]
+    fn a_member_ahead_of_the_tick_is_bounded() {
+        let mut c = Conference::new(RtpLegId(1), LegId(2));
+        for t in 0..50 {
+            c.handle_audio(CALLER, &tone(500.0, t));
+        }
+        let mut ticks_with_audio = 0;
+        for _ in 0..10 {
+            c.tick(|m, f| {
+                if m == AGENT && f.iter().any(|s| *s != 0) {
+                    ticks_with_audio += 1;
+                }
+            });
+        }
+        assert_eq!(ticks_with_audio, MAX_QUEUED, "old frames were dropped, not kept forever");
+    }
+}

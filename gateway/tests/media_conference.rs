@@ -1,0 +1,105 @@
+//! A supervisor joins a call through the media driver, on real loopback
+//! sockets: str0m peers stand in for the agent's and the supervisor's
+//! browsers, a plain UDP socket for the caller's RTP. Each party speaks its
+//! own tone (caller 500 Hz, agent 1000 Hz, supervisor 1500 Hz) and Goertzel
+//! on what each decoded proves the listen/speak matrix of each mode:
+//! silent monitoring hears both and is heard by neither, a whisper is heard
+//! by the agent and not by the caller, barge-in by both.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use common::softphone::Softphone;
+use gateway::config::{MediaConfig, WebRtcConfig};
+use gateway::drive::webrtc::WebRtcHandle;
+use gateway::media::conference::Supervision;
+use gateway::media::g711;
+use gateway::media::goertzel::tone_ratio;
+use gateway::media::rtp::{RtpPacket, write_header};
+use gateway::media::webrtc::{G711, LegId, LegMode};
+use str0m::change::SdpAnswer;
+use tokio::net::UdpSocket;
+
+async fn join(handle: &WebRtcHandle) -> (Softphone, LegId) {
+    let (mut phone, pending, offer) = Softphone::new().await;
+    let (leg, answer) = handle.add_leg(offer, LegMode::Forward).await.unwrap();
+    phone.rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+    (phone, leg)
+}
+
+/// The caller: sends `hz` as PCMU every 20 ms for `dur`, returns what came back.
+async fn caller(sock: &UdpSocket, gateway: SocketAddr, dur: Duration, hz: f64, frame_no: &mut u64) -> Vec<i16> {
+    let mut heard = Vec::new();
+    let mut buf = [0u8; 2048];
+    let until = Instant::now() + dur;
+    let mut next = Instant::now();
+    while Instant::now() < until {
+        if Instant::now() >= next {
+            next += Duration::from_millis(20);
+            let pcm: Vec<i16> = (0..160)
+                .map(|i| {
+                    let n = (*frame_no * 160 + i) as f64;
+                    (8000.0 * (2.0 * std::f64::consts::PI * hz * n / 8000.0).sin()) as i16
+                })
+                .collect();
+            let mut pkt = [0u8; 172];
+            let n = write_header(&mut pkt, *frame_no == 0, 0, *frame_no as u16, (*frame_no * 160) as u32, 0xCA11E5);
+            g711::encode_ulaw(&pcm, &mut pkt[n..]);
+            sock.send_to(&pkt, gateway).await.unwrap();
+            *frame_no += 1;
+        }
+        let wait = next.saturating_duration_since(Instant::now());
+        if let Ok(Ok((n, _))) = tokio::time::timeout(wait, sock.recv_from(&mut buf)).await
+            && let Ok(p) = RtpPacket::parse(&buf[..n])
+        {
+            let mut pcm = vec![0i16; p.payload.len()];
+            g711::decode_ulaw(p.payload, &mut pcm);
+            heard.extend_from_slice(&pcm);
+        }
+    }
+    heard
+}
+
+/// Which of the three tones the last second of `heard` holds.
+fn tones(heard: &[i16]) -> Vec<u32> {
+    let tail = &heard[heard.len().saturating_sub(8000)..];
+    [500, 1000, 1500].into_iter().filter(|hz| tone_ratio(tail, *hz as f64, 8000.0) > 0.1).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn listen_whisper_and_barge_each_reach_exactly_whom_they_should() {
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), public_address: None };
+    let media = MediaConfig { rtp_ports: [44000, 44998], ..MediaConfig::default() };
+    let handle = gateway::drive::webrtc::start(&webrtc, &media, stopped).await.unwrap();
+
+    let (mut agent, agent_leg) = join(&handle).await;
+    let carrier = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let (rtp, gateway_rtp) = handle.add_rtp_leg(carrier.local_addr().unwrap(), G711::Pcmu, 0, None).await.unwrap();
+    handle.bridge(agent_leg, rtp).await.unwrap();
+    let (mut supervisor, supervisor_leg) = join(&handle).await;
+
+    let mut frame_no = 0;
+    let mut first = true;
+    for (how, caller_hears, agent_hears) in [
+        (Supervision::Listen, vec![1000], vec![500]),
+        (Supervision::Whisper, vec![1000], vec![500, 1500]),
+        (Supervision::Barge, vec![1000, 1500], vec![500, 1500]),
+    ] {
+        handle.supervise(rtp, supervisor_leg, how).await.unwrap();
+        // The first round also connects both browsers.
+        let dur = Duration::from_millis(if first { 3000 } else { 2000 });
+        first = false;
+        let (a, s, c) = tokio::join!(
+            agent.talk(dur, 1000.0),
+            supervisor.talk(dur, 1500.0),
+            caller(&carrier, gateway_rtp, dur, 500.0, &mut frame_no)
+        );
+        assert!(agent.connected && supervisor.connected);
+        assert_eq!(tones(&s), vec![500, 1000], "{how:?}: the supervisor hears the caller and the agent");
+        assert_eq!(tones(&c), caller_hears, "{how:?}: what the caller hears");
+        assert_eq!(tones(&a), agent_hears, "{how:?}: what the agent hears");
+    }
+}
