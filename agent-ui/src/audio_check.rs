@@ -13,20 +13,19 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use js_sys::Array;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
 use shared::ws::{ClientMsg, ServerMsg};
 use ui_kit::media::{self, Device, DeviceKind, LevelMeter};
+use ui_kit::rtc::{self, Peer, discard};
 use ui_kit::{ConnState, RequestError, WsClient, format, t, t_args, tr};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AudioContext, HtmlAudioElement, MediaStream, MediaStreamTrack, RtcIceGatheringState, RtcPeerConnection,
-    RtcPeerConnectionState, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
+    AudioContext, HtmlAudioElement, MediaStream, MediaStreamTrack, RtcPeerConnection, RtcPeerConnectionState,
+    RtcTrackEvent,
 };
 
 /// How long the voice may take to come back.
@@ -38,9 +37,6 @@ const TICK: Duration = Duration::from_millis(100);
 const HEARD_LEVEL: u8 = 25;
 /// Ticks of returned sound that pass the check: about a second in all.
 const HEARD_TICKS: u32 = 10;
-/// The gateway is ICE-lite and takes the candidates from the offer, so the
-/// offer waits for them, at most this long.
-const ICE_GATHERING_MAX: Duration = Duration::from_secs(3);
 /// A check nobody stops ends by itself, so it does not hold a media leg on
 /// the gateway all day.
 const ECHO_MAX: Duration = Duration::from_secs(60);
@@ -361,9 +357,8 @@ struct Mic {
 /// One run of the echo test.
 struct Echo {
     run: u64,
-    pc: RtcPeerConnection,
-    /// Our copy of the microphone track: stopping it leaves the meter's.
-    track: MediaStreamTrack,
+    /// Sends a copy of the microphone track: stopping it leaves the meter's.
+    peer: Peer,
     /// Plays the returned audio on the chosen speaker.
     player: HtmlAudioElement,
     /// On the returned audio, once it arrives.
@@ -373,8 +368,6 @@ struct Echo {
     /// The offer went out: the gateway holds a leg to stop.
     offered: bool,
     answered: bool,
-    _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
-    _on_state: Closure<dyn FnMut()>,
 }
 
 impl Echo {
@@ -382,7 +375,7 @@ impl Echo {
     fn timeout_reason(&self) -> &'static str {
         if !self.answered {
             "audio-check-failed-timeout"
-        } else if self.pc.connection_state() != RtcPeerConnectionState::Connected {
+        } else if self.peer.connection_state() != RtcPeerConnectionState::Connected {
             "audio-check-failed-connection"
         } else {
             "audio-check-failed-no-echo"
@@ -393,13 +386,8 @@ impl Echo {
         if self.offered {
             ws.send(&ClientMsg::EchoTestStop);
         }
-        self.pc.set_ontrack(None);
-        self.pc.set_onconnectionstatechange(None);
-        self.pc.close();
-        self.track.stop();
-        let _ = self.player.pause();
-        self.player.set_src_object(None);
-        discard(self);
+        self.peer.close();
+        rtc::stop_playing(&self.player);
     }
 }
 
@@ -418,12 +406,6 @@ impl Live {
         let _ = self.ctx.close();
         discard(self);
     }
-}
-
-/// Drops callbacks later: one of them may be running right now, and freeing
-/// a running wasm-bindgen closure is an error.
-fn discard<T: 'static>(value: T) {
-    spawn_local(async move { drop(value) });
 }
 
 fn set_if_changed<T: PartialEq + 'static>(signal: &ArcRwSignal<T>, value: T) {
@@ -646,41 +628,34 @@ impl AudioCheck {
         if this.ws.state_untracked() != ConnState::Connected {
             return fail("error-network");
         }
-        // MediaStreamTrack.clone(), the browser's: a track of our own.
-        let track = MediaStreamTrack::clone(&mic_track);
-        let (Ok(pc), Ok(stream), Ok(player)) =
-            (RtcPeerConnection::new(), MediaStream::new_with_tracks(&Array::of1(&track)), HtmlAudioElement::new())
-        else {
-            track.stop();
-            return fail("audio-unsupported");
+        let on_track = {
+            let weak = Rc::downgrade(this);
+            move |ev: RtcTrackEvent| {
+                if let Some(check) = weak.upgrade() {
+                    AudioCheck::handle_track(&check, run, &ev);
+                }
+            }
         };
-        pc.add_track_0(&track, &stream);
-        let weak = Rc::downgrade(this);
-        let on_track = Closure::<dyn FnMut(RtcTrackEvent)>::new(move |ev: RtcTrackEvent| {
-            if let Some(check) = weak.upgrade() {
-                AudioCheck::handle_track(&check, run, &ev);
+        let on_state = {
+            let weak = Rc::downgrade(this);
+            move || {
+                if let Some(check) = weak.upgrade() {
+                    AudioCheck::handle_connection_state(&check, run);
+                }
             }
-        });
-        let weak = Rc::downgrade(this);
-        let on_state = Closure::<dyn FnMut()>::new(move || {
-            if let Some(check) = weak.upgrade() {
-                AudioCheck::handle_connection_state(&check, run);
-            }
-        });
-        pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
-        pc.set_onconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
+        };
+        let Ok(player) = HtmlAudioElement::new() else { return fail("audio-unsupported") };
+        let Ok(peer) = Peer::new(&mic_track, on_track, on_state) else { return fail("audio-unsupported") };
+        let pc = peer.pc().clone();
         let echo = Echo {
             run,
-            pc: pc.clone(),
-            track,
+            peer,
             player,
             meter: None,
             started_ms: format::now_ms(),
             heard_ticks: 0,
             offered: false,
             answered: false,
-            _on_track: on_track,
-            _on_state: on_state,
         };
         if let Some(live) = this.live.borrow_mut().as_mut() {
             live.echo = Some(echo);
@@ -732,19 +707,7 @@ impl AudioCheck {
     async fn negotiate(this: &Rc<AudioCheck>, run: u64, pc: &RtcPeerConnection) -> Result<(), &'static str> {
         const SETUP: &str = "audio-check-failed-connection";
         let current = || this.check_run.get() == run;
-        let offer = JsFuture::from(pc.create_offer()).await.map_err(|_| SETUP)?;
-        if !current() {
-            return Ok(());
-        }
-        JsFuture::from(pc.set_local_description(offer.unchecked_ref())).await.map_err(|_| SETUP)?;
-        let gathering_until = format::now_ms() + ICE_GATHERING_MAX.as_millis() as f64;
-        while pc.ice_gathering_state() != RtcIceGatheringState::Complete && format::now_ms() < gathering_until {
-            media::sleep(Duration::from_millis(50)).await;
-            if !current() {
-                return Ok(());
-            }
-        }
-        let sdp = pc.local_description().map(|d| d.sdp()).ok_or(SETUP)?;
+        let Some(sdp) = rtc::offer(pc, current).await.map_err(|_| SETUP)? else { return Ok(()) };
         let mut left_ms = 0.0;
         AudioCheck::with_echo(this, run, |echo| {
             echo.offered = true;
@@ -771,21 +734,13 @@ impl AudioCheck {
             Err(RequestError::NotConnected | RequestError::Closed) => return Err("audio-check-failed-lost"),
         };
         AudioCheck::with_echo(this, run, |echo| echo.answered = true);
-        let answer = RtcSessionDescriptionInit::new(RtcSdpType::Answer);
-        answer.set_sdp(&sdp);
-        JsFuture::from(pc.set_remote_description(&answer)).await.map_err(|_| "audio-check-failed-refused")?;
+        rtc::accept_answer(pc, &sdp).await.map_err(|_| "audio-check-failed-refused")?;
         Ok(())
     }
 
     /// The returned audio arrives: play it and measure it.
     fn handle_track(this: &Rc<AudioCheck>, run: u64, ev: &RtcTrackEvent) {
-        let stream = ev
-            .streams()
-            .get(0)
-            .dyn_into::<MediaStream>()
-            .ok()
-            .or_else(|| MediaStream::new_with_tracks(&Array::of1(&ev.track())).ok());
-        let Some(stream) = stream else { return };
+        let Some(stream) = rtc::track_stream(ev) else { return };
         let speaker = this.ui.speaker.get_untracked();
         let mut live = this.live.borrow_mut();
         let Some(live) = live.as_mut() else { return };
@@ -793,24 +748,15 @@ impl AudioCheck {
         let Some(echo) = live.echo.as_mut().filter(|e| e.run == run) else { return };
         // Chromium feeds a remote track to WebAudio only while a media
         // element plays it; the element is also what the agent hears.
-        echo.player.set_src_object(Some(&stream));
-        if let Ok(playing) = echo.player.play() {
-            spawn_local(async move {
-                let _ = JsFuture::from(playing).await;
-            });
-        }
-        if !speaker.is_empty() {
-            let player = echo.player.clone();
-            spawn_local(async move {
-                let _ = media::set_speaker(&player, &speaker).await;
-            });
-        }
+        rtc::play(&echo.player, &stream, &speaker);
         echo.meter = LevelMeter::new(&ctx, &stream).ok();
     }
 
     fn handle_connection_state(this: &Rc<AudioCheck>, run: u64) {
         let mut failed = false;
-        AudioCheck::with_echo(this, run, |echo| failed = echo.pc.connection_state() == RtcPeerConnectionState::Failed);
+        AudioCheck::with_echo(this, run, |echo| {
+            failed = echo.peer.connection_state() == RtcPeerConnectionState::Failed
+        });
         if failed {
             AudioCheck::end_check(this, Phase::Failed("audio-check-failed-connection"));
         }

@@ -1,12 +1,13 @@
 //! The agent's desk: status, queues and the audio check on the side, the
-//! call and the customer in the middle. Calls and the customer card come
-//! with later work; until then their panels say plainly that there is
+//! calls (the softphone) and the customer in the middle. The customer card
+//! comes with later work; until then its panel says plainly that there is
 //! nothing to show.
 
 use leptos::prelude::*;
 use ui_kit::{Session, t};
 
 use crate::audio_check::AudioCheckPanel;
+use crate::call::CallPanel;
 use crate::status::StatusControl;
 
 #[component]
@@ -45,15 +46,7 @@ pub fn Desk() -> impl IntoView {
                 <AudioCheckPanel />
             </aside>
             <div class="desk-main">
-                <section class="panel panel-tall" aria-labelledby="call-title">
-                    <h2 class="panel-title" id="call-title">{move || t("desk-call-title")}</h2>
-                    <div class="empty-state">
-                        <svg class="icon empty-icon" viewBox="0 0 24 24" aria-hidden="true">
-                            <path d="M5 4h3l2 5-2.5 1.5a11 11 0 0 0 6 6L15 14l5 2v3a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2" />
-                        </svg>
-                        <p>{move || t("desk-call-empty")}</p>
-                    </div>
-                </section>
+                <CallPanel />
                 <section class="panel" aria-labelledby="customer-title">
                     <h2 class="panel-title" id="customer-title">{move || t("desk-customer-title")}</h2>
                     <div class="empty-state">

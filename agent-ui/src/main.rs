@@ -2,6 +2,7 @@
 
 mod app;
 mod audio_check;
+mod call;
 mod desk;
 mod status;
 

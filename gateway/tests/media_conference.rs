@@ -103,3 +103,64 @@ async fn listen_whisper_and_barge_each_reach_exactly_whom_they_should() {
         assert_eq!(tones(&a), agent_hears, "{how:?}: what the agent hears");
     }
 }
+
+/// The recording of a call: the caller on the left channel, the agent on
+/// the right, and silence while paused.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_recording_holds_each_side_on_its_channel_and_silence_while_paused() {
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), public_address: None };
+    let media = MediaConfig { rtp_ports: [45000, 45998], ..MediaConfig::default() };
+    let handle = gateway::drive::webrtc::start(&webrtc, &media, stopped).await.unwrap();
+    let (mut agent, agent_leg) = join(&handle).await;
+    let carrier = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let (rtp, gateway_rtp) = handle.add_rtp_leg(carrier.local_addr().unwrap(), G711::Pcmu, 0, None).await.unwrap();
+    handle.bridge(agent_leg, rtp).await.unwrap();
+    let mut frame_no = 0;
+    // Connect first, so that the recording starts with both sides talking.
+    let d = Duration::from_millis(1500);
+    tokio::join!(agent.talk(d, 1000.0), caller(&carrier, gateway_rtp, d, 500.0, &mut frame_no));
+    assert!(agent.connected);
+
+    let path = std::env::temp_dir().join(format!("cc-rec-{}-{}/call.wav", std::process::id(), rand::random::<u32>()));
+    handle.record(rtp, path.clone()).await.unwrap();
+    let talk = |ms| Duration::from_millis(ms);
+    tokio::join!(agent.talk(talk(1500), 1000.0), caller(&carrier, gateway_rtp, talk(1500), 500.0, &mut frame_no));
+    handle.pause_recording(rtp, true);
+    tokio::join!(agent.talk(talk(1500), 1000.0), caller(&carrier, gateway_rtp, talk(1500), 500.0, &mut frame_no));
+    handle.pause_recording(rtp, false);
+    tokio::join!(agent.talk(talk(1500), 1000.0), caller(&carrier, gateway_rtp, talk(1500), 500.0, &mut frame_no));
+    handle.stop_recording(rtp);
+    // The driver completes the file on its next turn.
+    let mut bytes = Vec::new();
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        bytes = std::fs::read(&path).unwrap_or_default();
+        if bytes.len() > 44 && u32::from_le_bytes(bytes[40..44].try_into().unwrap()) != 0 {
+            break;
+        }
+    }
+    let wav = gateway::media::wav::read(&bytes).expect("a complete WAV file");
+    assert_eq!(wav.channels, 2);
+    let left: Vec<i16> = wav.samples.iter().step_by(2).copied().collect();
+    let right: Vec<i16> = wav.samples.iter().skip(1).step_by(2).copied().collect();
+    let secs = left.len() as f64 / 8000.0;
+    assert!((4.0..5.5).contains(&secs), "about 4.5 s recorded, got {secs:.2} s");
+    // First and last seconds: each side on its own channel.
+    for part in [0..8000, left.len() - 8000..left.len()] {
+        let (l, r) = (&left[part.clone()], &right[part]);
+        assert!(tone_ratio(l, 500.0, 8000.0) > 0.7, "the caller on the left");
+        assert!(tone_ratio(l, 1000.0, 8000.0) < 0.05, "not the agent on the left");
+        assert!(tone_ratio(r, 1000.0, 8000.0) > 0.7, "the agent on the right");
+        assert!(tone_ratio(r, 500.0, 8000.0) < 0.05, "not the caller on the right");
+    }
+    // The paused middle: a long run of pure silence on both channels.
+    let mut longest = 0;
+    let mut run = 0;
+    for (l, r) in left.iter().zip(&right) {
+        run = if *l == 0 && *r == 0 { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    assert!(longest >= 8000, "at least a second of silence while paused, got {longest} samples");
+    std::fs::remove_dir_all(path.parent().unwrap()).ok();
+}

@@ -47,6 +47,12 @@ pub fn duration(total_secs: u64) -> String {
     if h > 0 { format!("{}:{}:{}", int(h, 1), int(m, 2), int(s, 2)) } else { format!("{}:{}", int(m, 1), int(s, 2)) }
 }
 
+/// `mm:ss`, or `h:mm:ss` from an hour on, as call timers show it; reactive.
+pub fn call_time(total_secs: u64) -> String {
+    let (h, m, s) = (total_secs / 3600, total_secs / 60 % 60, total_secs % 60);
+    if h > 0 { format!("{}:{}:{}", int(h, 1), int(m, 2), int(s, 2)) } else { format!("{}:{}", int(m, 2), int(s, 2)) }
+}
+
 /// A wall-clock time (milliseconds since the epoch) as the language writes
 /// it, with date; reactive.
 pub fn date_time(epoch_ms: f64) -> String {

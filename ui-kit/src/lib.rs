@@ -6,13 +6,16 @@
 //!   reconnects; [`session`]: who is signed in and which screen follows.
 //! - [`login`], [`shell`], [`not_allowed`]: the screens around each app's
 //!   own pages; [`status`]: agent statuses as labels. [`format`]: numbers and
-//!   times through `Intl`. [`media`]: microphones, speakers and sound levels.
+//!   times through `Intl`. [`media`]: microphones, speakers and sound levels;
+//!   [`rtc`]: WebRTC legs to the gateway. [`calls`]: the agent's calls as the
+//!   desk shows them (plain state, tested natively).
 //!
 //! **Invariant:** no user-visible text is written in Rust; every text comes
 //! from `assets/i18n/*.ftl` (a test checks that each key the code names
 //! exists).
 
 pub mod api;
+pub mod calls;
 pub mod fluent;
 pub mod format;
 pub mod i18n;
@@ -20,6 +23,7 @@ pub mod login;
 pub mod media;
 pub mod messages;
 pub mod not_allowed;
+pub mod rtc;
 pub mod session;
 pub mod shell;
 pub mod status;

@@ -155,6 +155,26 @@ pub async fn open_microphone(device_id: &str) -> Result<MediaStream, MicError> {
     Ok(stream.unchecked_into())
 }
 
+/// Opens the microphone the user chose in the audio check while it is
+/// present, else the system default.
+pub async fn open_chosen_microphone() -> Result<MediaStream, MicError> {
+    let chosen = remembered(DeviceKind::Microphone).unwrap_or_default();
+    match open_microphone(&chosen).await {
+        // An exact device that is gone: the browser says "overconstrained".
+        Err(MicError::Missing) if !chosen.is_empty() => open_microphone("").await,
+        result => result,
+    }
+}
+
+/// The speaker the user chose in the audio check while it is present and
+/// the browser lets the page choose, else `""` (the system default).
+pub async fn chosen_speaker() -> String {
+    match remembered(DeviceKind::Speaker) {
+        Some(id) if speaker_choice_supported() => effective_choice(Some(&id), &list_devices(DeviceKind::Speaker).await),
+        _ => String::new(),
+    }
+}
+
 /// Ends every track of `stream`, which releases the device (the browser's
 /// "microphone in use" indicator goes off once no track holds it).
 pub fn stop_tracks(stream: &MediaStream) {

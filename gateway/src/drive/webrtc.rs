@@ -25,6 +25,9 @@ use crate::config::{MediaConfig, WebRtcConfig};
 use crate::media::conference::{Conference, Member, Supervision, frames_of};
 use crate::media::g711;
 use crate::media::mixer::{FRAME, Frame};
+use crate::media::wav::WavWriter;
+
+type Recording = WavWriter<std::io::BufWriter<std::fs::File>>;
 use crate::media::rtp::write_header;
 use crate::media::rtp_leg::{PortRange, RtpLeg};
 use crate::media::telephone_event::{EventReceiver, EventSender, Tick};
@@ -78,6 +81,18 @@ enum Command {
         rtp: RtpLegId,
         supervisor: LegId,
         how: Supervision,
+    },
+    RecordStart {
+        rtp: RtpLegId,
+        path: std::path::PathBuf,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
+    RecordPause {
+        rtp: RtpLegId,
+        paused: bool,
+    },
+    RecordStop {
+        rtp: RtpLegId,
     },
     Bridge {
         browser: LegId,
@@ -145,6 +160,26 @@ impl WebRtcHandle {
         self.commands.send(Command::Supervise { rtp, supervisor, how }).await.map_err(|_| GONE.to_owned())
     }
 
+    /// Records the call of the SIP leg `rtp` and its bridged browser leg to
+    /// a stereo WAV file at `path` (caller left, agent right). The call's
+    /// audio is mixed from then on.
+    pub async fn record(&self, rtp: RtpLegId, path: std::path::PathBuf) -> Result<(), String> {
+        let (reply, done) = oneshot::channel();
+        self.commands.send(Command::RecordStart { rtp, path, reply }).await.map_err(|_| GONE)?;
+        done.await.map_err(|_| GONE.to_owned())?
+    }
+
+    /// Pauses (silence is written) or resumes a call's recording.
+    pub fn pause_recording(&self, rtp: RtpLegId, paused: bool) {
+        let _ = self.commands.try_send(Command::RecordPause { rtp, paused });
+    }
+
+    /// Ends a call's recording and completes its file. Closing the SIP leg
+    /// does the same.
+    pub fn stop_recording(&self, rtp: RtpLegId) {
+        let _ = self.commands.try_send(Command::RecordStop { rtp });
+    }
+
     /// Sends keys to a SIP leg's far end as RFC 4733 events (the browser's
     /// audio pauses while each plays). Keys the leg cannot send (no
     /// telephone-event negotiated) are dropped and counted.
@@ -187,6 +222,7 @@ pub async fn start(
         events: events.clone(),
         conferences: HashMap::new(),
         browser_conf: HashMap::new(),
+        recordings: HashMap::new(),
         mix_next: None,
         mix_ts: 0,
         dtmf_active: Vec::new(),
@@ -235,6 +271,8 @@ struct Driver {
     conferences: HashMap<RtpLegId, Conference>,
     /// Browser legs in a mixed call (agents and supervisors).
     browser_conf: HashMap<LegId, RtpLegId>,
+    /// Recordings being written, by the call's SIP leg.
+    recordings: HashMap<RtpLegId, Recording>,
     /// When the mixed calls' next 20 ms tick is due.
     mix_next: Option<Instant>,
     /// The RTP timestamp of mixed audio sent to browsers.
@@ -315,6 +353,7 @@ impl Driver {
                         let _ = reply.send(r);
                     }
                     Some(Command::RemoveRtpLeg(id)) => {
+                        self.stop_recording(id);
                         if let Some(c) = self.conferences.remove(&id) {
                             for m in c.members() {
                                 if let Member::Browser(b) = m {
@@ -343,6 +382,15 @@ impl Driver {
                     }
                     Some(Command::SendDigits { rtp, digits }) => self.queue_digits(rtp, &digits),
                     Some(Command::Supervise { rtp, supervisor, how }) => self.supervise(rtp, supervisor, how),
+                    Some(Command::RecordStart { rtp, path, reply }) => {
+                        let _ = reply.send(self.start_recording(rtp, &path));
+                    }
+                    Some(Command::RecordPause { rtp, paused }) => {
+                        if let Some(c) = self.conferences.get_mut(&rtp) {
+                            c.pause_recording(paused);
+                        }
+                    }
+                    Some(Command::RecordStop { rtp }) => self.stop_recording(rtp),
                     Some(Command::Bridge { browser, rtp }) => {
                         if let Some(side) = self.rtp.get_mut(&rtp) {
                             side.browser = Some(browser);
@@ -462,12 +510,66 @@ impl Driver {
     /// Mixes the call of `rtp` from now on (if it was a plain bridge) and
     /// adds or changes the supervisor's leg.
     fn supervise(&mut self, rtp: RtpLegId, supervisor: LegId, how: Supervision) {
-        let Some(agent) = self.rtp.get(&rtp).and_then(|s| s.browser) else { return };
-        let conf = self.conferences.entry(rtp).or_insert_with(|| Conference::new(rtp, agent));
+        let Some(conf) = self.conference(rtp) else { return };
         if conf.supervise(supervisor, how).is_ok() {
-            self.browser_conf.insert(agent, rtp);
             self.browser_conf.insert(supervisor, rtp);
-            self.mix_next.get_or_insert_with(Instant::now);
+        }
+    }
+
+    fn conference(&mut self, rtp: RtpLegId) -> Option<&mut Conference> {
+        let agent = self.rtp.get(&rtp)?.browser?;
+        self.browser_conf.insert(agent, rtp);
+        self.mix_next.get_or_insert_with(Instant::now);
+        Some(self.conferences.entry(rtp).or_insert_with(|| Conference::new(rtp, agent)))
+    }
+
+    fn start_recording(&mut self, rtp: RtpLegId, path: &std::path::Path) -> Result<(), String> {
+        if self.recordings.contains_key(&rtp) {
+            return Ok(());
+        }
+        if self.rtp.get(&rtp).is_none_or(|s| s.browser.is_none()) {
+            return Err("no bridged call on that leg".into());
+        }
+        let file = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::File::create(path))
+            .and_then(|f| WavWriter::new(std::io::BufWriter::new(f), 2))
+            .map_err(|e| format!("recording file: {e}"))?;
+        self.recordings.insert(rtp, file);
+        if let Some(c) = self.conference(rtp) {
+            c.start_recording();
+        }
+        metrics::counter!("cc_recordings_started_total").increment(1);
+        Ok(())
+    }
+
+    fn stop_recording(&mut self, rtp: RtpLegId) {
+        let Some(mut file) = self.recordings.remove(&rtp) else { return };
+        let rest = self.conferences.get_mut(&rtp).map(Conference::stop_recording).unwrap_or_default();
+        if let Err(e) = file.write(&rest).and_then(|()| file.finish().map(drop)) {
+            metrics::counter!("cc_recording_errors_total").increment(1);
+            tracing::warn!(error = %e, "recording not completed");
+        }
+    }
+
+    /// Appends what each recording gathered to its file. A file that fails
+    /// (a full disk) is closed and counted; the call goes on.
+    fn write_recordings(&mut self) {
+        let mut failed = Vec::new();
+        for (rtp, file) in &mut self.recordings {
+            let samples = self.conferences.get_mut(rtp).map(Conference::take_recorded).unwrap_or_default();
+            if let Err(e) = file.write(&samples) {
+                tracing::warn!(error = %e, "recording write failed");
+                failed.push(*rtp);
+            }
+        }
+        for rtp in failed {
+            metrics::counter!("cc_recording_errors_total").increment(1);
+            if let Some(c) = self.conferences.get_mut(&rtp) {
+                c.stop_recording();
+            }
+            self.stop_recording(rtp);
         }
     }
 
@@ -502,6 +604,9 @@ impl Driver {
                     }
                 });
             }
+        }
+        if rounds > 0 {
+            self.write_recordings();
         }
         // Far behind (a long stall): start again from now rather than burst.
         self.mix_next = Some(if due <= now { now + tick } else { due });

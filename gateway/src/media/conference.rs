@@ -12,7 +12,7 @@
 
 use std::collections::VecDeque;
 
-use super::mixer::{self, FRAME, Frame, MixError, MixLeg, Mixer};
+use super::mixer::{self, FRAME, Frame, MixError, MixLeg, Mixer, Recorder};
 use super::rtp_leg::RtpLegId;
 use super::webrtc::LegId;
 
@@ -54,6 +54,9 @@ pub struct Conference {
     caller: MixLeg,
     agent: MixLeg,
     next_leg: u32,
+    /// The call's recording, while one runs: the caller's and the agent's
+    /// frames of each tick, before mixing.
+    recorder: Option<Recorder>,
 }
 
 impl Conference {
@@ -65,6 +68,7 @@ impl Conference {
             caller: MixLeg(0),
             agent: MixLeg(1),
             next_leg: 2,
+            recorder: None,
         };
         for (member, leg) in [(Member::Rtp(caller), c.caller), (Member::Browser(agent), c.agent)] {
             c.mixer.add_leg(leg).expect("an empty mixer has room");
@@ -112,6 +116,34 @@ impl Conference {
         }
     }
 
+    /// Starts recording (or keeps the running recording going).
+    pub fn start_recording(&mut self) {
+        self.recorder.get_or_insert_with(Recorder::default);
+    }
+
+    /// Paused parts are written as silence, so the file keeps the call's
+    /// timeline without what was said meanwhile.
+    pub fn pause_recording(&mut self, paused: bool) {
+        if let Some(r) = &mut self.recorder {
+            r.set_paused(paused);
+        }
+    }
+
+    pub fn is_recording(&self) -> bool {
+        self.recorder.is_some()
+    }
+
+    /// The stereo samples recorded since the last call (caller left, agent
+    /// right), for the driver to append to the file.
+    pub fn take_recorded(&mut self) -> Vec<i16> {
+        self.recorder.as_mut().map(Recorder::take).unwrap_or_default()
+    }
+
+    /// Ends the recording; returns its last samples.
+    pub fn stop_recording(&mut self) -> Vec<i16> {
+        self.recorder.take().map(|mut r| r.take()).unwrap_or_default()
+    }
+
     /// A decoded 20 ms frame from a member.
     pub fn handle_audio(&mut self, member: Member, frame: &Frame) {
         if let Some(p) = self.parties.iter_mut().find(|p| p.member == member) {
@@ -125,11 +157,20 @@ impl Conference {
     /// One 20 ms tick: mixes a frame from each member that has one and
     /// calls `out` with what each listening member hears.
     pub fn tick(&mut self, mut out: impl FnMut(Member, &Frame)) {
+        let (mut caller, mut agent) = (None, None);
         for p in &mut self.parties {
             if let Some(f) = p.queue.pop_front() {
                 // Cannot fail: every party's leg is in the mixer.
                 let _ = self.mixer.handle_frame(p.leg, &f);
+                if p.leg == self.caller {
+                    caller = Some(f);
+                } else if p.leg == self.agent {
+                    agent = Some(f);
+                }
             }
+        }
+        if let Some(r) = &mut self.recorder {
+            r.handle_tick(caller.as_ref(), agent.as_ref());
         }
         let parties = &self.parties;
         self.mixer.mix(|leg, frame| {
@@ -203,6 +244,34 @@ mod tests {
         assert!(!c.contains(SUP));
         let h = hears(&mut c);
         assert_eq!((h.len(), &h[&CALLER]), (2, &vec![1000]));
+    }
+
+    #[test]
+    fn the_recording_keeps_each_side_on_its_channel_and_silence_while_paused() {
+        let mut c = Conference::new(RtpLegId(1), LegId(2));
+        c.supervise(LegId(3), Supervision::Barge).unwrap();
+        c.start_recording();
+        let run = |c: &mut Conference, from: usize| {
+            for tick in from..from + 10 {
+                c.handle_audio(CALLER, &tone(500.0, tick));
+                c.handle_audio(AGENT, &tone(1000.0, tick));
+                c.handle_audio(SUP, &tone(1500.0, tick));
+                c.tick(|_, _| {});
+            }
+            c.take_recorded()
+        };
+        let live = run(&mut c, 0);
+        let left: Vec<i16> = live.iter().step_by(2).copied().collect();
+        let right: Vec<i16> = live.iter().skip(1).step_by(2).copied().collect();
+        assert_eq!(left.len(), 10 * FRAME);
+        assert!(tone_ratio(&left, 500.0, 8000.0) > 0.8, "the caller alone on the left");
+        assert!(tone_ratio(&right, 1000.0, 8000.0) > 0.8, "the agent alone on the right");
+        c.pause_recording(true);
+        assert!(run(&mut c, 10).iter().all(|s| *s == 0), "silence while paused");
+        c.pause_recording(false);
+        assert!(tone_ratio(&run(&mut c, 20), 500.0, 8000.0) > 0.1);
+        c.stop_recording();
+        assert!(!c.is_recording() && run(&mut c, 30).is_empty());
     }
 
     #[test]

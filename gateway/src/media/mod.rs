@@ -21,4 +21,5 @@ pub mod mixer;
 pub mod rtp;
 pub mod rtp_leg;
 pub mod telephone_event;
+pub mod wav;
 pub mod webrtc;

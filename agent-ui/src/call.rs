@@ -1,0 +1,1163 @@
+//! The softphone in the desk's call panel: calls offered to the agent ring
+//! here (several may ring at once, each answerable), the agent dials out
+//! from here, the active call runs here with its state, talk timer, Hold,
+//! Mute and Hang up, and the last call that ended says why. Over the app's
+//! WebSocket: `call_ringing`, `call_answer` → `call_answered` (or an error),
+//! `call_decline`; `call_dial` → `call_dialing` (or an error), then
+//! `call_remote_ringing` and `call_connected`; `call_hold` → `call_held`
+//! (or an error); `call_hang_up`, `call_ended`. What the panel shows is
+//! [`ui_kit::calls::Calls`].
+//!
+//! Answering and dialing open the microphone chosen in the audio check
+//! (else the system default), offer it to the gateway over WebRTC with
+//! every ICE candidate gathered, and play the other party through the
+//! panel's `<audio>` on the speaker chosen there. A call's media live in one
+//! place ([`CallMedia`]), so the end of the call, a refused answer or dial,
+//! signing out or leaving the page releases all of it: peer connection,
+//! microphone, player. Mute is local: the track sent to the gateway carries
+//! silence.
+//!
+//! The protocol has no request ids: while an answer, a dial or a hold is
+//! under way, an `error` is taken as its refusal.
+//!
+//! Test ids: `call-panel`, `call-ringing` (`call-answer`, `call-decline`),
+//! `call-active` (`data-state` connecting | dialing | ringing | talking,
+//! `data-direction`, `data-held`, `data-muted`) with `call-timer`,
+//! `call-from` and `call-to` (the call's `from` and `to`: the caller and
+//! the number they dialed, or the caller ID and the number the agent
+//! dialed), `call-hold`, `call-mute`, `call-hangup`; `call-error`,
+//! `call-ended` (`data-reason`); the dial form `dial-number`, `dial-call`,
+//! `dial-error` (`data-code`: `empty`, `invalid`, `too_long`, the gateway's
+//! code, or `mic_*`, `unsupported`, `connection`, `timeout`, `lost`,
+//! `network`).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::ev::SubmitEvent;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use send_wrapper::SendWrapper;
+use shared::ws::{CallDirection, CallEndKind, CallInfo, ClientMsg, ServerMsg};
+use ui_kit::calls::{self, CallPhase, Calls, Dialed, HoldOutcome, Removed};
+use ui_kit::media::{self, MicError};
+use ui_kit::rtc::{self, Peer};
+use ui_kit::{ConnState, RequestError, WsClient, format, t, t_args, tr};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, MediaStream, MediaStreamTrack, RtcPeerConnection, RtcPeerConnectionState, RtcTrackEvent};
+
+/// How long the gateway may take to take an answer.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the gateway may take to place a dial: it answers once the
+/// call's media are ready, before the far end rings.
+const DIAL_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a hold or resume may take: the gateway answers when the far
+/// end has answered its re-INVITE, which gives up after 32 s (RFC 3261
+/// Timer B).
+const HOLD_TIMEOUT: Duration = Duration::from_secs(40);
+
+const PHONE_ICON: &str = "M5 4h3l2 5-2.5 1.5a11 11 0 0 0 6 6L15 14l5 2v3a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2";
+const PAUSE_ICON: &str = "M9 5v14M15 5v14";
+const PLAY_ICON: &str = "M8 5l11 7-11 7z";
+const MIC_ICON: &str = "M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3";
+const MIC_OFF_ICON: &str = "M4 4l16 16";
+
+/// The call panel of the desk.
+#[component]
+pub fn CallPanel() -> impl IntoView {
+    let ws = expect_context::<WsClient>();
+    let phone = Rc::new(Softphone::new(ws.clone()));
+    let ui = phone.ui.clone();
+    let phone = SendWrapper::new(phone);
+    ws.subscribe({
+        let phone = phone.clone();
+        move |msg| Softphone::handle(&phone, msg)
+    });
+    on_cleanup({
+        let phone = phone.clone();
+        move || Softphone::release(&phone, true)
+    });
+
+    let calls = RwSignal::from(ui.calls);
+    let error = RwSignal::from(ui.error);
+    let dial_error = RwSignal::from(ui.dial_error);
+    let number = RwSignal::from(ui.number);
+    let announcement = RwSignal::from(ui.announcement);
+    let clock = ws.clock();
+
+    let has_active = Memo::new(move |_| calls.with(|c| c.active().is_some()));
+    let busy = Memo::new(move |_| calls.with(Calls::busy));
+    let idle = move || calls.with(|c| !c.busy() && c.ringing().is_empty());
+
+    let ringing_view = {
+        let phone = phone.clone();
+        move |call: CallInfo| {
+            let caller = caller_label(&call);
+            let started = format::parse_time(&call.started);
+            let waited = move || started.map_or(0, |s| ((clock.get() - s) / 1000.0).max(0.0) as u64);
+            let on_answer = {
+                let phone = phone.clone();
+                let id = call.call_id.clone();
+                move |_| Softphone::answer(&phone, &id)
+            };
+            let on_decline = {
+                let phone = phone.clone();
+                let id = call.call_id.clone();
+                move |_| Softphone::decline(&phone, &id)
+            };
+            let answer_label = {
+                let caller = caller.clone();
+                move || t_args("call-answer-label", &[("caller", &caller)])
+            };
+            let decline_label = move || t_args("call-decline-label", &[("caller", &caller)]);
+            let call_id = call.call_id.clone();
+            view! {
+                <li class="call-ringing" data-testid="call-ringing" data-call-id=call_id>
+                    <div class="call-card-head">
+                        <span class="pill call-pill" data-state="ringing">
+                            <svg class="icon ring-icon" viewBox="0 0 24 24" aria-hidden="true">
+                                <path d=PHONE_ICON />
+                            </svg>
+                            {tr("call-incoming")}
+                        </span>
+                        <span class="call-waited">
+                            <span class="muted">{tr("call-waiting")}</span>
+                            " "
+                            <span class="timer" dir="ltr">{move || format::duration(waited())}</span>
+                        </span>
+                    </div>
+                    <CallerLine call=call.clone() />
+                    <CallFacts call=call />
+                    <div class="call-actions">
+                        <button
+                            type="button"
+                            class="btn btn-answer"
+                            data-testid="call-answer"
+                            aria-label=answer_label
+                            aria-describedby=move || busy.get().then_some("call-busy-hint")
+                            prop:disabled=move || busy.get()
+                            on:click=on_answer
+                        >
+                            <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                                <path d=PHONE_ICON />
+                            </svg>
+                            <span>{tr("call-answer")}</span>
+                        </button>
+                        <button
+                            type="button"
+                            class="btn btn-decline"
+                            data-testid="call-decline"
+                            aria-label=decline_label
+                            on:click=on_decline
+                        >
+                            <svg class="icon icon-hang-up" viewBox="0 0 24 24" aria-hidden="true">
+                                <path d=PHONE_ICON />
+                            </svg>
+                            <span>{tr("call-decline")}</span>
+                        </button>
+                    </div>
+                </li>
+            }
+        }
+    };
+
+    // The card stays while the call goes on (its buttons keep the focus);
+    // what it shows follows the call, whose id and facts come with
+    // `call_dialing` for an outbound one.
+    let active_view = {
+        let phone = phone.clone();
+        let hang_up_button = ui.hang_up_button;
+        move || {
+            has_active.get().then(|| {
+                let info = Memo::new(move |_| calls.with(|c| c.active().map(|a| a.info.clone())));
+                let phase = Memo::new(move |_| calls.with(|c| c.active().map(|a| a.phase())));
+                let held = Memo::new(move |_| calls.with(|c| c.active().is_some_and(|a| a.held())));
+                let hold_pending = Memo::new(move |_| calls.with(|c| c.active().and_then(|a| a.hold_pending())));
+                let muted = Memo::new(move |_| calls.with(|c| c.active().is_some_and(|a| a.muted())));
+                let talk_secs = move || {
+                    let now = clock.get();
+                    calls.with(|c| c.active().map_or(0, |a| a.talk_secs(now)))
+                };
+                let state = move || phase.get().map(CallPhase::as_str);
+                let pill_state = move || if held.get() { Some("held") } else { state() };
+                let pill_text = move || match phase.get() {
+                    _ if held.get() => t("call-state-held"),
+                    Some(p) => t(p.message_key()),
+                    None => String::new(),
+                };
+                let call_id = move || info.with(|i| i.as_ref().map(|i| i.call_id.clone()).filter(|id| !id.is_empty()));
+                let direction =
+                    move || info.with(|i| i.as_ref().map(|i| direction_str(i.direction)));
+                let caller = move || info.with(|i| i.as_ref().map(caller_label).unwrap_or_default());
+                let talking = move || phase.get() == Some(CallPhase::Talking);
+                let on_hang_up = {
+                    let phone = phone.clone();
+                    move |_| Softphone::hang_up(&phone)
+                };
+                let on_hold = {
+                    let phone = phone.clone();
+                    move |_| Softphone::toggle_hold(&phone)
+                };
+                let on_mute = {
+                    let phone = phone.clone();
+                    move |_| Softphone::toggle_mute(&phone)
+                };
+                view! {
+                    <div
+                        class="call-active"
+                        data-testid="call-active"
+                        data-call-id=call_id
+                        data-state=state
+                        data-direction=direction
+                        data-held=move || held.get().to_string()
+                        data-muted=move || muted.get().to_string()
+                    >
+                        <div class="call-card-head">
+                            // Changes of state are announced; the timer is not.
+                            <span class="call-status" role="status">
+                                <span class="pill call-pill" data-state=pill_state>
+                                    <span class="dot" aria-hidden="true"></span>
+                                    {pill_text}
+                                </span>
+                                <Show when=move || muted.get()>
+                                    <span class="pill call-pill" data-state="muted">
+                                        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                                            <path d=MIC_ICON />
+                                            <path d=MIC_OFF_ICON />
+                                        </svg>
+                                        {tr("call-muted")}
+                                    </span>
+                                </Show>
+                            </span>
+                            <span class="call-talk-time">
+                                <span class="muted" id="call-timer-label">{tr("call-talk-time")}</span>
+                                " "
+                                <span
+                                    class="timer call-timer"
+                                    data-testid="call-timer"
+                                    role="timer"
+                                    aria-labelledby="call-timer-label"
+                                    dir="ltr"
+                                >
+                                    {move || format::call_time(talk_secs())}
+                                </span>
+                            </span>
+                        </div>
+                        {move || info.get().map(|call| view! { <OtherParty call=call /> })}
+                        <div class="call-actions">
+                            <Show when=talking>
+                                <button
+                                    type="button"
+                                    class="btn btn-secondary btn-toggle"
+                                    data-testid="call-hold"
+                                    aria-pressed=move || held.get().to_string()
+                                    aria-disabled=move || hold_pending.get().is_some().then_some("true")
+                                    data-pending=move || hold_pending.get().map(|hold| if hold { "hold" } else { "resume" })
+                                    on:click=on_hold.clone()
+                                >
+                                    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                                        <path d=move || if held.get() { PLAY_ICON } else { PAUSE_ICON } />
+                                    </svg>
+                                    <span>{move || t(if held.get() { "call-resume" } else { "call-hold" })}</span>
+                                </button>
+                            </Show>
+                            <button
+                                type="button"
+                                class="btn btn-secondary btn-toggle"
+                                data-testid="call-mute"
+                                aria-pressed=move || muted.get().to_string()
+                                on:click=on_mute
+                            >
+                                <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                                    <path d=MIC_ICON />
+                                    <path d=MIC_OFF_ICON class="icon-off" />
+                                </svg>
+                                <span>{tr("call-mute")}</span>
+                            </button>
+                            <button
+                                type="button"
+                                class="btn btn-hang-up"
+                                data-testid="call-hangup"
+                                node_ref=hang_up_button
+                                aria-label=move || t_args("call-hangup-label", &[("caller", &caller())])
+                                on:click=on_hang_up
+                            >
+                                <svg class="icon icon-hang-up" viewBox="0 0 24 24" aria-hidden="true">
+                                    <path d=PHONE_ICON />
+                                </svg>
+                                <span>{tr("call-hangup")}</span>
+                            </button>
+                        </div>
+                    </div>
+                }
+            })
+        }
+    };
+
+    // A memo: the live region changes only when another call ends.
+    let last_ended = Memo::new(move |_| calls.with(|c| c.last_ended().cloned()));
+    let ended_view = move || {
+        last_ended.get().map(|ended| {
+            let key = ended.message_key();
+            let codes = [
+                ended.reason.sip_status.map(|s| ("call-end-sip", "status", s)),
+                ended.reason.q850.map(|c| ("call-end-q850", "cause", c)),
+            ];
+            view! {
+                <p class="call-ended" data-testid="call-ended" data-reason=calls::end_kind_str(ended.reason.kind)>
+                    <span class="call-ended-title">{tr("call-ended-title")}</span>
+                    " "
+                    <span>{move || t(key)}</span>
+                    " "
+                    <span class="muted call-ended-detail">
+                        <bdi dir="ltr">{calls::other_party(&ended.info).to_owned()}</bdi>
+                    </span>
+                    {codes
+                        .into_iter()
+                        .flatten()
+                        .map(|(key, arg, n)| {
+                            view! {
+                                " "
+                                <span class="muted call-ended-detail">
+                                    {move || t_args(key, &[(arg, &format::int(u64::from(n), 1))])}
+                                </span>
+                            }
+                        })
+                        .collect_view()}
+                </p>
+            }
+        })
+    };
+
+    let on_dial = {
+        let phone = phone.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            Softphone::dial(&phone);
+        }
+    };
+    let dial_invalid = move || dial_error.with(|e| e.as_ref().is_some_and(|e| e.about_number)).then_some("true");
+
+    view! {
+        <section class="panel panel-tall call-panel" data-testid="call-panel" aria-labelledby="call-title">
+            <h2 class="panel-title" id="call-title" tabindex="-1" node_ref=ui.title>
+                {tr("desk-call-title")}
+            </h2>
+            // Incoming calls are announced at once; the timers are not.
+            <div class="visually-hidden" aria-live="assertive" aria-atomic="true">
+                {move || announcement.get().map(|caller| t_args("call-announce", &[("caller", &caller)]))}
+            </div>
+            <div class="call-body">
+                {active_view}
+                <p class="alert" data-testid="call-error" role="alert" prop:hidden=move || error.with(Option::is_none)>
+                    {move || error.get().map(t)}
+                </p>
+                <Show when=move || calls.with(|c| !c.ringing().is_empty())>
+                    <h3 class="call-list-title" id="call-ringing-title">{tr("call-incoming-list")}</h3>
+                    <p class="hint" id="call-busy-hint" prop:hidden=move || !busy.get()>{tr("call-answer-busy")}</p>
+                    <ul class="call-ringing-list" aria-labelledby="call-ringing-title">
+                        <For
+                            each=move || calls.with(|c| c.ringing().to_vec())
+                            key=|call| call.call_id.clone()
+                            children=ringing_view.clone()
+                        />
+                    </ul>
+                </Show>
+                <div class="empty-state" prop:hidden=move || !idle()>
+                    <svg class="icon empty-icon" viewBox="0 0 24 24" aria-hidden="true">
+                        <path d=PHONE_ICON />
+                    </svg>
+                    <p>{tr("desk-call-empty")}</p>
+                </div>
+                <div class="call-ended-wrap" role="status">{ended_view}</div>
+                // Hidden rather than removed during a call: the number typed
+                // stays for the next try.
+                <form
+                    class="dial"
+                    data-testid="dial"
+                    aria-labelledby="dial-title"
+                    novalidate
+                    prop:hidden=move || has_active.get()
+                    on:submit=on_dial
+                >
+                    <h3 class="call-list-title" id="dial-title">{tr("dial-title")}</h3>
+                    <label class="field-label" for="dial-number">{tr("dial-number")}</label>
+                    <div class="dial-row">
+                        <input
+                            id="dial-number"
+                            class="dial-number"
+                            type="tel"
+                            inputmode="tel"
+                            dir="ltr"
+                            autocomplete="off"
+                            spellcheck="false"
+                            data-testid="dial-number"
+                            node_ref=ui.number_input
+                            aria-invalid=dial_invalid
+                            aria-describedby="dial-error dial-hint"
+                            prop:value=move || number.get()
+                            on:input=move |ev| {
+                                number.set(event_target_value(&ev));
+                                dial_error.set(None);
+                            }
+                        />
+                        <button
+                            type="submit"
+                            class="btn btn-answer btn-dial"
+                            data-testid="dial-call"
+                            aria-disabled=move || busy.get().then_some("true")
+                        >
+                            <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                                <path d=PHONE_ICON />
+                            </svg>
+                            <span>{tr("dial-call")}</span>
+                        </button>
+                    </div>
+                    <p class="hint" id="dial-hint">{tr("dial-hint")}</p>
+                    <p
+                        class="alert"
+                        id="dial-error"
+                        data-testid="dial-error"
+                        data-code=move || dial_error.get().map(|e| e.code)
+                        role="alert"
+                        prop:hidden=move || dial_error.with(Option::is_none)
+                    >
+                        {move || {
+                            dial_error
+                                .get()
+                                .map(|e| t_args(e.key, &[("max", &format::int(calls::NUMBER_MAX as u64, 1))]))
+                        }}
+                    </p>
+                </form>
+            </div>
+            <audio data-testid="call-audio" autoplay node_ref=ui.player></audio>
+        </section>
+    }
+}
+
+/// The other party of the active call, the facts below: for an inbound
+/// call the caller (`call-from`) and the number they dialed (`call-to`);
+/// for an outbound one the number dialed (`call-to`) and, once the gateway
+/// placed it, the caller ID it goes out with (`call-from`).
+#[component]
+fn OtherParty(call: CallInfo) -> impl IntoView {
+    match call.direction {
+        CallDirection::Inbound => view! {
+            <CallerLine call=call.clone() testid="call-from" />
+            <CallFacts call=call active=true />
+        }
+        .into_any(),
+        CallDirection::Outbound => view! {
+            <p class="call-direction">{tr("call-outgoing")}</p>
+            <p class="call-caller" data-testid="call-to">
+                <bdi class="call-number" dir="ltr">{call.to.clone()}</bdi>
+            </p>
+            <CallFacts call=call active=true />
+        }
+        .into_any(),
+    }
+}
+
+/// The caller: the name their network sent, if any, and the number.
+#[component]
+fn CallerLine(call: CallInfo, #[prop(optional)] testid: Option<&'static str>) -> impl IntoView {
+    view! {
+        <p class="call-caller" data-testid=testid>
+            {call.from_name.filter(|n| !n.trim().is_empty()).map(|name| view! { <bdi class="call-name">{name}</bdi> })}
+            <bdi class="call-number" dir="ltr">{call.from}</bdi>
+        </p>
+    }
+}
+
+/// The number dialed (inbound) or the caller ID (outbound), and the trunk;
+/// what is not known yet is left out. `active`: the active call's, with
+/// test ids.
+#[component]
+fn CallFacts(call: CallInfo, #[prop(optional)] active: bool) -> impl IntoView {
+    let (label, number, testid): (&'static str, String, &'static str) = match call.direction {
+        CallDirection::Inbound => ("call-to", call.to, "call-to"),
+        CallDirection::Outbound => ("call-caller-id", call.from, "call-from"),
+    };
+    let number = (!number.is_empty()).then(|| {
+        view! {
+            <div>
+                <dt>{tr(label)}</dt>
+                <dd data-testid=active.then_some(testid)>
+                    <bdi dir="ltr">{number}</bdi>
+                </dd>
+            </div>
+        }
+    });
+    let trunk = (!call.trunk.is_empty()).then(|| {
+        view! {
+            <div>
+                <dt>{tr("call-trunk")}</dt>
+                <dd>
+                    <bdi>{call.trunk}</bdi>
+                </dd>
+            </div>
+        }
+    });
+    view! { <dl class="call-facts">{number} {trunk}</dl> }
+}
+
+/// The other party as accessible names say it: "name (number)" or the
+/// number.
+fn caller_label(call: &CallInfo) -> String {
+    match &call.from_name {
+        Some(name) if call.direction == CallDirection::Inbound && !name.trim().is_empty() => {
+            format!("{name} ({})", call.from)
+        }
+        _ => calls::other_party(call).to_owned(),
+    }
+}
+
+/// A [`CallDirection`] as `data-direction` says it.
+fn direction_str(direction: CallDirection) -> &'static str {
+    match direction {
+        CallDirection::Inbound => "inbound",
+        CallDirection::Outbound => "outbound",
+    }
+}
+
+/// What the panel shows. Reference-counted signals: media callbacks may
+/// still fire while the panel is being torn down.
+#[derive(Clone)]
+struct Ui {
+    calls: ArcRwSignal<Calls>,
+    /// Why the last answer, hold or resume failed.
+    error: ArcRwSignal<Option<&'static str>>,
+    /// Why the number cannot be dialed, or the last dial failed.
+    dial_error: ArcRwSignal<Option<DialError>>,
+    /// What the agent typed into the dial field.
+    number: ArcRwSignal<String>,
+    /// The caller of the newest ringing call, for screen readers.
+    announcement: ArcRwSignal<Option<String>>,
+    player: NodeRef<html::Audio>,
+    title: NodeRef<html::H2>,
+    hang_up_button: NodeRef<html::Button>,
+    number_input: NodeRef<html::Input>,
+}
+
+/// The dial form's error line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DialError {
+    key: &'static str,
+    /// `data-code`: the gateway's code, or what went wrong here.
+    code: String,
+    /// The number itself is wrong (the field is marked invalid).
+    about_number: bool,
+}
+
+impl DialError {
+    fn new(key: &'static str, code: &str) -> DialError {
+        let about_number = matches!(code, "empty" | "invalid" | "too_long" | "bad_number");
+        DialError { key, code: code.to_owned(), about_number }
+    }
+}
+
+/// The softphone: what the panel shows and the media of the call.
+struct Softphone {
+    ws: WsClient,
+    ui: Ui,
+    /// Present from the Answer or Call click until the call ends.
+    media: RefCell<Option<CallMedia>>,
+    /// Bumped by each answer, each dial and each release: work that
+    /// finishes under another number is stale and releases what it got.
+    attempt: Cell<u64>,
+}
+
+/// The media of the active call.
+struct CallMedia {
+    attempt: u64,
+    /// Empty until the gateway placed an outbound call.
+    call_id: String,
+    mic: Option<MediaStream>,
+    peer: Option<Peer>,
+    /// The speaker chosen in the audio check, while present (`""`: default).
+    speaker: String,
+    /// The answer or dial went to the gateway: ending the call means
+    /// hanging up.
+    offered: bool,
+}
+
+/// Why answering failed, and what becomes of the call.
+struct Failure {
+    key: &'static str,
+    /// The call still rings for the agent: back to the list.
+    rings_on: bool,
+    /// The gateway may hold the call for us: tell it we hung up.
+    hang_up: bool,
+}
+
+impl Failure {
+    fn rings_on(key: &'static str) -> Failure {
+        Failure { key, rings_on: true, hang_up: false }
+    }
+}
+
+/// Why dialing failed.
+struct DialFailure {
+    error: DialError,
+    /// The gateway placed the call: tell it we hung up.
+    hang_up: bool,
+}
+
+impl DialFailure {
+    fn new(key: &'static str, code: &str, hang_up: bool) -> DialFailure {
+        DialFailure { error: DialError::new(key, code), hang_up }
+    }
+}
+
+/// Why the call's leg (microphone, peer connection, offer) could not be
+/// set up.
+#[derive(Debug, Clone, Copy)]
+enum LegError {
+    Mic(MicError),
+    /// A peer connection could not be made.
+    Unsupported,
+    /// Creating the offer failed.
+    Offer,
+}
+
+impl LegError {
+    /// The message; `dialing` says the call was not placed rather than
+    /// not answered.
+    fn message_key(self, dialing: bool) -> &'static str {
+        match (self, dialing) {
+            (LegError::Mic(MicError::Denied), false) => "call-mic-denied",
+            (LegError::Mic(MicError::Denied), true) => "dial-mic-denied",
+            (LegError::Mic(MicError::Missing), false) => "call-mic-missing",
+            (LegError::Mic(MicError::Missing), true) => "dial-mic-missing",
+            (LegError::Mic(MicError::Busy), false) => "call-mic-busy",
+            (LegError::Mic(MicError::Busy), true) => "dial-mic-busy",
+            (LegError::Mic(MicError::Unsupported) | LegError::Unsupported, _) => "call-unsupported",
+            (LegError::Offer, _) => "call-error-connection",
+        }
+    }
+
+    /// The dial error line's `data-code`.
+    fn code(self) -> &'static str {
+        match self {
+            LegError::Mic(MicError::Denied) => "mic_denied",
+            LegError::Mic(MicError::Missing) => "mic_missing",
+            LegError::Mic(MicError::Busy) => "mic_busy",
+            LegError::Mic(MicError::Unsupported) | LegError::Unsupported => "unsupported",
+            LegError::Offer => "connection",
+        }
+    }
+}
+
+impl Softphone {
+    fn new(ws: WsClient) -> Softphone {
+        Softphone {
+            ws,
+            ui: Ui {
+                calls: ArcRwSignal::new(Calls::default()),
+                error: ArcRwSignal::new(None),
+                dial_error: ArcRwSignal::new(None),
+                number: ArcRwSignal::new(String::new()),
+                announcement: ArcRwSignal::new(None),
+                player: NodeRef::new(),
+                title: NodeRef::new(),
+                hang_up_button: NodeRef::new(),
+                number_input: NodeRef::new(),
+            },
+            media: RefCell::new(None),
+            attempt: Cell::new(0),
+        }
+    }
+
+    fn handle(this: &Rc<Softphone>, msg: &ServerMsg) {
+        match msg {
+            ServerMsg::Welcome { .. } => this.ui.calls.update(Calls::handle_reconnected),
+            ServerMsg::CallRinging { call } => {
+                let id = call.call_id.clone();
+                this.ui.announcement.set(Some(caller_label(call)));
+                this.ui.calls.update(|c| c.handle_ringing(call.clone()));
+                if !this.ui.calls.with_untracked(Calls::busy) {
+                    request_animation_frame(move || focus_answer(&id));
+                }
+            }
+            // The dial's own request takes the answer it awaits; a call
+            // placed for nobody (its dial timed out here) is hung up.
+            ServerMsg::CallDialing { call, .. } if !this.ui.calls.with_untracked(Calls::awaits_dial_answer) => {
+                this.ws.send(&ClientMsg::CallHangUp { call_id: call.call_id.clone() });
+            }
+            ServerMsg::CallRemoteRinging { call_id } => this.ui.calls.update(|c| c.handle_remote_ringing(call_id)),
+            ServerMsg::CallConnected { call_id } => {
+                let now = this.ws.server_now_ms();
+                this.ui.calls.update(|c| c.handle_connected(call_id, now));
+            }
+            ServerMsg::CallHeld { call_id, held } => {
+                let outcome = this.ui.calls.try_update(|c| c.handle_held(call_id, *held));
+                if let Some(HoldOutcome::Refused { wanted }) = outcome {
+                    this.ui.error.set(Some(calls::hold_refused_key(wanted)));
+                }
+            }
+            ServerMsg::CallEnded { call_id, reason } => {
+                let removed = this.ui.calls.try_update(|c| c.handle_ended(call_id, *reason));
+                if removed == Some(Removed::Active) {
+                    Softphone::release(this, false);
+                    // A refused hold says nothing about the next call.
+                    this.ui.error.set(None);
+                    Softphone::focus_title(this);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The agent answers `call_id`.
+    fn answer(this: &Rc<Softphone>, call_id: &str) {
+        this.ui.error.set(None);
+        if this.ws.state_untracked() != ConnState::Connected {
+            this.ui.error.set(Some("error-network"));
+            return;
+        }
+        if this.ui.calls.try_update(|c| c.answer(call_id)).flatten().is_none() {
+            return;
+        }
+        let attempt = Softphone::start_media(this, call_id);
+        let this = this.clone();
+        let call_id = call_id.to_owned();
+        spawn_local(async move {
+            if let Err(failure) = Softphone::connect(&this, attempt, &call_id).await
+                && this.attempt.get() == attempt
+            {
+                Softphone::release(&this, failure.hang_up);
+                this.ui.calls.update(|c| c.answer_failed(&call_id, failure.rings_on));
+                this.ui.error.set(Some(failure.key));
+                if failure.rings_on {
+                    request_animation_frame(move || focus_answer(&call_id));
+                } else {
+                    Softphone::focus_title(&this);
+                }
+            }
+        });
+    }
+
+    /// A new call's media, empty for now, and the keyboard on its Hang up
+    /// button; the attempt they belong to.
+    fn start_media(this: &Softphone, call_id: &str) -> u64 {
+        Softphone::release(this, false);
+        let attempt = this.attempt.get();
+        this.media.replace(Some(CallMedia {
+            attempt,
+            call_id: call_id.to_owned(),
+            mic: None,
+            peer: None,
+            speaker: String::new(),
+            offered: false,
+        }));
+        let button = this.ui.hang_up_button;
+        request_animation_frame(move || {
+            if let Some(el) = button.try_get_untracked().flatten() {
+                let _ = el.focus();
+            }
+        });
+        attempt
+    }
+
+    /// Microphone, peer connection, offer, answer. Ok also when the call
+    /// ended meanwhile (nothing left to do).
+    async fn connect(this: &Rc<Softphone>, attempt: u64, call_id: &str) -> Result<(), Failure> {
+        let current = || this.attempt.get() == attempt;
+        let leg = Softphone::open_leg(this, attempt).await.map_err(|e| Failure::rings_on(e.message_key(false)))?;
+        let Some((pc, sdp)) = leg else { return Ok(()) };
+        let id = call_id.to_owned();
+        let pick = move |msg: &ServerMsg| match msg {
+            ServerMsg::CallAnswered { call_id, sdp } if *call_id == id => Some(Ok(sdp.clone())),
+            // The panel's subscriber has taken the call off the desk.
+            ServerMsg::CallEnded { call_id, .. } if *call_id == id => Some(Err(None)),
+            ServerMsg::Error { code, .. } => Some(Err(Some(code.clone()))),
+            _ => None,
+        };
+        let msg = ClientMsg::CallAnswer { call_id: call_id.to_owned(), sdp };
+        let answer = this.ws.request(&msg, ANSWER_TIMEOUT, pick).await;
+        if !current() {
+            return Ok(());
+        }
+        let sdp = match answer {
+            Ok(Ok(sdp)) => sdp,
+            Ok(Err(None)) => return Ok(()),
+            Ok(Err(Some(code))) => {
+                return Err(Failure {
+                    key: calls::answer_error_key(&code),
+                    rings_on: calls::rings_on_after(&code),
+                    hang_up: false,
+                });
+            }
+            Err(RequestError::Timeout) => {
+                return Err(Failure { key: "call-error-timeout", rings_on: false, hang_up: true });
+            }
+            Err(RequestError::NotConnected | RequestError::Closed) => {
+                return Err(Failure { key: "call-error-lost", rings_on: false, hang_up: false });
+            }
+        };
+        this.ui.calls.update(|c| c.handle_answered(call_id, this.ws.server_now_ms()));
+        rtc::accept_answer(&pc, &sdp).await.map_err(|_| Failure {
+            key: "call-error-connection",
+            rings_on: false,
+            hang_up: true,
+        })?;
+        Softphone::media_up_if_connected(this, attempt, &pc, call_id);
+        Ok(())
+    }
+
+    /// Connected before the answer was counted: count it now.
+    fn media_up_if_connected(this: &Softphone, attempt: u64, pc: &RtcPeerConnection, call_id: &str) {
+        if this.attempt.get() == attempt && pc.connection_state() == RtcPeerConnectionState::Connected {
+            this.ui.calls.update(|c| c.media_up(call_id, this.ws.server_now_ms()));
+        }
+    }
+
+    /// The call's leg: the chosen microphone, a peer connection sending it
+    /// (muted if the agent muted already) and its offer, marked as sent.
+    /// `Ok(None)` when the attempt ended meanwhile.
+    async fn open_leg(this: &Rc<Softphone>, attempt: u64) -> Result<Option<(RtcPeerConnection, String)>, LegError> {
+        let current = || this.attempt.get() == attempt;
+        let mic = media::open_chosen_microphone().await.map_err(LegError::Mic)?;
+        let speaker = media::chosen_speaker().await;
+        let track = mic.get_audio_tracks().get(0).dyn_into::<MediaStreamTrack>().ok();
+        // Moved, not cloned: `MediaStream::clone` is the browser's, a new
+        // stream with new tracks.
+        let mut mic = Some(mic);
+        if !Softphone::with_media(this, attempt, |m| {
+            m.mic = mic.take();
+            m.speaker = speaker;
+        }) {
+            if let Some(mic) = mic {
+                media::stop_tracks(&mic);
+            }
+            return Ok(None);
+        }
+        let track = track.ok_or(LegError::Mic(MicError::Missing))?;
+        let on_track = {
+            let weak = Rc::downgrade(this);
+            move |ev: RtcTrackEvent| {
+                if let Some(phone) = weak.upgrade() {
+                    Softphone::handle_track(&phone, attempt, &ev);
+                }
+            }
+        };
+        let on_state = {
+            let weak = Rc::downgrade(this);
+            move || {
+                if let Some(phone) = weak.upgrade() {
+                    Softphone::handle_connection_state(&phone, attempt);
+                }
+            }
+        };
+        let peer = Peer::new(&track, on_track, on_state).map_err(|_| LegError::Unsupported)?;
+        peer.set_muted(this.ui.calls.with_untracked(|c| c.active().is_some_and(|a| a.muted())));
+        let pc = peer.pc().clone();
+        if !Softphone::with_media(this, attempt, |m| m.peer = Some(peer)) {
+            return Ok(None);
+        }
+        let Some(sdp) = rtc::offer(&pc, current).await.map_err(|_| LegError::Offer)? else {
+            return Ok(None);
+        };
+        Softphone::with_media(this, attempt, |m| m.offered = true);
+        Ok(Some((pc, sdp)))
+    }
+
+    /// The agent calls the number in the dial field.
+    fn dial(this: &Rc<Softphone>) {
+        let number = match calls::dialable_number(&this.ui.number.get_untracked()) {
+            Ok(number) => number,
+            Err(e) => {
+                Softphone::show_dial_error(this, DialError::new(e.message_key(), e.as_str()));
+                return;
+            }
+        };
+        if this.ws.state_untracked() != ConnState::Connected {
+            Softphone::show_dial_error(this, DialError::new("error-network", "network"));
+            return;
+        }
+        if !this.ui.calls.try_update(|c| c.dial(&number)).unwrap_or(false) {
+            return;
+        }
+        this.ui.error.set(None);
+        this.ui.dial_error.set(None);
+        let attempt = Softphone::start_media(this, "");
+        let this = this.clone();
+        spawn_local(async move {
+            if let Err(failure) = Softphone::place(&this, attempt, number).await
+                && this.attempt.get() == attempt
+            {
+                Softphone::release(&this, failure.hang_up);
+                this.ui.calls.update(|c| {
+                    c.dial_failed();
+                });
+                Softphone::show_dial_error(&this, failure.error);
+            }
+        });
+    }
+
+    /// Microphone, peer connection, offer, `call_dial`, the gateway's
+    /// answer. Ok also when the call ended or was hung up meanwhile.
+    async fn place(this: &Rc<Softphone>, attempt: u64, number: String) -> Result<(), DialFailure> {
+        let current = || this.attempt.get() == attempt;
+        let leg = Softphone::open_leg(this, attempt)
+            .await
+            .map_err(|e| DialFailure::new(e.message_key(true), e.code(), false))?;
+        let Some((pc, sdp)) = leg else { return Ok(()) };
+        let pick = |msg: &ServerMsg| match msg {
+            ServerMsg::CallDialing { call, sdp } => Some(Ok((call.clone(), sdp.clone()))),
+            ServerMsg::Error { code, .. } => Some(Err(code.clone())),
+            _ => None,
+        };
+        let reply = this.ws.request(&ClientMsg::CallDial { number, sdp }, DIAL_TIMEOUT, pick).await;
+        if !current() {
+            // Hung up (or the desk closed) while the dial was out: what it
+            // placed is not wanted.
+            match reply {
+                Ok(Ok((call, _))) => {
+                    let call_id = call.call_id.clone();
+                    this.ui.calls.update(|c| {
+                        c.handle_dialing(call);
+                    });
+                    this.ws.send(&ClientMsg::CallHangUp { call_id });
+                }
+                _ => this.ui.calls.update(Calls::dial_settled),
+            }
+            return Ok(());
+        }
+        let (call, sdp) = match reply {
+            Ok(Ok(placed)) => placed,
+            Ok(Err(code)) => return Err(DialFailure::new(calls::dial_error_key(&code), &code, false)),
+            Err(RequestError::Timeout) => return Err(DialFailure::new("dial-error-timeout", "timeout", false)),
+            Err(RequestError::NotConnected | RequestError::Closed) => {
+                return Err(DialFailure::new("dial-error-lost", "lost", false));
+            }
+        };
+        let call_id = call.call_id.clone();
+        Softphone::with_media(this, attempt, |m| m.call_id = call_id.clone());
+        if this.ui.calls.try_update(|c| c.handle_dialing(call)) != Some(Dialed::Placed) {
+            Softphone::release(this, true);
+            return Ok(());
+        }
+        this.ui.number.set(String::new());
+        rtc::accept_answer(&pc, &sdp)
+            .await
+            .map_err(|_| DialFailure::new("call-error-connection", "connection", true))?;
+        Softphone::media_up_if_connected(this, attempt, &pc, &call_id);
+        Ok(())
+    }
+
+    /// Shows why the number was not dialed and takes the keyboard back to
+    /// the dial field.
+    fn show_dial_error(this: &Softphone, error: DialError) {
+        this.ui.dial_error.set(Some(error));
+        let input = this.ui.number_input;
+        request_animation_frame(move || {
+            if let Some(el) = input.try_get_untracked().flatten() {
+                let _ = el.focus();
+            }
+        });
+    }
+
+    /// Runs `f` on the media of `attempt`; false if that attempt is over.
+    fn with_media(this: &Softphone, attempt: u64, f: impl FnOnce(&mut CallMedia)) -> bool {
+        let mut media = this.media.borrow_mut();
+        match media.as_mut().filter(|m| m.attempt == attempt) {
+            Some(m) => {
+                f(m);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The other party's audio arrives: play it on the chosen speaker.
+    fn handle_track(this: &Rc<Softphone>, attempt: u64, ev: &RtcTrackEvent) {
+        let Some(stream) = rtc::track_stream(ev) else { return };
+        let Some(player) = this.ui.player.try_get_untracked().flatten() else { return };
+        Softphone::with_media(this, attempt, |m| rtc::play(&player, &stream, &m.speaker));
+    }
+
+    fn handle_connection_state(this: &Rc<Softphone>, attempt: u64) {
+        let mut state = None;
+        let mut call_id = String::new();
+        Softphone::with_media(this, attempt, |m| {
+            state = m.peer.as_ref().map(Peer::connection_state);
+            call_id = m.call_id.clone();
+        });
+        match state {
+            Some(RtcPeerConnectionState::Connected) => {
+                this.ui.calls.update(|c| c.media_up(&call_id, this.ws.server_now_ms()));
+            }
+            Some(RtcPeerConnectionState::Failed) => {
+                let (phase, outbound) =
+                    this.ui.calls.with_untracked(|c| c.active().map(|a| (a.phase(), a.outbound()))).unzip();
+                Softphone::release(this, true);
+                if phase == Some(CallPhase::Talking) {
+                    this.ui.calls.update(|c| {
+                        c.end_active(&call_id, CallEndKind::Failed);
+                    });
+                } else if outbound == Some(true) {
+                    this.ui.calls.update(|c| {
+                        c.dial_failed();
+                    });
+                    Softphone::show_dial_error(this, DialError::new("call-error-connection", "connection"));
+                    return;
+                } else {
+                    this.ui.calls.update(|c| c.answer_failed(&call_id, false));
+                    this.ui.error.set(Some("call-error-connection"));
+                }
+                Softphone::focus_title(this);
+            }
+            _ => {}
+        }
+    }
+
+    /// The agent declines a ringing call.
+    fn decline(this: &Rc<Softphone>, call_id: &str) {
+        this.ui.error.set(None);
+        if this.ws.send(&ClientMsg::CallDecline { call_id: call_id.to_owned() }) {
+            this.ui.calls.update(|c| {
+                c.decline(call_id);
+            });
+            Softphone::focus_title(this);
+        } else {
+            this.ui.error.set(Some("error-network"));
+        }
+    }
+
+    /// The agent hangs up the active call, whatever its state. An inbound
+    /// call whose answer has not gone out still rings at the gateway: that
+    /// is declining it. A dial the gateway has not placed yet is hung up
+    /// when it is (see [`Softphone::place`]).
+    fn hang_up(this: &Rc<Softphone>) {
+        let Some((call_id, outbound)) =
+            this.ui.calls.with_untracked(|c| c.active().map(|a| (a.id().map(str::to_owned), a.outbound())))
+        else {
+            return;
+        };
+        this.ui.error.set(None);
+        let offered = this.media.borrow().as_ref().is_some_and(|m| m.offered);
+        Softphone::release(this, true);
+        match call_id {
+            None => this.ui.calls.update(|c| {
+                c.abandon_dial(offered);
+            }),
+            Some(call_id) if offered || outbound => this.ui.calls.update(|c| {
+                c.end_active(&call_id, CallEndKind::LocalHangUp);
+            }),
+            Some(call_id) => {
+                this.ws.send(&ClientMsg::CallDecline { call_id: call_id.clone() });
+                this.ui.calls.update(|c| {
+                    c.answer_failed(&call_id, true);
+                    c.decline(&call_id);
+                });
+            }
+        }
+        Softphone::focus_title(this);
+    }
+
+    /// The agent puts the call on hold or takes it back; the button waits
+    /// (`aria-disabled`) for the gateway's `call_held`.
+    fn toggle_hold(this: &Rc<Softphone>) {
+        let wanted = this.ui.calls.with_untracked(|c| {
+            c.active().filter(|a| a.can_hold()).and_then(|a| Some((a.id()?.to_owned(), !a.held())))
+        });
+        let Some((call_id, hold)) = wanted else { return };
+        this.ui.error.set(None);
+        if this.ws.state_untracked() != ConnState::Connected {
+            this.ui.error.set(Some("error-network"));
+            return;
+        }
+        if !this.ui.calls.try_update(|c| c.request_hold(&call_id, hold)).unwrap_or(false) {
+            return;
+        }
+        let this = this.clone();
+        spawn_local(async move {
+            let id = call_id.clone();
+            // `call_held` itself is the panel subscriber's to apply.
+            let pick = move |msg: &ServerMsg| match msg {
+                ServerMsg::CallHeld { call_id, .. } | ServerMsg::CallEnded { call_id, .. } if *call_id == id => {
+                    Some(true)
+                }
+                ServerMsg::Error { .. } => Some(false),
+                _ => None,
+            };
+            let msg = ClientMsg::CallHold { call_id: call_id.clone(), hold };
+            let answered = this.ws.request(&msg, HOLD_TIMEOUT, pick).await;
+            if answered != Ok(true) && this.ui.calls.try_update(|c| c.hold_failed(&call_id)) == Some(true) {
+                this.ui.error.set(Some(calls::hold_failed_key(hold)));
+            }
+        });
+    }
+
+    /// The agent mutes or unmutes their microphone: the track the gateway
+    /// gets carries silence. Nothing goes to the gateway.
+    fn toggle_mute(this: &Rc<Softphone>) {
+        let Some(muted) = this.ui.calls.with_untracked(|c| c.active().map(|a| !a.muted())) else { return };
+        this.ui.calls.update(|c| {
+            c.set_muted(muted);
+        });
+        if let Some(peer) = this.media.borrow().as_ref().and_then(|m| m.peer.as_ref()) {
+            peer.set_muted(muted);
+        }
+    }
+
+    /// Releases the call's media; with `hang_up`, tells the gateway if it
+    /// got our answer or placed our dial.
+    fn release(this: &Softphone, hang_up: bool) {
+        this.attempt.set(this.attempt.get() + 1);
+        let Some(media) = this.media.borrow_mut().take() else { return };
+        if hang_up && media.offered && !media.call_id.is_empty() {
+            this.ws.send(&ClientMsg::CallHangUp { call_id: media.call_id.clone() });
+        }
+        if let Some(peer) = media.peer {
+            peer.close();
+        }
+        if let Some(mic) = &media.mic {
+            media::stop_tracks(mic);
+        }
+        if let Some(player) = this.ui.player.try_get_untracked().flatten() {
+            rtc::stop_playing(&player);
+        }
+    }
+
+    /// Keeps the keyboard in the panel when the focused button goes away.
+    fn focus_title(this: &Softphone) {
+        let title = this.ui.title;
+        request_animation_frame(move || {
+            // A focused element that leaves the page hands focus to <body>.
+            let focus_lost = active_element().is_none_or(|el| el.tag_name().eq_ignore_ascii_case("body"));
+            if focus_lost && let Some(el) = title.try_get_untracked().flatten() {
+                let _ = el.focus();
+            }
+        });
+    }
+}
+
+fn active_element() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.active_element()
+}
+
+/// Moves the keyboard to the Answer button of `call_id`, unless the agent is
+/// typing somewhere.
+fn focus_answer(call_id: &str) {
+    let typing = active_element().is_some_and(|el| {
+        matches!(el.tag_name().to_ascii_lowercase().as_str(), "input" | "textarea" | "select")
+            || el.dyn_ref::<HtmlElement>().is_some_and(|h| h.is_content_editable())
+    });
+    if typing {
+        return;
+    }
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(rows) = doc.query_selector_all("[data-testid=\"call-ringing\"]") else { return };
+    let button = (0..rows.length())
+        .filter_map(|i| rows.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .find(|row| row.get_attribute("data-call-id").as_deref() == Some(call_id))
+        .and_then(|row| row.query_selector("[data-testid=\"call-answer\"]").ok().flatten())
+        .and_then(|el| el.dyn_into::<HtmlElement>().ok());
+    if let Some(button) = button {
+        let _ = button.focus();
+    }
+}

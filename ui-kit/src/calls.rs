@@ -1,0 +1,1060 @@
+//! The agent's calls as the desk shows them: the calls ringing for them
+//! (several may ring at once), the one call they are on (answered, or
+//! dialed out), and how the last one ended. Plain state fed with the
+//! gateway's messages and the agent's actions, time as an input (the
+//! gateway's clock, in milliseconds); the desk owns the media and the views.
+//! No browser calls, so it is tested natively.
+//!
+//! The protocol has no request ids, so a dial waits for its answer alone:
+//! until the gateway has answered a dial (`call_dialing` or an error), no
+//! other call starts, not even when the agent hung up meanwhile
+//! ([`Calls::abandon_dial`]); the call such an answer places is hung up at
+//! once.
+
+use shared::ws::{CallDirection, CallEndKind, CallEndReason, CallInfo};
+
+/// How many declined calls are remembered until the gateway confirms they
+/// stopped ringing; older ones are forgotten.
+const DECLINED_MAX: usize = 8;
+
+/// The longest number the desk dials, a leading `+` included; the
+/// gateway's limit too.
+pub const NUMBER_MAX: usize = 32;
+
+/// Where the active call stands, as `data-state` and the label say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallPhase {
+    /// Outbound: the dial went out; waiting for the gateway to place it
+    /// and for the far end to ring.
+    Dialing,
+    /// Outbound: the far end rings.
+    Ringing,
+    /// Inbound: the answer went out; waiting for the gateway's answer and
+    /// the audio. Outbound: the far end answered; waiting for the audio.
+    Connecting,
+    /// The call is connected and the audio connection is up.
+    Talking,
+}
+
+impl CallPhase {
+    /// The value of `data-state`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallPhase::Dialing => "dialing",
+            CallPhase::Ringing => "ringing",
+            CallPhase::Connecting => "connecting",
+            CallPhase::Talking => "talking",
+        }
+    }
+
+    pub fn message_key(self) -> &'static str {
+        match self {
+            CallPhase::Dialing => "call-state-dialing",
+            CallPhase::Ringing => "call-state-ringing",
+            CallPhase::Connecting => "call-state-connecting",
+            CallPhase::Talking => "call-state-talking",
+        }
+    }
+}
+
+/// The call the agent answered or dialed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActiveCall {
+    /// Until an outbound call is placed, only `to` (the number dialed) and
+    /// `direction` are known; `call_id` is empty.
+    pub info: CallInfo,
+    /// The gateway knows the call by `info.call_id`: always for inbound
+    /// calls; for outbound ones from `call_dialing` on.
+    placed: bool,
+    /// Inbound: the gateway took the answer (`call_answered`). Outbound:
+    /// the far end answered (`call_connected`).
+    answered: bool,
+    /// Outbound: the far end rings (`call_remote_ringing`).
+    remote_ringing: bool,
+    /// The audio connection is up.
+    media_up: bool,
+    /// When talking began (gateway clock, ms).
+    talking_since_ms: Option<f64>,
+    /// The gateway says the call is on hold (`call_held`).
+    held: bool,
+    /// A hold (`true`) or resume (`false`) asked for and not answered yet.
+    hold_pending: Option<bool>,
+    /// The agent's microphone sends silence.
+    muted: bool,
+}
+
+impl ActiveCall {
+    fn new(info: CallInfo, placed: bool) -> ActiveCall {
+        ActiveCall {
+            info,
+            placed,
+            answered: false,
+            remote_ringing: false,
+            media_up: false,
+            talking_since_ms: None,
+            held: false,
+            hold_pending: None,
+            muted: false,
+        }
+    }
+
+    /// The gateway's id of the call; `None` while an outbound call is not
+    /// placed yet.
+    pub fn id(&self) -> Option<&str> {
+        self.placed.then_some(self.info.call_id.as_str())
+    }
+
+    pub fn outbound(&self) -> bool {
+        self.info.direction == CallDirection::Outbound
+    }
+
+    pub fn phase(&self) -> CallPhase {
+        match self.info.direction {
+            _ if self.talking_since_ms.is_some() => CallPhase::Talking,
+            CallDirection::Inbound => CallPhase::Connecting,
+            CallDirection::Outbound if self.answered => CallPhase::Connecting,
+            CallDirection::Outbound if self.remote_ringing => CallPhase::Ringing,
+            CallDirection::Outbound => CallPhase::Dialing,
+        }
+    }
+
+    /// Whole seconds of talk at `now_ms`; 0 until talking. For outbound
+    /// calls talk begins when the far end answers.
+    pub fn talk_secs(&self, now_ms: f64) -> u64 {
+        self.talking_since_ms.map_or(0, |since| ((now_ms - since) / 1000.0).max(0.0) as u64)
+    }
+
+    /// Whether the far end holds the call for us.
+    pub fn held(&self) -> bool {
+        self.held
+    }
+
+    /// The hold (`true`) or resume (`false`) under way, if any.
+    pub fn hold_pending(&self) -> Option<bool> {
+        self.hold_pending
+    }
+
+    /// Whether the agent may ask for hold or resume now: while talking,
+    /// one request at a time.
+    pub fn can_hold(&self) -> bool {
+        self.placed && self.phase() == CallPhase::Talking && self.hold_pending.is_none()
+    }
+
+    pub fn muted(&self) -> bool {
+        self.muted
+    }
+
+    fn start_talking_if_ready(&mut self, now_ms: f64) {
+        if self.answered && self.media_up && self.talking_since_ms.is_none() {
+            self.talking_since_ms = Some(now_ms);
+        }
+    }
+}
+
+/// The last call that ended or stopped ringing for the agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndedCall {
+    pub info: CallInfo,
+    pub reason: CallEndReason,
+    /// The agent declined it: the gateway withdrew it for that.
+    pub declined: bool,
+}
+
+impl EndedCall {
+    /// The sentence that says why.
+    pub fn message_key(&self) -> &'static str {
+        if self.info.direction == CallDirection::Outbound
+            && let Some(key) = outbound_end_key(self.reason)
+        {
+            return key;
+        }
+        end_message_key(self.reason.kind, self.declined)
+    }
+}
+
+/// What a `call_ended` took off the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removed {
+    /// A call the desk was not showing (declined, already hung up, unknown).
+    Nothing,
+    Ringing,
+    /// The active call: its media must be released.
+    Active,
+}
+
+/// What becomes of the call a `call_dialing` placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialed {
+    /// It is the agent's active call now.
+    Placed,
+    /// Nobody wants it (the agent hung up before it was placed): hang it up.
+    HangUp,
+}
+
+/// What a `call_held` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HoldOutcome {
+    /// The call is held or resumed as asked.
+    Done,
+    /// The far end refused: the call stays as it was. `wanted` is what the
+    /// agent asked for (`true`: hold).
+    Refused { wanted: bool },
+    /// Not the active call.
+    Nothing,
+}
+
+/// Everything the call panel shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Calls {
+    /// In the order they began to ring.
+    ringing: Vec<CallInfo>,
+    active: Option<ActiveCall>,
+    last_ended: Option<EndedCall>,
+    /// Declined by the agent, until the gateway says they stopped ringing.
+    declined: Vec<CallInfo>,
+    /// The agent hung up on a dial that had gone out: its answer is still
+    /// awaited, and the call it places is to be hung up.
+    abandoned_dial: bool,
+}
+
+impl Calls {
+    pub fn ringing(&self) -> &[CallInfo] {
+        &self.ringing
+    }
+
+    pub fn active(&self) -> Option<&ActiveCall> {
+        self.active.as_ref()
+    }
+
+    pub fn last_ended(&self) -> Option<&EndedCall> {
+        self.last_ended.as_ref()
+    }
+
+    /// Whether a call is active (or being answered or dialed), or a dial
+    /// the agent gave up on is still unanswered: no other call can start.
+    pub fn busy(&self) -> bool {
+        self.active.is_some() || self.abandoned_dial
+    }
+
+    /// Whether a dial awaits the gateway's answer: a `call_dialing` now is
+    /// that answer; at any other time it is stray, and is hung up.
+    pub fn awaits_dial_answer(&self) -> bool {
+        self.abandoned_dial || self.active.as_ref().is_some_and(|a| !a.placed)
+    }
+
+    /// The active call if the gateway knows it as `call_id`.
+    fn active_mut(&mut self, call_id: &str) -> Option<&mut ActiveCall> {
+        self.active.as_mut().filter(|a| a.id() == Some(call_id))
+    }
+
+    fn take_active(&mut self, call_id: &str) -> Option<ActiveCall> {
+        self.active.take_if(|a| a.id() == Some(call_id))
+    }
+
+    /// `call_ringing`: a call is offered. A call already shown is updated
+    /// in place; a declined one offered again rings again.
+    pub fn handle_ringing(&mut self, call: CallInfo) {
+        if self.active.as_ref().is_some_and(|a| a.id() == Some(&call.call_id)) {
+            return;
+        }
+        self.declined.retain(|c| c.call_id != call.call_id);
+        match self.ringing.iter_mut().find(|c| c.call_id == call.call_id) {
+            Some(shown) => *shown = call,
+            None => self.ringing.push(call),
+        }
+    }
+
+    /// The agent answers a ringing call: it becomes the active call, in
+    /// [`CallPhase::Connecting`]. `None` if it does not ring or another call
+    /// is active.
+    pub fn answer(&mut self, call_id: &str) -> Option<CallInfo> {
+        if self.busy() {
+            return None;
+        }
+        let i = self.ringing.iter().position(|c| c.call_id == call_id)?;
+        let info = self.ringing.remove(i);
+        self.active = Some(ActiveCall::new(info.clone(), true));
+        Some(info)
+    }
+
+    /// Answering failed before the call was connected (no microphone, the
+    /// gateway refused). With `rings_on` the call goes back to the top of
+    /// the ringing list, answerable again; otherwise it leaves the desk.
+    pub fn answer_failed(&mut self, call_id: &str, rings_on: bool) {
+        let Some(active) = self.take_active(call_id) else { return };
+        if rings_on {
+            self.ringing.insert(0, active.info);
+        }
+    }
+
+    /// `call_answered`: the gateway took the answer.
+    pub fn handle_answered(&mut self, call_id: &str, now_ms: f64) {
+        if let Some(active) = self.active_mut(call_id).filter(|a| !a.outbound()) {
+            active.answered = true;
+            active.start_talking_if_ready(now_ms);
+        }
+    }
+
+    /// The call's audio connection is up.
+    pub fn media_up(&mut self, call_id: &str, now_ms: f64) {
+        if let Some(active) = self.active_mut(call_id) {
+            active.media_up = true;
+            active.start_talking_if_ready(now_ms);
+        }
+    }
+
+    /// The agent dials `number` (already checked with [`dialable_number`]):
+    /// it becomes the active call, in [`CallPhase::Dialing`], without an id
+    /// until the gateway places it. False if another call is active.
+    pub fn dial(&mut self, number: &str) -> bool {
+        if self.busy() {
+            return false;
+        }
+        let info = CallInfo {
+            call_id: String::new(),
+            direction: CallDirection::Outbound,
+            from: String::new(),
+            from_name: None,
+            to: number.to_owned(),
+            trunk: String::new(),
+            started: String::new(),
+        };
+        self.active = Some(ActiveCall::new(info, false));
+        true
+    }
+
+    /// `call_dialing`: the gateway placed the dial that awaited its answer.
+    pub fn handle_dialing(&mut self, call: CallInfo) -> Dialed {
+        if let Some(active) = self.active.as_mut().filter(|a| !a.placed) {
+            active.info = call;
+            active.placed = true;
+            return Dialed::Placed;
+        }
+        if std::mem::take(&mut self.abandoned_dial)
+            && let Some(ended) = self.last_ended.as_mut().filter(|e| e.info.call_id.is_empty())
+        {
+            // Now the gateway's `call_ended` for it can refine the reason.
+            ended.info = call;
+        }
+        Dialed::HangUp
+    }
+
+    /// The agent hangs up a dial the gateway has not placed yet; true if
+    /// there was one. With `sent`, the dial went out and its answer is
+    /// still to come ([`Calls::busy`] until [`Calls::handle_dialing`] or
+    /// [`Calls::dial_settled`]).
+    pub fn abandon_dial(&mut self, sent: bool) -> bool {
+        let Some(active) = self.active.take_if(|a| !a.placed) else { return false };
+        let reason = CallEndReason { kind: CallEndKind::LocalHangUp, sip_status: None, q850: None };
+        self.last_ended = Some(EndedCall { info: active.info, reason, declined: false });
+        self.abandoned_dial = sent;
+        true
+    }
+
+    /// The gateway refused an abandoned dial, or never answered it.
+    pub fn dial_settled(&mut self) {
+        self.abandoned_dial = false;
+    }
+
+    /// Dialing failed before the far end answered (no microphone, the
+    /// gateway refused, no audio): the call leaves the desk, as an error
+    /// rather than an ended call. True if there was such a call.
+    pub fn dial_failed(&mut self) -> bool {
+        self.active.take_if(|a| a.outbound() && a.phase() != CallPhase::Talking).is_some()
+    }
+
+    /// `call_remote_ringing`: the far end of the outbound call rings.
+    pub fn handle_remote_ringing(&mut self, call_id: &str) {
+        if let Some(active) = self.active_mut(call_id).filter(|a| a.outbound()) {
+            active.remote_ringing = true;
+        }
+    }
+
+    /// `call_connected`: the far end of the outbound call answered; talk
+    /// begins now (or when the audio comes up, if later).
+    pub fn handle_connected(&mut self, call_id: &str, now_ms: f64) {
+        if let Some(active) = self.active_mut(call_id).filter(|a| a.outbound()) {
+            active.answered = true;
+            active.start_talking_if_ready(now_ms);
+        }
+    }
+
+    /// The agent asks to hold (`hold`) or resume the active call; true if
+    /// the request should go out (see [`ActiveCall::can_hold`]).
+    pub fn request_hold(&mut self, call_id: &str, hold: bool) -> bool {
+        let Some(active) = self.active_mut(call_id).filter(|a| a.can_hold() && a.held != hold) else {
+            return false;
+        };
+        active.hold_pending = Some(hold);
+        true
+    }
+
+    /// `call_held`: the call's hold state after the agent's request.
+    pub fn handle_held(&mut self, call_id: &str, held: bool) -> HoldOutcome {
+        let Some(active) = self.active_mut(call_id) else { return HoldOutcome::Nothing };
+        active.held = held;
+        match active.hold_pending.take() {
+            Some(wanted) if wanted != held => HoldOutcome::Refused { wanted },
+            _ => HoldOutcome::Done,
+        }
+    }
+
+    /// The gateway refused the hold request (or did not answer): nothing
+    /// changed. True if one was pending.
+    pub fn hold_failed(&mut self, call_id: &str) -> bool {
+        self.active_mut(call_id).and_then(|a| a.hold_pending.take()).is_some()
+    }
+
+    /// The agent mutes or unmutes their microphone for the active call;
+    /// false if there is none. Muting ends with the call.
+    pub fn set_muted(&mut self, muted: bool) -> bool {
+        let Some(active) = self.active.as_mut() else { return false };
+        active.muted = muted;
+        true
+    }
+
+    /// The agent declines a ringing call; true if it was ringing. The
+    /// gateway's `call_ended` for it then says "declined".
+    pub fn decline(&mut self, call_id: &str) -> bool {
+        let Some(i) = self.ringing.iter().position(|c| c.call_id == call_id) else { return false };
+        let info = self.ringing.remove(i);
+        if self.declined.len() == DECLINED_MAX {
+            self.declined.remove(0);
+        }
+        self.declined.push(info);
+        true
+    }
+
+    /// The desk ends the active call itself, the agent hanging up
+    /// ([`CallEndKind::LocalHangUp`]) or the audio failing
+    /// ([`CallEndKind::Failed`]); true if it was the active call. The
+    /// gateway's `call_ended` that follows refines the reason.
+    pub fn end_active(&mut self, call_id: &str, kind: CallEndKind) -> bool {
+        let Some(active) = self.take_active(call_id) else { return false };
+        let reason = CallEndReason { kind, sip_status: None, q850: None };
+        self.last_ended = Some(EndedCall { info: active.info, reason, declined: false });
+        true
+    }
+
+    /// `call_ended`: the call is over for this agent, or stopped ringing.
+    pub fn handle_ended(&mut self, call_id: &str, reason: CallEndReason) -> Removed {
+        let (info, removed, declined) = if let Some(active) = self.take_active(call_id) {
+            (active.info, Removed::Active, false)
+        } else if let Some(i) = self.ringing.iter().position(|c| c.call_id == call_id) {
+            (self.ringing.remove(i), Removed::Ringing, false)
+        } else if let Some(i) = self.declined.iter().position(|c| c.call_id == call_id) {
+            (self.declined.remove(i), Removed::Nothing, true)
+        } else if let Some(ended) = self.last_ended.as_mut().filter(|e| e.info.call_id == call_id) {
+            // Ended here first (hung up); the gateway's reason is the full one.
+            ended.reason = reason;
+            return Removed::Nothing;
+        } else {
+            return Removed::Nothing;
+        };
+        self.last_ended = Some(EndedCall { info, reason, declined });
+        removed
+    }
+
+    /// A new connection to the gateway: what rang may have stopped ringing
+    /// meanwhile, and the gateway offers again what still rings.
+    pub fn handle_reconnected(&mut self) {
+        self.ringing.clear();
+        self.declined.clear();
+    }
+}
+
+/// The other party of a call: the caller of an inbound call, the number
+/// called for an outbound one.
+pub fn other_party(info: &CallInfo) -> &str {
+    match info.direction {
+        CallDirection::Inbound => &info.from,
+        CallDirection::Outbound => &info.to,
+    }
+}
+
+/// Why a number typed into the dial field cannot be dialed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberError {
+    Empty,
+    /// A character other than digits, `*`, `#`, a leading `+` and the
+    /// separators people type (spaces, dashes, dots, brackets).
+    Invalid,
+    /// More than [`NUMBER_MAX`] characters once the separators are gone.
+    TooLong,
+}
+
+impl NumberError {
+    /// The value of the error line's `data-code`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NumberError::Empty => "empty",
+            NumberError::Invalid => "invalid",
+            NumberError::TooLong => "too_long",
+        }
+    }
+
+    pub fn message_key(self) -> &'static str {
+        match self {
+            NumberError::Empty => "dial-error-empty",
+            NumberError::Invalid => "dial-error-invalid",
+            NumberError::TooLong => "dial-error-too-long",
+        }
+    }
+}
+
+/// The number to send for what the agent typed: separators (spaces,
+/// dashes, dots, brackets) dropped, Persian and Arabic-Indic digits made
+/// ASCII; then only digits, `*` and `#` remain, after an optional `+`.
+pub fn dialable_number(input: &str) -> Result<String, NumberError> {
+    let mut number = String::with_capacity(input.len());
+    for c in input.trim().chars() {
+        let c = match c {
+            '0'..='9' | '*' | '#' | '+' => c,
+            // Persian ۰–۹ and Arabic-Indic ٠–٩.
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+            // Hyphens and dashes (U+2010–2015), the minus sign.
+            '-' | '.' | '(' | ')' | '\u{2010}'..='\u{2015}' | '\u{2212}' => continue,
+            // Also the invisible marks bidirectional text brings along.
+            c if c.is_whitespace() || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}') => continue,
+            _ => return Err(NumberError::Invalid),
+        };
+        if c == '+' && !number.is_empty() {
+            return Err(NumberError::Invalid);
+        }
+        number.push(c);
+    }
+    if number.trim_start_matches('+').is_empty() {
+        return Err(NumberError::Empty);
+    }
+    if number.len() > NUMBER_MAX {
+        return Err(NumberError::TooLong);
+    }
+    Ok(number)
+}
+
+/// A [`CallEndKind`] as the wire writes it (`data-reason`).
+pub fn end_kind_str(kind: CallEndKind) -> &'static str {
+    match kind {
+        CallEndKind::RemoteHangUp => "remote_hang_up",
+        CallEndKind::LocalHangUp => "local_hang_up",
+        CallEndKind::Abandoned => "abandoned",
+        CallEndKind::AnsweredElsewhere => "answered_elsewhere",
+        CallEndKind::Withdrawn => "withdrawn",
+        CallEndKind::Rejected => "rejected",
+        CallEndKind::Failed => "failed",
+    }
+}
+
+/// The sentence for why a call ended; `declined` when the agent declined it.
+pub fn end_message_key(kind: CallEndKind, declined: bool) -> &'static str {
+    match kind {
+        _ if declined => "call-end-declined",
+        CallEndKind::RemoteHangUp => "call-end-remote-hang-up",
+        CallEndKind::LocalHangUp => "call-end-local-hang-up",
+        CallEndKind::Abandoned => "call-end-abandoned",
+        CallEndKind::AnsweredElsewhere => "call-end-answered-elsewhere",
+        CallEndKind::Withdrawn => "call-end-withdrawn",
+        CallEndKind::Rejected => "call-end-rejected",
+        CallEndKind::Failed => "call-end-failed",
+    }
+}
+
+/// The sentence for how an outbound call ended where it differs from an
+/// inbound one's: the far end hung up, was busy, did not answer, or the
+/// number does not exist (by the SIP status of the refusal).
+fn outbound_end_key(reason: CallEndReason) -> Option<&'static str> {
+    match (reason.kind, reason.sip_status) {
+        (CallEndKind::RemoteHangUp, _) => Some("call-end-remote-hang-up-outbound"),
+        (CallEndKind::Rejected, Some(486 | 600)) => Some("call-end-busy"),
+        (CallEndKind::Rejected, Some(408 | 480)) => Some("call-end-no-answer"),
+        (CallEndKind::Rejected, Some(404 | 484 | 604)) => Some("call-end-not-found"),
+        _ => None,
+    }
+}
+
+/// The message for the gateway's refusal of `call_answer` (its `code`).
+pub fn answer_error_key(code: &str) -> &'static str {
+    match code {
+        "call_gone" => "call-error-gone",
+        "bad_sdp" => "call-error-bad-sdp",
+        "media_unavailable" => "call-error-media-unavailable",
+        "calls_unavailable" => "call-error-calls-unavailable",
+        "forbidden" => "error-forbidden",
+        _ => "call-error-refused",
+    }
+}
+
+/// The message for the gateway's refusal of `call_dial` (its `code`).
+pub fn dial_error_key(code: &str) -> &'static str {
+    match code {
+        "bad_number" => "dial-error-bad-number",
+        "busy" => "dial-error-busy",
+        "no_trunk" => "dial-error-no-trunk",
+        "bad_sdp" => "call-error-bad-sdp",
+        "media_unavailable" => "dial-error-media-unavailable",
+        "calls_unavailable" => "call-error-calls-unavailable",
+        "forbidden" => "error-forbidden",
+        _ => "dial-error-refused",
+    }
+}
+
+/// The message for a hold (`hold`) or resume the gateway refused
+/// (`wrong_state`) or did not answer.
+pub fn hold_failed_key(hold: bool) -> &'static str {
+    if hold { "call-hold-failed" } else { "call-resume-failed" }
+}
+
+/// The message for a hold (`wanted`) or resume the far end refused.
+pub fn hold_refused_key(wanted: bool) -> &'static str {
+    if wanted { "call-hold-refused" } else { "call-resume-refused" }
+}
+
+/// Whether the call still rings for the agent after the gateway refused
+/// their answer with `code`: only a call that is gone or that they may not
+/// take leaves the desk; otherwise they can try again or decline.
+pub fn rings_on_after(code: &str) -> bool {
+    !matches!(code, "call_gone" | "forbidden")
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::Lang;
+
+    use super::*;
+    use crate::messages::Catalogs;
+
+    fn call(id: &str) -> CallInfo {
+        CallInfo {
+            call_id: id.into(),
+            direction: CallDirection::Inbound,
+            from: "+905551112233".into(),
+            from_name: None,
+            to: "+902120000000".into(),
+            trunk: "carrier".into(),
+            started: "2025-01-01T10:00:00Z".into(),
+        }
+    }
+
+    fn reason(kind: CallEndKind) -> CallEndReason {
+        CallEndReason { kind, sip_status: None, q850: None }
+    }
+
+    fn ids(calls: &Calls) -> Vec<&str> {
+        calls.ringing().iter().map(|c| c.call_id.as_str()).collect()
+    }
+
+    #[test]
+    fn several_ring_one_is_answered() {
+        let mut calls = Calls::default();
+        calls.handle_ringing(call("a"));
+        calls.handle_ringing(call("b"));
+        calls.handle_ringing(call("a"));
+        assert_eq!(ids(&calls), ["a", "b"], "a repeated offer is shown once");
+        assert_eq!(calls.answer("b").map(|c| c.call_id), Some("b".into()));
+        assert_eq!(calls.active().unwrap().phase(), CallPhase::Connecting);
+        assert_eq!(calls.answer("a"), None, "only one call is active");
+        assert_eq!(ids(&calls), ["a"]);
+        calls.handle_ringing(call("b"));
+        assert_eq!(ids(&calls), ["a"], "the active call does not ring again");
+        assert_eq!(calls.answer("zzz"), None);
+    }
+
+    #[test]
+    fn talking_needs_the_answer_and_the_audio() {
+        for answered_first in [true, false] {
+            let mut calls = Calls::default();
+            calls.handle_ringing(call("a"));
+            calls.answer("a");
+            if answered_first {
+                calls.handle_answered("a", 1_000.0);
+            } else {
+                calls.media_up("a", 1_000.0);
+            }
+            let active = calls.active().unwrap();
+            assert_eq!((active.phase(), active.talk_secs(9_000.0)), (CallPhase::Connecting, 0));
+            calls.handle_answered("other", 1_500.0);
+            calls.media_up("other", 1_500.0);
+            assert_eq!(calls.active().unwrap().phase(), CallPhase::Connecting);
+            if answered_first {
+                calls.media_up("a", 2_000.0);
+            } else {
+                calls.handle_answered("a", 2_000.0);
+            }
+            let active = calls.active().unwrap();
+            assert_eq!(active.phase(), CallPhase::Talking);
+            assert_eq!(active.talk_secs(2_999.0), 0);
+            assert_eq!(active.talk_secs(67_000.0), 65);
+            assert_eq!(active.talk_secs(0.0), 0, "a clock that steps back shows 0");
+        }
+    }
+
+    #[test]
+    fn ended_calls_leave_the_desk_with_their_reason() {
+        let mut calls = Calls::default();
+        calls.handle_ringing(call("a"));
+        calls.handle_ringing(call("b"));
+        calls.answer("a");
+        assert_eq!(calls.handle_ended("b", reason(CallEndKind::AnsweredElsewhere)), Removed::Ringing);
+        assert!(calls.ringing().is_empty());
+        assert_eq!(calls.last_ended().unwrap().message_key(), "call-end-answered-elsewhere");
+        assert!(calls.busy(), "the active call goes on");
+        let hung_up = CallEndReason { kind: CallEndKind::RemoteHangUp, sip_status: None, q850: Some(16) };
+        assert_eq!(calls.handle_ended("a", hung_up), Removed::Active);
+        assert!(!calls.busy());
+        let last = calls.last_ended().unwrap();
+        assert_eq!((last.info.call_id.as_str(), last.reason), ("a", hung_up));
+        assert_eq!(calls.handle_ended("unknown", reason(CallEndKind::Failed)), Removed::Nothing);
+        assert_eq!(calls.last_ended().unwrap().info.call_id, "a", "an unknown call changes nothing");
+    }
+
+    #[test]
+    fn hanging_up_shows_at_once_and_takes_the_gateways_reason() {
+        let mut calls = Calls::default();
+        calls.handle_ringing(call("a"));
+        calls.answer("a");
+        assert!(!calls.end_active("b", CallEndKind::LocalHangUp));
+        assert!(calls.end_active("a", CallEndKind::LocalHangUp));
+        assert!(!calls.busy());
+        assert_eq!(calls.last_ended().unwrap().message_key(), "call-end-local-hang-up");
+        let confirmed = CallEndReason { kind: CallEndKind::LocalHangUp, sip_status: Some(200), q850: None };
+        assert_eq!(calls.handle_ended("a", confirmed), Removed::Nothing, "nothing left to release");
+        assert_eq!(calls.last_ended().unwrap().reason, confirmed);
+    }
+
+    #[test]
+    fn declined_calls_say_so_when_the_gateway_withdraws_them() {
+        let mut calls = Calls::default();
+        calls.handle_ringing(call("a"));
+        assert!(calls.decline("a"));
+        assert!(!calls.decline("a"));
+        assert!(calls.ringing().is_empty());
+        assert_eq!(calls.last_ended(), None);
+        assert_eq!(calls.handle_ended("a", reason(CallEndKind::Withdrawn)), Removed::Nothing);
+        let last = calls.last_ended().unwrap();
+        assert!(last.declined);
+        assert_eq!(last.message_key(), "call-end-declined");
+        // Offered again after a decline: it rings, and ends as any other.
+        calls.decline("gone");
+        calls.handle_ringing(call("b"));
+        calls.decline("b");
+        calls.handle_ringing(call("b"));
+        assert_eq!(ids(&calls), ["b"]);
+        calls.handle_ended("b", reason(CallEndKind::Abandoned));
+        assert_eq!(calls.last_ended().unwrap().message_key(), "call-end-abandoned");
+    }
+
+    #[test]
+    fn declined_calls_are_remembered_within_bounds() {
+        let mut calls = Calls::default();
+        for i in 0..DECLINED_MAX + 3 {
+            calls.handle_ringing(call(&i.to_string()));
+            calls.decline(&i.to_string());
+        }
+        assert_eq!(calls.declined.len(), DECLINED_MAX);
+        assert_eq!(calls.declined[0].call_id, "3");
+    }
+
+    #[test]
+    fn a_failed_answer_rings_again_or_leaves() {
+        let mut calls = Calls::default();
+        calls.handle_ringing(call("a"));
+        calls.handle_ringing(call("b"));
+        calls.answer("b");
+        calls.answer_failed("b", true);
+        assert!(!calls.busy());
+        assert_eq!(ids(&calls), ["b", "a"], "back on top, answerable");
+        calls.answer("b");
+        calls.answer_failed("other", false);
+        assert!(calls.busy());
+        calls.answer_failed("b", false);
+        assert_eq!(ids(&calls), ["a"]);
+        assert_eq!(calls.last_ended(), None, "a refused answer is an error, not an ended call");
+        assert!(rings_on_after("bad_sdp") && rings_on_after("media_unavailable"));
+        assert!(!rings_on_after("call_gone") && !rings_on_after("forbidden"));
+    }
+
+    #[test]
+    fn a_new_connection_forgets_what_rang() {
+        let mut calls = Calls::default();
+        calls.handle_ringing(call("a"));
+        calls.handle_ringing(call("b"));
+        calls.answer("a");
+        calls.handle_reconnected();
+        assert!(calls.ringing().is_empty());
+        assert!(calls.busy(), "the call's audio does not go through the WebSocket");
+    }
+
+    #[test]
+    fn reasons_as_the_wire_writes_them_with_messages() {
+        let catalogs = Catalogs::parse_all().unwrap();
+        let en = catalogs.catalog(Lang::En);
+        for kind in [
+            CallEndKind::RemoteHangUp,
+            CallEndKind::LocalHangUp,
+            CallEndKind::Abandoned,
+            CallEndKind::AnsweredElsewhere,
+            CallEndKind::Withdrawn,
+            CallEndKind::Rejected,
+            CallEndKind::Failed,
+        ] {
+            let wire = serde_json::to_string(&kind).unwrap();
+            assert_eq!(wire, format!("\"{}\"", end_kind_str(kind)));
+            for declined in [false, true] {
+                assert!(en.get(end_message_key(kind, declined)).is_some(), "{kind:?}");
+            }
+        }
+        for code in ["call_gone", "bad_sdp", "media_unavailable", "calls_unavailable", "forbidden", "teapot"] {
+            assert!(en.get(answer_error_key(code)).is_some(), "{code}");
+        }
+        let dial_codes = [
+            "bad_number",
+            "busy",
+            "no_trunk",
+            "bad_sdp",
+            "media_unavailable",
+            "calls_unavailable",
+            "forbidden",
+            "teapot",
+        ];
+        for code in dial_codes {
+            assert!(en.get(dial_error_key(code)).is_some(), "{code}");
+        }
+        for phase in [CallPhase::Dialing, CallPhase::Ringing, CallPhase::Connecting, CallPhase::Talking] {
+            assert!(en.get(phase.message_key()).is_some(), "{phase:?}");
+        }
+        for e in [NumberError::Empty, NumberError::Invalid, NumberError::TooLong] {
+            assert!(en.get(e.message_key()).is_some(), "{e:?}");
+        }
+        for hold in [true, false] {
+            assert!(en.get(hold_failed_key(hold)).is_some() && en.get(hold_refused_key(hold)).is_some());
+        }
+        for status in [None, Some(404), Some(408), Some(480), Some(484), Some(486), Some(600), Some(603), Some(604)] {
+            for kind in [CallEndKind::RemoteHangUp, CallEndKind::Rejected, CallEndKind::Failed] {
+                let ended = EndedCall {
+                    info: outbound("o"),
+                    reason: CallEndReason { kind, sip_status: status, q850: None },
+                    declined: false,
+                };
+                assert!(en.get(ended.message_key()).is_some(), "{kind:?} {status:?}");
+            }
+        }
+    }
+
+    fn outbound(id: &str) -> CallInfo {
+        CallInfo {
+            call_id: id.into(),
+            direction: CallDirection::Outbound,
+            from: "+902120000000".into(),
+            from_name: None,
+            to: "+905551112233".into(),
+            trunk: "carrier".into(),
+            started: "2025-01-01T10:00:00Z".into(),
+        }
+    }
+
+    fn phase(calls: &Calls) -> Option<&'static str> {
+        calls.active().map(|a| a.phase().as_str())
+    }
+
+    #[test]
+    fn a_dial_rings_then_talks_from_the_far_ends_answer() {
+        let mut calls = Calls::default();
+        calls.handle_ringing(call("in"));
+        assert!(calls.dial("+905551112233"));
+        assert!(!calls.dial("+905551112233"), "one call at a time");
+        assert_eq!(calls.answer("in"), None, "no answering while dialing");
+        assert_eq!(phase(&calls), Some("dialing"));
+        let active = calls.active().unwrap();
+        assert_eq!((active.id(), active.info.to.as_str(), active.outbound()), (None, "+905551112233", true));
+        assert!(calls.awaits_dial_answer());
+        // Messages about calls the desk does not know change nothing.
+        calls.handle_remote_ringing("o");
+        calls.handle_connected("o", 500.0);
+        assert_eq!(phase(&calls), Some("dialing"));
+
+        assert_eq!(calls.handle_dialing(outbound("o")), Dialed::Placed);
+        assert!(!calls.awaits_dial_answer());
+        assert_eq!(calls.active().unwrap().id(), Some("o"));
+        assert_eq!(phase(&calls), Some("dialing"), "placed, the far end not ringing yet");
+        calls.media_up("o", 1_000.0);
+        calls.handle_remote_ringing("o");
+        assert_eq!(phase(&calls), Some("ringing"));
+        assert_eq!(calls.active().unwrap().talk_secs(9_000.0), 0, "ringing is not talk");
+        calls.handle_answered("o", 2_000.0);
+        calls.handle_connected("other", 2_000.0);
+        assert_eq!(phase(&calls), Some("ringing"));
+        calls.handle_connected("o", 10_000.0);
+        let active = calls.active().unwrap();
+        assert_eq!(active.phase(), CallPhase::Talking);
+        assert_eq!(active.talk_secs(15_500.0), 5, "talk time from the far end's answer");
+
+        let busy = CallEndReason { kind: CallEndKind::RemoteHangUp, sip_status: None, q850: Some(16) };
+        assert_eq!(calls.handle_ended("o", busy), Removed::Active);
+        let last = calls.last_ended().unwrap();
+        assert_eq!(last.message_key(), "call-end-remote-hang-up-outbound");
+        assert_eq!(other_party(&last.info), "+905551112233");
+    }
+
+    #[test]
+    fn an_outbound_call_answered_before_its_audio_talks_once_the_audio_is_up() {
+        let mut calls = Calls::default();
+        calls.dial("100");
+        calls.handle_dialing(outbound("o"));
+        calls.handle_connected("o", 1_000.0);
+        assert_eq!(phase(&calls), Some("connecting"));
+        calls.media_up("o", 3_000.0);
+        assert_eq!(calls.active().unwrap().talk_secs(4_000.0), 1);
+    }
+
+    #[test]
+    fn a_refused_dial_leaves_the_desk_as_an_error() {
+        let mut calls = Calls::default();
+        calls.dial("+905551112233");
+        assert!(calls.dial_failed());
+        assert!(!calls.busy());
+        assert_eq!(calls.last_ended(), None, "a refused dial is an error, not an ended call");
+        // Rejected by the far end while ringing: an ended call, with why.
+        calls.dial("+905551112233");
+        calls.handle_dialing(outbound("o"));
+        calls.handle_remote_ringing("o");
+        let busy = CallEndReason { kind: CallEndKind::Rejected, sip_status: Some(486), q850: Some(17) };
+        assert_eq!(calls.handle_ended("o", busy), Removed::Active);
+        assert_eq!(calls.last_ended().unwrap().message_key(), "call-end-busy");
+        let no_answer = CallEndReason { kind: CallEndKind::Rejected, sip_status: Some(480), q850: None };
+        calls.dial("1");
+        calls.handle_dialing(outbound("p"));
+        calls.handle_ended("p", no_answer);
+        assert_eq!(calls.last_ended().unwrap().message_key(), "call-end-no-answer");
+        // Talking calls do not fail as dials.
+        calls.dial("1");
+        calls.handle_dialing(outbound("q"));
+        calls.media_up("q", 0.0);
+        calls.handle_connected("q", 0.0);
+        assert!(!calls.dial_failed());
+        assert!(calls.end_active("q", CallEndKind::Failed));
+        assert_eq!(calls.last_ended().unwrap().message_key(), "call-end-failed");
+    }
+
+    #[test]
+    fn hanging_up_before_the_dial_is_answered_hangs_up_what_it_places() {
+        let mut calls = Calls::default();
+        calls.dial("+905551112233");
+        assert!(calls.abandon_dial(true));
+        assert!(calls.active().is_none());
+        let last = calls.last_ended().unwrap();
+        assert_eq!((last.message_key(), last.info.to.as_str()), ("call-end-local-hang-up", "+905551112233"));
+        assert!(calls.busy(), "the dial's answer is still to come");
+        assert!(calls.awaits_dial_answer());
+        assert!(!calls.dial("200"), "no new dial until then: its answer would be mistaken");
+        assert_eq!(calls.handle_dialing(outbound("o")), Dialed::HangUp);
+        assert!(!calls.busy());
+        assert!(!calls.awaits_dial_answer());
+        // The gateway confirms the hang-up; its reason refines ours.
+        let confirmed = CallEndReason { kind: CallEndKind::LocalHangUp, sip_status: None, q850: Some(16) };
+        assert_eq!(calls.handle_ended("o", confirmed), Removed::Nothing);
+        assert_eq!(calls.last_ended().unwrap().reason, confirmed);
+        assert_eq!(calls.handle_dialing(outbound("stray")), Dialed::HangUp, "unasked-for calls are hung up");
+        assert_eq!(calls.last_ended().unwrap().info.call_id, "o");
+
+        // Refused after all, or hung up before it went out.
+        calls.dial("300");
+        calls.abandon_dial(true);
+        calls.dial_settled();
+        assert!(!calls.busy());
+        calls.dial("400");
+        calls.abandon_dial(false);
+        assert!(!calls.busy() && !calls.awaits_dial_answer());
+        assert!(!calls.abandon_dial(true), "nothing left to abandon");
+    }
+
+    #[test]
+    fn hold_waits_for_the_gateway_then_holds() {
+        let mut calls = Calls::default();
+        calls.dial("100");
+        calls.handle_dialing(outbound("o"));
+        calls.handle_remote_ringing("o");
+        assert!(!calls.request_hold("o", true), "no hold before talking");
+        calls.media_up("o", 0.0);
+        calls.handle_connected("o", 0.0);
+        assert!(!calls.request_hold("o", false), "not held: nothing to resume");
+        assert!(!calls.request_hold("other", true));
+        assert!(calls.request_hold("o", true));
+        let active = calls.active().unwrap();
+        assert_eq!((active.held(), active.hold_pending(), active.can_hold()), (false, Some(true), false));
+        assert!(!calls.request_hold("o", true), "one request at a time");
+        assert_eq!(calls.handle_held("o", true), HoldOutcome::Done);
+        let active = calls.active().unwrap();
+        assert_eq!((active.held(), active.hold_pending(), active.can_hold()), (true, None, true));
+        assert_eq!(active.phase(), CallPhase::Talking, "a held call is still the call");
+        assert!(calls.request_hold("o", false));
+        assert_eq!(calls.handle_held("o", false), HoldOutcome::Done);
+        assert!(!calls.active().unwrap().held());
+        assert_eq!(calls.handle_held("other", true), HoldOutcome::Nothing);
+    }
+
+    #[test]
+    fn a_refused_hold_leaves_the_call_as_it_was() {
+        let mut calls = Calls::default();
+        calls.handle_ringing(call("a"));
+        calls.answer("a");
+        calls.handle_answered("a", 0.0);
+        calls.media_up("a", 0.0);
+        // The far end refuses the re-INVITE.
+        assert!(calls.request_hold("a", true));
+        assert_eq!(calls.handle_held("a", false), HoldOutcome::Refused { wanted: true });
+        assert!(!calls.active().unwrap().held());
+        // The gateway refuses the request (`wrong_state`).
+        assert!(calls.request_hold("a", true));
+        assert!(calls.hold_failed("a"));
+        assert!(!calls.hold_failed("a"), "only once");
+        let active = calls.active().unwrap();
+        assert_eq!((active.held(), active.hold_pending(), active.can_hold()), (false, None, true));
+        // Resume refused: still held.
+        calls.request_hold("a", true);
+        calls.handle_held("a", true);
+        assert!(calls.request_hold("a", false));
+        assert_eq!(calls.handle_held("a", true), HoldOutcome::Refused { wanted: false });
+        assert!(calls.active().unwrap().held());
+    }
+
+    #[test]
+    fn mute_lasts_as_long_as_the_call() {
+        let mut calls = Calls::default();
+        assert!(!calls.set_muted(true), "no call, nothing to mute");
+        calls.dial("100");
+        assert!(calls.set_muted(true), "a dial can be muted before it is placed");
+        calls.handle_dialing(outbound("o"));
+        assert!(calls.active().unwrap().muted());
+        calls.end_active("o", CallEndKind::LocalHangUp);
+        calls.handle_ringing(call("a"));
+        calls.answer("a");
+        assert!(!calls.active().unwrap().muted(), "the next call starts unmuted");
+    }
+
+    #[test]
+    fn dialable_numbers() {
+        fn check(input: &str, expected: Result<&str, NumberError>) {
+            assert_eq!(dialable_number(input), expected.map(str::to_owned), "{input:?}");
+        }
+        check("+90 (555) 111-22.33", Ok("+905551112233"));
+        check("  0212 555 1122 ", Ok("02125551122"));
+        check("*21#", Ok("*21#"));
+        check("۰۹۱۲ ۳۴۵ ۶۷۸۹", Ok("09123456789"));
+        check("٠٥٠١٢٣٤٥٦٧", Ok("0501234567"));
+        check("\u{200E}+966 50\u{2011}123", Ok("+96650123"));
+        check("", Err(NumberError::Empty));
+        check(" - ", Err(NumberError::Empty));
+        check("+", Err(NumberError::Empty));
+        check("12+34", Err(NumberError::Invalid));
+        check("++1", Err(NumberError::Invalid));
+        check("1-800-FLOWERS", Err(NumberError::Invalid));
+        check("sip:100@host", Err(NumberError::Invalid));
+        check("12/34", Err(NumberError::Invalid));
+        check(&"1".repeat(NUMBER_MAX), Ok(&"1".repeat(NUMBER_MAX)));
+        check(&format!("+{}", "1".repeat(NUMBER_MAX - 1)), Ok(&format!("+{}", "1".repeat(NUMBER_MAX - 1))));
+        check(&"1".repeat(NUMBER_MAX + 1), Err(NumberError::TooLong));
+        check(&format!("+{}", "1".repeat(NUMBER_MAX)), Err(NumberError::TooLong));
+        check(&"1 ".repeat(NUMBER_MAX), Ok(&"1".repeat(NUMBER_MAX)));
+    }
+}
