@@ -121,6 +121,9 @@ pub struct MediaConfig {
     /// dead (the carrier lost it) and is ended; 0 never ends one. Not
     /// counted while we hold the call.
     pub rtp_timeout_secs: u64,
+    /// Where call recordings are written (one WAV file per call, named
+    /// after the call's id).
+    pub recordings_dir: std::path::PathBuf,
 }
 
 impl Default for MediaConfig {
@@ -129,6 +132,7 @@ impl Default for MediaConfig {
             rtp_address: std::net::IpAddr::from([127, 0, 0, 1]),
             rtp_ports: [20000, 29999],
             rtp_timeout_secs: 60,
+            recordings_dir: "data/recordings".into(),
         }
     }
 }

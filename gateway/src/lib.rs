@@ -76,6 +76,7 @@ pub async fn serve(
         });
         let (calls, link) = drive::calls::start(
             outbound,
+            state.config.media.recordings_dir.clone(),
             webrtc,
             state.agent_events.subscribe(),
             state.call_notices.clone(),

@@ -46,6 +46,7 @@ struct Gateway {
     http: SocketAddr,
     sip: SocketAddr,
     store: gateway::store::Store,
+    recordings: std::path::PathBuf,
 }
 
 async fn start(outbound: Option<TrunkOutbound>, rtp_timeout_secs: u64) -> Gateway {
@@ -55,6 +56,8 @@ async fn start(outbound: Option<TrunkOutbound>, rtp_timeout_secs: u64) -> Gatewa
     config.webrtc.listen = "127.0.0.1:0".parse().unwrap();
     config.media.rtp_ports = [43000, 43998];
     config.media.rtp_timeout_secs = rtp_timeout_secs;
+    let recordings = std::env::temp_dir().join(format!("cc-rec-{}-{}", std::process::id(), rand::random::<u32>()));
+    config.media.recordings_dir = recordings.clone();
     config.sip.listen_udp = "127.0.0.1:0".parse().unwrap();
     config.sip.listen_tcp = "127.0.0.1:0".parse().unwrap();
     config.sip.trunks = vec![TrunkConfig {
@@ -75,7 +78,7 @@ async fn start(outbound: Option<TrunkOutbound>, rtp_timeout_secs: u64) -> Gatewa
         Clock::system(),
         std::future::pending(),
     ));
-    Gateway { http, sip, store }
+    Gateway { http, sip, store, recordings }
 }
 
 impl Gateway {
@@ -90,7 +93,9 @@ impl Gateway {
         req.headers_mut().insert("cookie", format!("cc_session={t}").parse().unwrap());
         req.headers_mut().insert("origin", format!("http://{}", self.http).parse().unwrap());
         let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-        send(&mut ws, &ClientMsg::SetStatus { status: AgentStatus::Available }).await;
+        if user.role == shared::Role::Agent {
+            send(&mut ws, &ClientMsg::SetStatus { status: AgentStatus::Available }).await;
+        }
         ws
     }
 }
@@ -406,4 +411,109 @@ async fn wait_for_long<T>(ws: &mut Ws, mut pick: impl FnMut(ServerMsg) -> Option
             return x;
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_supervisor_watches_listens_whispers_and_records_a_call() {
+    use shared::ws::{LiveCallState, RecordAction, RecordingState, SuperviseMode};
+    if !have_sipp() {
+        return;
+    }
+    let gw = start(None, 60).await;
+    let mut desk = gw.desk("rania").await;
+    let mut boss = gw.desk("sara").await;
+    send(&mut boss, &ClientMsg::WatchCalls).await;
+    let calls = wait_for(&mut boss, "calls", |m| match m {
+        ServerMsg::Calls { calls } => Some(calls),
+        _ => None,
+    })
+    .await;
+    assert!(calls.is_empty());
+    let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tone: Vec<i16> = (0..8000 * 40)
+        .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
+        .collect();
+    let mut ulaw = vec![0u8; tone.len()];
+    g711::encode_ulaw(&tone, &mut ulaw);
+    std::fs::write(dir.join("tone.ul"), ulaw).unwrap();
+
+    let carrier = sipp(&gw, &dir, "call_in_tone.xml", &[]);
+    let (mut phone, call_id) = answer(&mut desk).await;
+    let (live, _) = tokio::join!(
+        wait_for(&mut boss, "the call talking", |m| match m {
+            ServerMsg::LiveCallUpdated { call } if call.state == LiveCallState::Talking => Some(call),
+            _ => None,
+        }),
+        phone.talk(Duration::from_millis(500), 440.0)
+    );
+    assert_eq!((live.call.call_id.as_str(), live.call.from.as_str()), (call_id.as_str(), "+966501234567"));
+
+    // Listen: the supervisor hears both; the agent does not hear them.
+    let (mut ear, pending, offer) = Softphone::new().await;
+    send(&mut boss, &ClientMsg::Supervise { call_id: call_id.clone(), mode: SuperviseMode::Listen, sdp: offer }).await;
+    let answer = wait_for(&mut boss, "supervision", |m| match m {
+        ServerMsg::SupervisionStarted { sdp, .. } => Some(sdp),
+        _ => None,
+    })
+    .await;
+    ear.rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+    let d = Duration::from_millis(2500);
+    let (agent_heard, boss_heard) = tokio::join!(phone.talk(d, 440.0), ear.talk(d, 1500.0));
+    let tail = |s: &[i16]| s[s.len().saturating_sub(8000)..].to_vec();
+    let (a, b) = (tail(&agent_heard), tail(&boss_heard));
+    assert!(tone_ratio(&b, 1000.0, 8000.0) > 0.1 && tone_ratio(&b, 440.0, 8000.0) > 0.1, "the supervisor hears both");
+    assert!(tone_ratio(&a, 1500.0, 8000.0) < 0.02, "the agent does not hear a listening supervisor");
+    assert!(tone_ratio(&a, 1000.0, 8000.0) > 0.5, "the agent still hears the caller");
+
+    // Whisper: now the agent hears the supervisor.
+    send(&mut boss, &ClientMsg::SuperviseMode { call_id: call_id.clone(), mode: SuperviseMode::Whisper }).await;
+    wait_for(&mut boss, "whisper", |m| matches!(m, ServerMsg::SupervisionChanged { .. }).then_some(())).await;
+    let d = Duration::from_millis(2000);
+    let (agent_heard, _) = tokio::join!(phone.talk(d, 440.0), ear.talk(d, 1500.0));
+    assert!(tone_ratio(&tail(&agent_heard), 1500.0, 8000.0) > 0.1, "the agent hears the whisper");
+
+    // The agent records; the supervisor stops it: one stereo file.
+    send(&mut desk, &ClientMsg::CallRecord { call_id: call_id.clone(), action: RecordAction::Start }).await;
+    let state = wait_for(&mut desk, "recording", |m| match m {
+        ServerMsg::CallRecording { state, .. } => Some(state),
+        _ => None,
+    })
+    .await;
+    assert_eq!(state, RecordingState::Recording);
+    tokio::join!(phone.talk(Duration::from_millis(1500), 440.0), ear.talk(Duration::from_millis(1500), 1500.0));
+    send(&mut boss, &ClientMsg::CallRecord { call_id: call_id.clone(), action: RecordAction::Stop }).await;
+    let (state, _) = tokio::join!(
+        wait_for(&mut desk, "recording off", |m| match m {
+            ServerMsg::CallRecording { state, .. } => Some(state),
+            _ => None,
+        }),
+        phone.talk(Duration::from_millis(300), 440.0)
+    );
+    assert_eq!(state, RecordingState::Off);
+    let path = gw.recordings.join(format!("{call_id}.wav"));
+    let mut wav = None;
+    for _ in 0..30 {
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        if bytes.len() > 44 && u32::from_le_bytes(bytes[40..44].try_into().unwrap()) != 0 {
+            wav = gateway::media::wav::read(&bytes).ok();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let wav = wav.expect("a complete recording");
+    let left: Vec<i16> = wav.samples.iter().step_by(2).copied().collect();
+    let right: Vec<i16> = wav.samples.iter().skip(1).step_by(2).copied().collect();
+    assert!(left.len() >= 8000, "about 1.5 s recorded, got {} samples", left.len());
+    assert!(tone_ratio(&left, 1000.0, 8000.0) > 0.5, "the caller on the left");
+    assert!(tone_ratio(&right, 440.0, 8000.0) > 0.5, "the agent on the right");
+    assert!(tone_ratio(&right, 1500.0, 8000.0) < 0.05, "not the supervisor");
+
+    // The agent hangs up: the supervisor is off the call and it leaves the list.
+    send(&mut desk, &ClientMsg::CallHangUp { call_id: call_id.clone() }).await;
+    wait_for(&mut boss, "supervision ended", |m| matches!(m, ServerMsg::SupervisionEnded { .. }).then_some(())).await;
+    wait_for(&mut boss, "call removed", |m| matches!(m, ServerMsg::LiveCallRemoved { .. }).then_some(())).await;
+    sipp_passed(carrier).await;
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::remove_dir_all(&gw.recordings).ok();
 }

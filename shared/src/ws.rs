@@ -39,6 +39,21 @@ pub enum ClientMsg {
     SetStatus { status: AgentStatus },
     /// A supervisor asks for the live list of agents and their changes.
     WatchAgents,
+    /// A supervisor asks for the live calls ([`ServerMsg::Calls`]) and
+    /// their changes ([`ServerMsg::LiveCallUpdated`],
+    /// [`ServerMsg::LiveCallRemoved`]).
+    WatchCalls,
+    /// A supervisor joins a talking call with a WebRTC offer: listening
+    /// (heard by nobody), whispering (heard by the agent only) or barging
+    /// in (heard by both). [`ServerMsg::SupervisionStarted`] follows.
+    Supervise { call_id: String, mode: SuperviseMode, sdp: String },
+    /// A supervisor on a call changes how they take part.
+    SuperviseMode { call_id: String, mode: SuperviseMode },
+    /// A supervisor leaves a call.
+    SuperviseStop { call_id: String },
+    /// Starts, pauses, resumes or stops the call's recording (the call's
+    /// agent, or a supervisor). [`ServerMsg::CallRecording`] follows.
+    CallRecord { call_id: String, action: RecordAction },
     /// The audio check: the browser offers a WebRTC connection whose sound
     /// the gateway sends straight back (microphone → gateway → speaker).
     EchoTestOffer { sdp: String },
@@ -72,7 +87,12 @@ impl ClientMsg {
         match self {
             ClientMsg::Ping { .. } => Role::Agent,
             ClientMsg::SetStatus { .. } => Role::Agent,
-            ClientMsg::WatchAgents => Role::Supervisor,
+            ClientMsg::WatchAgents
+            | ClientMsg::WatchCalls
+            | ClientMsg::Supervise { .. }
+            | ClientMsg::SuperviseMode { .. }
+            | ClientMsg::SuperviseStop { .. } => Role::Supervisor,
+            ClientMsg::CallRecord { .. } => Role::Agent,
             ClientMsg::EchoTestOffer { .. } | ClientMsg::EchoTestStop => Role::Agent,
             ClientMsg::CallAnswer { .. }
             | ClientMsg::CallDecline { .. }
@@ -143,6 +163,61 @@ pub enum CallEndKind {
     /// The far end or the network stopped answering (no ACK, no media,
     /// timeouts).
     Failed,
+}
+
+/// How a supervisor takes part in a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuperviseMode {
+    /// Hears the caller and the agent; nobody hears the supervisor.
+    Listen,
+    /// Also heard by the agent, never by the caller.
+    Whisper,
+    /// Heard by both: a three-way call.
+    Barge,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordAction {
+    Start,
+    Pause,
+    Resume,
+    Stop,
+}
+
+/// Where a call's recording stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordingState {
+    Off,
+    Recording,
+    /// Silence is written meanwhile.
+    Paused,
+}
+
+/// Where a live call stands, for supervisors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LiveCallState {
+    /// Waiting for an agent (inbound).
+    Ringing,
+    /// An agent took it; media is being set up, or the far end rings (outbound).
+    Connecting,
+    Talking,
+    Held,
+}
+
+/// A call as supervisors watch it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveCall {
+    pub call: CallInfo,
+    pub state: LiveCallState,
+    /// The agent on the call, once one took it.
+    pub agent_id: Option<i64>,
+    pub recording: RecordingState,
+    /// Supervisors on the call.
+    pub supervisors: Vec<i64>,
 }
 
 /// The reason of `call.ended`: what happened, and the SIP status and Q.850
@@ -223,6 +298,39 @@ pub enum ServerMsg {
     CallDigit {
         call_id: String,
         digit: String,
+    },
+    /// Answer to [`ClientMsg::WatchCalls`]: every live call, once.
+    Calls {
+        calls: Vec<LiveCall>,
+    },
+    /// A live call changed (or appeared), for supervisors watching calls.
+    LiveCallUpdated {
+        call: LiveCall,
+    },
+    /// A live call ended, for supervisors watching calls.
+    LiveCallRemoved {
+        call_id: String,
+    },
+    /// The supervisor is on the call: `sdp` is the gateway's WebRTC answer.
+    SupervisionStarted {
+        call_id: String,
+        mode: SuperviseMode,
+        sdp: String,
+    },
+    /// The supervisor's mode changed.
+    SupervisionChanged {
+        call_id: String,
+        mode: SuperviseMode,
+    },
+    /// The supervisor is off the call (they left, or it ended).
+    SupervisionEnded {
+        call_id: String,
+    },
+    /// `call.recording`: the call's recording state changed (to its agent
+    /// and to whoever asked).
+    CallRecording {
+        call_id: String,
+        state: RecordingState,
     },
     /// `call.ended`: the call is over for this agent (or no longer rings).
     CallEnded {

@@ -28,11 +28,15 @@
 
 pub mod identity;
 pub mod reason;
+mod supervise;
+
+pub use supervise::RecordCommand;
+use supervise::Supervisor;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::SocketAddr;
 
-use shared::ws::{CallDirection, CallEndKind, CallEndReason, CallInfo, ServerMsg};
+use shared::ws::{CallDirection, CallEndKind, CallEndReason, CallInfo, RecordingState, ServerMsg, SuperviseMode};
 
 use crate::media::rtp_leg::RtpLegId;
 use crate::media::webrtc::{EndReason, LegId};
@@ -93,10 +97,25 @@ pub enum SipCommand {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
     Sip(SipCommand),
-    /// A message for every open desk of one agent.
+    /// A message for every open desk of one user (an agent, a supervisor).
     Notify {
         agent: i64,
         msg: ServerMsg,
+    },
+    /// A message for every supervisor watching calls.
+    Supervisors {
+        msg: ServerMsg,
+    },
+    /// Add a supervisor's browser leg to the call's media, or change its mode.
+    MediaSupervise {
+        rtp: RtpLegId,
+        leg: LegId,
+        mode: SuperviseMode,
+    },
+    /// Record the call of this SIP leg.
+    Record {
+        rtp: RtpLegId,
+        command: RecordCommand,
     },
     /// Media legs to close.
     Release {
@@ -210,6 +229,8 @@ struct Call {
     remote_ringing: bool,
     /// On hold at the agent's request (the far end was told).
     held: bool,
+    recording: RecordingState,
+    supervisors: Vec<Supervisor>,
     /// A hold or resume asked of the far end, awaiting its answer.
     hold_pending: Option<bool>,
 }
@@ -231,6 +252,8 @@ impl Call {
             remote_ringing: false,
             held: false,
             hold_pending: None,
+            recording: RecordingState::Off,
+            supervisors: Vec::new(),
         }
     }
 }
@@ -269,6 +292,8 @@ pub struct Calls {
     by_dialog: HashMap<DialogId, String>,
     by_leg: HashMap<LegId, String>,
     by_rtp: HashMap<RtpLegId, String>,
+    /// Supervisors' browser legs: the call and the supervisor.
+    sup_legs: HashMap<LegId, (String, i64)>,
     agents: HashMap<i64, Agent>,
     next_seq: u64,
     out: VecDeque<Output>,
@@ -330,6 +355,7 @@ impl Calls {
         call.offer = Some(offer);
         call.plan = Some(plan);
         self.calls.insert(call_id.clone(), call);
+        self.publish(&call_id);
         let free: Vec<i64> =
             self.agents.iter().filter(|(_, a)| a.available && a.call.is_none()).map(|(id, _)| *id).collect();
         for agent in free {
@@ -375,6 +401,7 @@ impl Calls {
         let others: Vec<i64> = std::mem::take(&mut call.offered).into_iter().filter(|a| *a != agent).collect();
         // The agent's other ringing calls stop ringing for them.
         self.withdraw_all(agent, CallEndKind::Withdrawn);
+        self.publish(call_id);
         for other in others {
             self.notify_end(other, call_id, reason::end(CallEndKind::AnsweredElsewhere, None, None));
         }
@@ -414,6 +441,7 @@ impl Calls {
         if let Some(a) = self.agents.get_mut(&agent) {
             a.call = None;
         }
+        self.publish(call_id);
         let free: Vec<i64> =
             self.agents.iter().filter(|(_, a)| a.available && a.call.is_none()).map(|(id, _)| *id).collect();
         for a in free {
@@ -497,6 +525,7 @@ impl Calls {
                     let msg = ServerMsg::CallConnected { call_id: call_id.clone() };
                     self.out.push_back(Output::Notify { agent: *agent, msg });
                 }
+                self.publish(&call_id);
             }
             DialogEvent::ReInviteAnswered { id, .. } => self.reinvite_done(id, true),
             DialogEvent::ReInviteRejected { id, .. } => self.reinvite_done(id, false),
@@ -509,6 +538,9 @@ impl Calls {
     /// call is over, and the caller is hung up on.
     pub fn handle_leg_ended(&mut self, leg: LegId, why: EndReason) {
         if why == EndReason::Removed {
+            return;
+        }
+        if self.supervisor_leg_ended(leg) {
             return;
         }
         let Some(call_id) = self.by_leg.get(&leg).cloned() else { return };
@@ -594,8 +626,10 @@ impl Calls {
         }
         if let State::Talking { agent, rtp, .. } = call.state {
             self.out.push_back(Output::MediaHold { rtp, held: call.held });
-            self.out.push_back(Output::Notify { agent, msg: ServerMsg::CallHeld { call_id, held: call.held } });
+            let msg = ServerMsg::CallHeld { call_id: call_id.clone(), held: call.held };
+            self.out.push_back(Output::Notify { agent, msg });
         }
+        self.publish(&call_id);
     }
 
     /// The agent calls a number out through a trunk. On success the call
@@ -622,7 +656,8 @@ impl Calls {
         };
         self.next_seq += 1;
         let call = Call::new(info.clone(), self.next_seq, dial.session_id, State::Dialing { agent });
-        self.calls.insert(dial.call_id, call);
+        self.calls.insert(dial.call_id.clone(), call);
+        self.publish(&dial.call_id);
         Ok(info)
     }
 
@@ -721,6 +756,7 @@ impl Calls {
         call.local = Some(local);
         self.by_leg.insert(browser, call_id.to_owned());
         self.by_rtp.insert(rtp, call_id.to_owned());
+        self.publish(call_id);
     }
 
     /// The agent's call is over: they hear waiting calls again.
@@ -772,10 +808,14 @@ impl Calls {
     /// Ends a call: tells everyone it concerned, releases its media, frees
     /// its agent (who then hears the waiting calls).
     fn end(&mut self, call_id: &str, why: CallEndReason) {
-        let Some(call) = self.calls.remove(call_id) else { return };
+        let Some(mut call) = self.calls.remove(call_id) else { return };
         if let Some(dialog) = call.dialog {
             self.by_dialog.remove(&dialog);
         }
+        for s in std::mem::take(&mut call.supervisors) {
+            self.supervisor_left(call_id, s);
+        }
+        self.out.push_back(Output::Supervisors { msg: ServerMsg::LiveCallRemoved { call_id: call_id.to_owned() } });
         for agent in &call.offered {
             self.notify_end(*agent, call_id, why);
         }

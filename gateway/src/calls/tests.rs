@@ -60,7 +60,12 @@ fn a_call_rings_every_free_available_agent_and_the_first_answer_takes_it() {
     let mut rung: Vec<i64> = notices(&outs).iter().map(|n| n.0).collect();
     rung.sort();
     assert_eq!(rung, [1, 2], "not the unavailable agent");
-    let Output::Notify { msg: ServerMsg::CallRinging { call }, .. } = &outs[1] else { panic!("{outs:?}") };
+    let Some(call) = outs.iter().find_map(|o| match o {
+        Output::Notify { msg: ServerMsg::CallRinging { call }, .. } => Some(call),
+        _ => None,
+    }) else {
+        panic!("{outs:?}")
+    };
     assert_eq!(
         (call.from.as_str(), call.to.as_str(), call.trunk.as_str()),
         ("+966501234567", "+441234567890", "carrier")
@@ -331,4 +336,113 @@ fn outbound_failures_free_the_agent() {
     assert!(
         is_dialable("+44 20".replace(' ', "").as_str()) && is_dialable("*21#") && !is_dialable("+") && !is_dialable("")
     );
+}
+
+fn talking(c: &mut Calls) {
+    c.handle_agent(1, true);
+    ring(c, "A", 1);
+    c.handle_answer(1, "A").unwrap();
+    c.handle_media_ready("A", LegId(10), RtpLegId(20), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    drain(c);
+}
+
+fn live_updates(outs: &[Output]) -> Vec<shared::ws::LiveCall> {
+    outs.iter()
+        .filter_map(|o| match o {
+            Output::Supervisors { msg: ServerMsg::LiveCallUpdated { call } } => Some(call.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn supervisors_watch_calls_live_from_ringing_to_gone() {
+    use shared::ws::LiveCallState;
+    let mut c = Calls::new();
+    let outs = ring(&mut c, "A", 1);
+    assert_eq!(live_updates(&outs)[0].state, LiveCallState::Ringing);
+    c.handle_agent(1, true);
+    c.handle_answer(1, "A").unwrap();
+    let outs = drain(&mut c);
+    let last = live_updates(&outs).pop().unwrap();
+    assert_eq!((last.state, last.agent_id), (LiveCallState::Connecting, Some(1)));
+    c.handle_media_ready("A", LegId(10), RtpLegId(20), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    assert_eq!(live_updates(&drain(&mut c)).pop().unwrap().state, LiveCallState::Talking);
+    assert_eq!(c.live_calls().len(), 1);
+    c.handle_hang_up(1, "A").unwrap();
+    let outs = drain(&mut c);
+    assert!(
+        outs.iter().any(
+            |o| matches!(o, Output::Supervisors { msg: ServerMsg::LiveCallRemoved { call_id } } if call_id == "A")
+        )
+    );
+    assert!(c.live_calls().is_empty());
+}
+
+#[test]
+fn a_supervisor_joins_changes_mode_and_leaves_with_the_call() {
+    use shared::ws::SuperviseMode;
+    let mut c = Calls::new();
+    c.handle_agent(1, true);
+    ring(&mut c, "A", 1);
+    assert_eq!(c.handle_supervise(7, "A", SuperviseMode::Listen), Err(CallError::WrongState), "not while it rings");
+    c.handle_answer(1, "A").unwrap();
+    c.handle_media_ready("A", LegId(10), RtpLegId(20), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    drain(&mut c);
+    assert_eq!(c.handle_supervise(7, "A", SuperviseMode::Listen), Ok(RtpLegId(20)));
+    assert_eq!(c.handle_supervise(7, "A", SuperviseMode::Listen), Err(CallError::WrongState), "once");
+    assert_eq!(c.handle_supervise(1, "A", SuperviseMode::Listen), Err(CallError::WrongState), "not the agent");
+    c.handle_supervision_ready(7, "A", LegId(30)).unwrap();
+    assert_eq!(live_updates(&drain(&mut c)).pop().unwrap().supervisors, vec![7]);
+    c.handle_supervise_mode(7, "A", SuperviseMode::Whisper).unwrap();
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::MediaSupervise { rtp: RtpLegId(20), leg: LegId(30), mode: SuperviseMode::Whisper }));
+    // The supervisor's own leg ending takes them off, not the call.
+    c.handle_leg_ended(LegId(30), EndReason::Disconnected);
+    let outs = drain(&mut c);
+    assert!(outs.iter().any(|o| matches!(o, Output::Notify { agent: 7, msg: ServerMsg::SupervisionEnded { .. } })));
+    assert_eq!(c.len(), 1);
+    // Back on; the call ends: their leg is closed and they are told.
+    c.handle_supervise(7, "A", SuperviseMode::Barge).unwrap();
+    c.handle_supervision_ready(7, "A", LegId(31)).unwrap();
+    drain(&mut c);
+    c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(1), reason: Reason::RemoteBye });
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::Release { browser: Some(LegId(31)), rtp: None }));
+    assert!(outs.iter().any(|o| matches!(o, Output::Notify { agent: 7, msg: ServerMsg::SupervisionEnded { .. } })));
+    assert_eq!(c.handle_supervision_ready(7, "A", LegId(32)), Err(CallError::Gone));
+}
+
+#[test]
+fn recording_is_started_paused_and_stopped_by_the_agent_or_a_supervisor_only() {
+    use shared::ws::{RecordAction, RecordingState};
+    let mut c = Calls::new();
+    talking(&mut c);
+    assert_eq!(c.handle_record(2, false, "A", RecordAction::Start), Err(CallError::Gone), "another agent");
+    c.handle_record(1, false, "A", RecordAction::Start).unwrap();
+    let outs = drain(&mut c);
+    assert!(
+        outs.contains(&Output::Record { rtp: RtpLegId(20), command: RecordCommand::Start { call_id: "A".into() } })
+    );
+    let state = |outs: &[Output]| {
+        outs.iter().find_map(|o| match o {
+            Output::Notify { agent: 1, msg: ServerMsg::CallRecording { state, .. } } => Some(*state),
+            _ => None,
+        })
+    };
+    assert_eq!(state(&outs), Some(RecordingState::Recording));
+    c.handle_record(9, true, "A", RecordAction::Pause).unwrap();
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::Record { rtp: RtpLegId(20), command: RecordCommand::Pause(true) }));
+    assert_eq!(state(&outs), Some(RecordingState::Paused), "the agent hears a supervisor paused it");
+    assert_eq!(c.handle_record(1, false, "A", RecordAction::Start), Ok(()), "already on: nothing to do");
+    c.handle_record(1, false, "A", RecordAction::Resume).unwrap();
+    c.handle_record(1, false, "A", RecordAction::Stop).unwrap();
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::Record { rtp: RtpLegId(20), command: RecordCommand::Stop }));
+    assert_eq!(c.handle_record(1, false, "A", RecordAction::Pause), Err(CallError::WrongState));
+    c.handle_record(1, false, "A", RecordAction::Start).unwrap();
+    drain(&mut c);
+    c.handle_record_failed("A");
+    assert_eq!(state(&drain(&mut c)), Some(RecordingState::Off));
 }

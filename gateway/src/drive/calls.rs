@@ -16,19 +16,29 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use shared::ws::{AgentPresence, AgentStatus, CallInfo, ServerMsg};
+use shared::ws::{AgentPresence, AgentStatus, CallInfo, LiveCall, RecordAction, ServerMsg, SuperviseMode};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use super::sip::{CallLink, SipEvent};
 use super::webrtc::{MediaEvent, WebRtcHandle};
-use crate::calls::{CallError, Calls, Dial, MediaPlan, Output, SipCommand};
+use crate::calls::{CallError, Calls, Dial, MediaPlan, Output, RecordCommand, SipCommand};
+use crate::media::conference::Supervision;
 use crate::media::webrtc::{G711, LegMode};
 use crate::sdp::Codec;
 
-/// A message for one agent's open desks.
+/// Who a [`Notice`] is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Every open desk of one user.
+    User(i64),
+    /// Every supervisor watching calls.
+    Supervisors,
+}
+
+/// A message for some of the open desks.
 #[derive(Debug, Clone)]
 pub struct Notice {
-    pub agent: i64,
+    pub to: Audience,
     pub msg: ServerMsg,
 }
 
@@ -45,11 +55,18 @@ impl From<CallError> for Refusal {
     }
 }
 
+type Reply<T> = oneshot::Sender<Result<T, Refusal>>;
+
 enum Request {
     Answer { agent: i64, call_id: String, sdp: String, reply: oneshot::Sender<Result<String, Refusal>> },
     Decline { agent: i64, call_id: String, reply: oneshot::Sender<Result<(), Refusal>> },
     HangUp { agent: i64, call_id: String, reply: oneshot::Sender<Result<(), Refusal>> },
     Dial { agent: i64, number: String, sdp: String, reply: oneshot::Sender<Result<(CallInfo, String), Refusal>> },
+    WatchCalls { reply: oneshot::Sender<Vec<LiveCall>> },
+    Supervise { user: i64, call_id: String, mode: SuperviseMode, sdp: String, reply: Reply<String> },
+    SuperviseMode { user: i64, call_id: String, mode: SuperviseMode, reply: Reply<()> },
+    SuperviseStop { user: i64, call_id: String, reply: Reply<()> },
+    Record { user: i64, supervisor: bool, call_id: String, action: RecordAction, reply: Reply<()> },
     Hold { agent: i64, call_id: String, hold: bool, reply: oneshot::Sender<Result<(), Refusal>> },
     Digits { agent: i64, call_id: String, digits: String, reply: oneshot::Sender<Result<(), Refusal>> },
 }
@@ -99,6 +116,52 @@ impl CallsHandle {
         rx.await.map_err(|_| gone())?
     }
 
+    /// The live calls, for a supervisor who starts watching them.
+    pub async fn live_calls(&self) -> Result<Vec<LiveCall>, Refusal> {
+        let (reply, rx) = oneshot::channel();
+        self.requests.send(Request::WatchCalls { reply }).await.map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())
+    }
+
+    /// A supervisor joins a call with their WebRTC offer; the result is the
+    /// gateway's answer.
+    pub async fn supervise(
+        &self,
+        user: i64,
+        call_id: String,
+        mode: SuperviseMode,
+        sdp: String,
+    ) -> Result<String, Refusal> {
+        let (reply, rx) = oneshot::channel();
+        self.requests.send(Request::Supervise { user, call_id, mode, sdp, reply }).await.map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())?
+    }
+
+    pub async fn supervise_mode(&self, user: i64, call_id: String, mode: SuperviseMode) -> Result<(), Refusal> {
+        let (reply, rx) = oneshot::channel();
+        self.requests.send(Request::SuperviseMode { user, call_id, mode, reply }).await.map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())?
+    }
+
+    pub async fn supervise_stop(&self, user: i64, call_id: String) -> Result<(), Refusal> {
+        let (reply, rx) = oneshot::channel();
+        self.requests.send(Request::SuperviseStop { user, call_id, reply }).await.map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())?
+    }
+
+    /// Controls a call's recording: its agent, or a supervisor.
+    pub async fn record(
+        &self,
+        user: i64,
+        supervisor: bool,
+        call_id: String,
+        action: RecordAction,
+    ) -> Result<(), Refusal> {
+        let (reply, rx) = oneshot::channel();
+        self.requests.send(Request::Record { user, supervisor, call_id, action, reply }).await.map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())?
+    }
+
     /// The agent calls `number` out with their softphone's WebRTC offer;
     /// the result is the call and the gateway's answer.
     pub async fn dial(&self, agent: i64, number: String, sdp: String) -> Result<(CallInfo, String), Refusal> {
@@ -116,9 +179,11 @@ pub struct Outbound {
 }
 
 /// Starts call control. Returns the handle for agents' sockets and the
-/// link the SIP driver takes.
+/// link the SIP driver takes. Recordings are written under `recordings`,
+/// one file per call named after it.
 pub fn start(
     outbound: Option<Outbound>,
+    recordings: std::path::PathBuf,
     media: WebRtcHandle,
     presence: broadcast::Receiver<AgentPresence>,
     notices: broadcast::Sender<Arc<Notice>>,
@@ -127,17 +192,21 @@ pub fn start(
     let (req_tx, req_rx) = mpsc::channel(256);
     let (up_tx, up_rx) = mpsc::unbounded_channel();
     let (down_tx, down_rx) = mpsc::unbounded_channel();
-    let driver = Driver { core: Calls::new(), outbound, media, sip: down_tx, notices };
-    tokio::spawn(driver.run(req_rx, up_rx, presence, shutdown));
+    let (failed_tx, failed_rx) = mpsc::unbounded_channel();
+    let driver = Driver { core: Calls::new(), outbound, recordings, media, sip: down_tx, notices, failed: failed_tx };
+    tokio::spawn(driver.run(req_rx, up_rx, presence, failed_rx, shutdown));
     (CallsHandle { requests: req_tx }, CallLink { up: up_tx, down: down_rx })
 }
 
 struct Driver {
     core: Calls,
     outbound: Option<Outbound>,
+    recordings: std::path::PathBuf,
     media: WebRtcHandle,
     sip: mpsc::UnboundedSender<SipCommand>,
     notices: broadcast::Sender<Arc<Notice>>,
+    /// Recordings that could not start, by call.
+    failed: mpsc::UnboundedSender<String>,
 }
 
 impl Driver {
@@ -146,6 +215,7 @@ impl Driver {
         mut requests: mpsc::Receiver<Request>,
         mut sip: mpsc::UnboundedReceiver<SipEvent>,
         mut presence: broadcast::Receiver<AgentPresence>,
+        mut failed: mpsc::UnboundedReceiver<String>,
         mut shutdown: watch::Receiver<bool>,
     ) {
         let mut media_events = self.media.subscribe();
@@ -160,6 +230,7 @@ impl Driver {
                     Some(SipEvent::Invited { call_id, dialog }) => self.core.handle_invited(&call_id, dialog),
                     None => return,
                 },
+                Some(call_id) = failed.recv() => self.core.handle_record_failed(&call_id),
                 req = requests.recv() => match req {
                     Some(req) => self.handle_request(req).await,
                     None => return,
@@ -209,6 +280,25 @@ impl Driver {
             Request::Hold { agent, call_id, hold, reply } => {
                 let _ = reply.send(self.core.handle_hold(agent, &call_id, hold).map_err(Refusal::from));
             }
+            Request::WatchCalls { reply } => {
+                let _ = reply.send(self.core.live_calls());
+            }
+            Request::Supervise { user, call_id, mode, sdp, reply } => {
+                let r = self.supervise(user, &call_id, mode, sdp).await;
+                if let Err(e) = &r {
+                    tracing::info!(user, code = e.code, "supervision refused");
+                }
+                let _ = reply.send(r);
+            }
+            Request::SuperviseMode { user, call_id, mode, reply } => {
+                let _ = reply.send(self.core.handle_supervise_mode(user, &call_id, mode).map_err(Refusal::from));
+            }
+            Request::SuperviseStop { user, call_id, reply } => {
+                let _ = reply.send(self.core.handle_supervise_stop(user, &call_id).map_err(Refusal::from));
+            }
+            Request::Record { user, supervisor, call_id, action, reply } => {
+                let _ = reply.send(self.core.handle_record(user, supervisor, &call_id, action).map_err(Refusal::from));
+            }
             Request::Dial { agent, number, sdp, reply } => {
                 let r = self.dial(agent, number, sdp).await;
                 if let Err(e) = &r {
@@ -249,6 +339,34 @@ impl Driver {
             self.media.remove_leg(leg);
             self.media.remove_rtp_leg(rtp);
             self.core.handle_media_failed(call_id);
+            return Err(e);
+        }
+        Ok(answer)
+    }
+
+    /// Adds a supervisor's leg to a talking call.
+    async fn supervise(
+        &mut self,
+        user: i64,
+        call_id: &str,
+        mode: SuperviseMode,
+        offer: String,
+    ) -> Result<String, Refusal> {
+        let rtp = self.core.handle_supervise(user, call_id, mode)?;
+        let (leg, answer) = match self.media.add_leg(offer, LegMode::Forward).await {
+            Ok(x) => x,
+            Err(message) => {
+                self.core.handle_supervision_failed(user, call_id);
+                return Err(Refusal { code: "bad_sdp", message });
+            }
+        };
+        let joined = self.media.supervise(rtp, leg, supervision(mode)).await;
+        let ready = joined
+            .map_err(|message| Refusal { code: "media_unavailable", message })
+            .and_then(|()| self.core.handle_supervision_ready(user, call_id, leg).map_err(Refusal::from));
+        if let Err(e) = ready {
+            self.media.remove_leg(leg);
+            self.core.handle_supervision_failed(user, call_id);
             return Err(e);
         }
         Ok(answer)
@@ -312,8 +430,26 @@ impl Driver {
                 }
                 Output::Notify { agent, msg } => {
                     // No receivers: the agent has no desk open right now.
-                    let _ = self.notices.send(Arc::new(Notice { agent, msg }));
+                    let _ = self.notices.send(Arc::new(Notice { to: Audience::User(agent), msg }));
                 }
+                Output::Supervisors { msg } => {
+                    let _ = self.notices.send(Arc::new(Notice { to: Audience::Supervisors, msg }));
+                }
+                Output::MediaSupervise { rtp, leg, mode } => self.media.set_supervision(rtp, leg, supervision(mode)),
+                Output::Record { rtp, command } => match command {
+                    RecordCommand::Start { call_id } => {
+                        let (media, failed) = (self.media.clone(), self.failed.clone());
+                        let path = self.recordings.join(format!("{call_id}.wav"));
+                        tokio::spawn(async move {
+                            if let Err(e) = media.record(rtp, path).await {
+                                tracing::warn!(error = %e, "recording not started");
+                                let _ = failed.send(call_id);
+                            }
+                        });
+                    }
+                    RecordCommand::Pause(paused) => self.media.pause_recording(rtp, paused),
+                    RecordCommand::Stop => self.media.stop_recording(rtp),
+                },
                 Output::MediaHold { rtp, held } => self.media.hold(rtp, held),
                 Output::MediaRemote { rtp, remote, codec, pt, te_pt } => {
                     self.media.set_rtp_remote(rtp, remote, g711_of(codec), pt, te_pt);
@@ -329,6 +465,14 @@ impl Driver {
                 }
             }
         }
+    }
+}
+
+fn supervision(mode: SuperviseMode) -> Supervision {
+    match mode {
+        SuperviseMode::Listen => Supervision::Listen,
+        SuperviseMode::Whisper => Supervision::Whisper,
+        SuperviseMode::Barge => Supervision::Barge,
     }
 }
 

@@ -160,6 +160,11 @@ impl WebRtcHandle {
         self.commands.send(Command::Supervise { rtp, supervisor, how }).await.map_err(|_| GONE.to_owned())
     }
 
+    /// [`supervise`](Self::supervise) without waiting: a mode change.
+    pub fn set_supervision(&self, rtp: RtpLegId, supervisor: LegId, how: Supervision) {
+        let _ = self.commands.try_send(Command::Supervise { rtp, supervisor, how });
+    }
+
     /// Records the call of the SIP leg `rtp` and its bridged browser leg to
     /// a stereo WAV file at `path` (caller left, agent right). The call's
     /// audio is mixed from then on.

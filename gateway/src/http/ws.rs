@@ -20,6 +20,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::session::{Authed, authenticate};
 use super::{AppError, AppState};
+use crate::drive::calls::Audience;
 use crate::store::rfc3339;
 
 const SESSION_CHECK: Duration = Duration::from_secs(30);
@@ -143,7 +144,9 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
                 }
             }
             notice = calls.recv() => match notice {
-                Ok(n) if n.agent == user.id => ok = send(&mut socket, &n.msg).await,
+                Ok(n) if n.to == Audience::User(user.id) || (n.to == Audience::Supervisors && conn.watching_calls) => {
+                    ok = send(&mut socket, &n.msg).await;
+                }
                 Ok(_) => {}
                 Err(RecvError::Lagged(n)) => tracing::warn!(user_id = user.id, missed = n, "call events missed"),
                 Err(RecvError::Closed) => break,
@@ -182,6 +185,8 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
 struct Conn {
     /// Sent agents' changes (a supervisor's watch).
     watching: bool,
+    /// Sent live calls' changes (a supervisor's watch).
+    watching_calls: bool,
     /// The audio check's leg, ended with the connection.
     echo_leg: Option<crate::media::webrtc::LegId>,
 }
@@ -246,6 +251,43 @@ async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: 
             let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
             match calls.dial(authed.user.id, number, sdp).await {
                 Ok((call, sdp)) => send(socket, &ServerMsg::CallDialing { call, sdp }).await,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
+        ClientMsg::WatchCalls => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            conn.watching_calls = true;
+            match calls.live_calls().await {
+                Ok(calls) => send(socket, &ServerMsg::Calls { calls }).await,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
+        ClientMsg::Supervise { call_id, mode, sdp } => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            match calls.supervise(authed.user.id, call_id.clone(), mode, sdp).await {
+                Ok(sdp) => send(socket, &ServerMsg::SupervisionStarted { call_id, mode, sdp }).await,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
+        ClientMsg::SuperviseMode { call_id, mode } => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            match calls.supervise_mode(authed.user.id, call_id, mode).await {
+                Ok(()) => true,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
+        ClientMsg::SuperviseStop { call_id } => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            match calls.supervise_stop(authed.user.id, call_id).await {
+                Ok(()) => true,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
+        ClientMsg::CallRecord { call_id, action } => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            let supervisor = authed.user.role.at_least(Role::Supervisor);
+            match calls.record(authed.user.id, supervisor, call_id, action).await {
+                Ok(()) => true,
                 Err(e) => send(socket, &error(e.code, &e.message)).await,
             }
         }
