@@ -208,6 +208,16 @@ async fn a_carrier_call_reaches_the_agent_with_sound_both_ways() {
 
     // 1. The carrier streams 1 kHz; the agent hears it, holds, resumes, hangs up.
     let first = sipp(&gw, &dir, "call_in_hold.xml", &[]);
+    // A malformed offer from the browser gets a clear error, and the call
+    // rings again rather than being lost.
+    let ringing = wait_for(&mut ws, "call.ringing", |m| match m {
+        ServerMsg::CallRinging { call } => Some(call.call_id),
+        _ => None,
+    })
+    .await;
+    send(&mut ws, &ClientMsg::CallAnswer { call_id: ringing, sdp: "v=0 not really".into() }).await;
+    let refused = wait_for_any(&mut ws).await;
+    assert!(matches!(&refused, ServerMsg::Error { code, .. } if code == "bad_sdp"), "{refused:?}");
     let (mut phone, call_id) = answer(&mut ws).await;
     let heard = phone.talk(Duration::from_secs(3), 440.0).await;
     assert!(phone.connected, "ICE and DTLS completed");

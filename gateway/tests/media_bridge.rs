@@ -105,3 +105,43 @@ async fn audio_crosses_a_browser_to_rtp_bridge_both_ways() {
     assert!(carrier_heard >= 25, "the carrier heard the browser {carrier_heard} times");
     assert!(browser_heard >= 25, "the browser heard the carrier {browser_heard} times");
 }
+
+/// A carrier without telephone-events sends its keys as tones: the gateway
+/// hears them in the audio (Goertzel), once per press.
+#[tokio::test]
+async fn in_band_keys_from_a_carrier_are_heard() {
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), public_address: None };
+    let media = MediaConfig { rtp_ports: [46000, 46998], ..MediaConfig::default() };
+    let handle = gateway::drive::webrtc::start(&webrtc, &media, stopped).await.unwrap();
+    let mut events = handle.subscribe();
+    let carrier = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let (rtp, gateway_rtp) = handle.add_rtp_leg(carrier.local_addr().unwrap(), G711::Pcmu, 0, None).await.unwrap();
+    // '7' (852 Hz + 1209 Hz) for 100 ms, 100 ms of silence, then '#' (941 + 1477).
+    let mut seq = 0u16;
+    for (low, high) in [(852.0, 1209.0), (0.0, 0.0), (941.0, 1477.0), (0.0, 0.0)] {
+        for _ in 0..5 {
+            let pcm: Vec<i16> = (0..160)
+                .map(|i| {
+                    let t = (seq as f64 * 160.0 + i as f64) / 8000.0;
+                    let tone = |f: f64| if f == 0.0 { 0.0 } else { (2.0 * std::f64::consts::PI * f * t).sin() };
+                    (6000.0 * (tone(low) + tone(high))) as i16
+                })
+                .collect();
+            let mut pkt = [0u8; 172];
+            let n = write_header(&mut pkt, seq == 0, 0, seq, seq as u32 * 160, 0xD7AF);
+            gateway::media::g711::encode_ulaw(&pcm, &mut pkt[n..]);
+            carrier.send_to(&pkt, gateway_rtp).await.unwrap();
+            seq += 1;
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+    let mut heard = String::new();
+    while heard.len() < 2 {
+        match tokio::time::timeout(Duration::from_secs(5), events.recv()).await.expect("the keys are heard") {
+            Ok(gateway::drive::webrtc::MediaEvent::Digit(leg, d)) if leg == rtp => heard.push(d),
+            _ => {}
+        }
+    }
+    assert_eq!(heard, "7#");
+}

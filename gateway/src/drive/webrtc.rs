@@ -24,6 +24,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use crate::config::{MediaConfig, WebRtcConfig};
 use crate::media::conference::{Conference, Member, Supervision, frames_of};
 use crate::media::g711;
+use crate::media::goertzel::DtmfDetector;
 use crate::media::mixer::{FRAME, Frame};
 use crate::media::wav::WavWriter;
 
@@ -254,6 +255,9 @@ struct RtpSide {
     /// The telephone-event payload type, when negotiated.
     te_pt: Option<u8>,
     dtmf_in: EventReceiver,
+    /// Digits in the audio itself, for carriers without telephone-events
+    /// (decoding costs: only legs with no telephone-event payload type).
+    inband: Option<Box<DtmfDetector>>,
     dtmf_out: EventSender,
     /// The RTP timestamp of the event being sent.
     dtmf_ts: u32,
@@ -383,6 +387,7 @@ impl Driver {
                             side.codec = codec;
                             side.pt = pt;
                             side.te_pt = te_pt;
+                            side.inband = te_pt.is_none().then(Box::default);
                         }
                     }
                     Some(Command::SendDigits { rtp, digits }) => self.queue_digits(rtp, &digits),
@@ -444,6 +449,7 @@ impl Driver {
                 held: false,
                 te_pt,
                 dtmf_in: EventReceiver::default(),
+                inband: te_pt.is_none().then(Box::default),
                 dtmf_out: EventSender::default(),
                 dtmf_ts: 0,
                 dtmf_next: None,
@@ -489,6 +495,18 @@ impl Driver {
             if packet.payload_type != side.pt {
                 // Comfort noise and other payloads are not forwarded.
                 continue;
+            }
+            if let Some(det) = &mut side.inband
+                && packet.payload.len() <= 1600
+            {
+                let mut pcm = [0i16; 1600];
+                let pcm = &mut pcm[..packet.payload.len()];
+                decode(side.codec, packet.payload, pcm);
+                det.handle_samples(pcm);
+                while let Some(d) = det.poll_digit() {
+                    metrics::counter!("cc_dtmf_digits_total", "direction" => "received_inband").increment(1);
+                    let _ = self.events.send(MediaEvent::Digit(id, d.digit));
+                }
             }
             if let Some(conf) = self.conferences.get_mut(&id) {
                 if !side.held && packet.payload.len() <= 1600 {
