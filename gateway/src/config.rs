@@ -124,6 +124,9 @@ pub struct MediaConfig {
     /// Where call recordings are written (one WAV file per call, named
     /// after the call's id).
     pub recordings_dir: std::path::PathBuf,
+    /// What callers on hold hear: a WAV file, 8 kHz 16-bit mono; a quiet
+    /// built-in melody when not set.
+    pub hold_music: Option<std::path::PathBuf>,
 }
 
 impl Default for MediaConfig {
@@ -133,6 +136,7 @@ impl Default for MediaConfig {
             rtp_ports: [20000, 29999],
             rtp_timeout_secs: 60,
             recordings_dir: "data/recordings".into(),
+            hold_music: None,
         }
     }
 }

@@ -164,3 +164,35 @@ async fn a_recording_holds_each_side_on_its_channel_and_silence_while_paused() {
     assert!(longest >= 8000, "at least a second of silence while paused, got {longest} samples");
     std::fs::remove_dir_all(path.parent().unwrap()).ok();
 }
+
+/// On hold the caller hears the hold music instead of the agent, and the
+/// agent hears nothing; resuming joins them again.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_hold_the_caller_hears_music_and_the_agent_nothing() {
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), public_address: None };
+    let media = MediaConfig { rtp_ports: [47000, 47998], ..MediaConfig::default() };
+    let handle = gateway::drive::webrtc::start(&webrtc, &media, stopped).await.unwrap();
+    let (mut agent, agent_leg) = join(&handle).await;
+    let carrier = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let (rtp, gateway_rtp) = handle.add_rtp_leg(carrier.local_addr().unwrap(), G711::Pcmu, 0, None).await.unwrap();
+    handle.bridge(agent_leg, rtp).await.unwrap();
+    let mut frame_no = 0;
+    let d = Duration::from_millis(1500);
+    tokio::join!(agent.talk(d, 1000.0), caller(&carrier, gateway_rtp, d, 500.0, &mut frame_no));
+    assert!(agent.connected);
+
+    handle.hold(rtp, true);
+    let d = Duration::from_millis(2000);
+    let (a, c) = tokio::join!(agent.talk(d, 1000.0), caller(&carrier, gateway_rtp, d, 500.0, &mut frame_no));
+    let tail = |s: &[i16]| s[s.len().saturating_sub(8000)..].to_vec();
+    let (a, c) = (tail(&a), tail(&c));
+    let loud = |s: &[i16]| s.iter().filter(|x| x.unsigned_abs() > 300).count();
+    assert!(loud(&a) < 80, "the agent hears nothing while holding ({} loud samples)", loud(&a));
+    assert!(loud(&c) > 1000, "the caller hears music ({} loud samples)", loud(&c));
+    assert!(tone_ratio(&c, 1000.0, 8000.0) < 0.05, "and not the agent");
+
+    handle.hold(rtp, false);
+    let (a, c) = tokio::join!(agent.talk(d, 1000.0), caller(&carrier, gateway_rtp, d, 500.0, &mut frame_no));
+    assert_eq!((tones(&c), tones(&a)), (vec![1000], vec![500]), "joined again");
+}

@@ -224,7 +224,20 @@ pub async fn start(
     let ports = PortRange::new(media.rtp_ports[0], media.rtp_ports[1]).context("media.rtp_ports holds no even port")?;
     let (tx, rx) = mpsc::channel(256);
     let events = broadcast::channel(1024).0;
+    let hold_music: Arc<[i16]> = match &media.hold_music {
+        Some(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("reading media.hold_music {}", path.display()))?;
+            let wav =
+                crate::media::wav::read(&bytes).with_context(|| format!("media.hold_music {}", path.display()))?;
+            if wav.channels != 1 {
+                anyhow::bail!("media.hold_music {}: must be mono", path.display());
+            }
+            wav.samples.into()
+        }
+        None => crate::media::music::default_hold_music().into(),
+    };
     let driver = Driver {
+        hold_music,
         events: events.clone(),
         conferences: HashMap::new(),
         browser_conf: HashMap::new(),
@@ -276,6 +289,8 @@ struct RtpSide {
 
 struct Driver {
     events: broadcast::Sender<MediaEvent>,
+    /// What callers on hold hear.
+    hold_music: Arc<[i16]>,
     /// Mixed calls, by their SIP leg; plain bridges are not here.
     conferences: HashMap<RtpLegId, Conference>,
     /// Browser legs in a mixed call (agents and supervisors).
@@ -375,11 +390,7 @@ impl Driver {
                                 self.browser_to_rtp.remove(&b);
                             }
                     }
-                    Some(Command::Hold { rtp, held }) => {
-                        if let Some(side) = self.rtp.get_mut(&rtp) {
-                            side.held = held;
-                        }
-                    }
+                    Some(Command::Hold { rtp, held }) => self.hold(rtp, held),
                     Some(Command::SetRtpRemote { rtp, remote, codec, pt, te_pt }) => {
                         if let Some(side) = self.rtp.get_mut(&rtp) {
                             side.leg.handle_remote(remote);
@@ -539,6 +550,21 @@ impl Driver {
         }
     }
 
+    /// Holds a call: nothing crosses between caller and agent, and the
+    /// caller hears the hold music (the call is mixed from then on).
+    fn hold(&mut self, rtp: RtpLegId, held: bool) {
+        let Some(side) = self.rtp.get_mut(&rtp) else { return };
+        side.held = held;
+        let music = self.hold_music.clone();
+        if held {
+            if let Some(c) = self.conference(rtp) {
+                c.hold(true, Some(music));
+            }
+        } else if let Some(c) = self.conferences.get_mut(&rtp) {
+            c.hold(false, None);
+        }
+    }
+
     fn conference(&mut self, rtp: RtpLegId) -> Option<&mut Conference> {
         let agent = self.rtp.get(&rtp)?.browser?;
         self.browser_conf.insert(agent, rtp);
@@ -625,6 +651,7 @@ impl Driver {
                             send_pcm(side, frame);
                         }
                     }
+                    Member::Player => {}
                 });
             }
         }
@@ -772,7 +799,7 @@ impl Driver {
 fn send_pcm(side: &mut RtpSide, frame: &Frame) {
     let ts = side.ts;
     side.ts = side.ts.wrapping_add(FRAME as u32);
-    if side.held || side.dtmf_out.is_playing() || side.leg.destination().port() == 0 {
+    if side.dtmf_out.is_playing() || side.leg.destination().port() == 0 {
         return;
     }
     let mut packet = [0u8; 12 + FRAME];

@@ -23,6 +23,8 @@ pub enum Member {
     Browser(LegId),
     /// A SIP leg's RTP (the caller).
     Rtp(RtpLegId),
+    /// The player (hold music, prompts): it only speaks.
+    Player,
 }
 
 /// How a supervisor takes part.
@@ -57,6 +59,8 @@ pub struct Conference {
     /// The call's recording, while one runs: the caller's and the agent's
     /// frames of each tick, before mixing.
     recorder: Option<Recorder>,
+    /// What the player plays (looped) and where it is.
+    player: Option<(std::sync::Arc<[i16]>, usize)>,
 }
 
 impl Conference {
@@ -69,6 +73,7 @@ impl Conference {
             agent: MixLeg(1),
             next_leg: 2,
             recorder: None,
+            player: None,
         };
         for (member, leg) in [(Member::Rtp(caller), c.caller), (Member::Browser(agent), c.agent)] {
             c.mixer.add_leg(leg).expect("an empty mixer has room");
@@ -116,6 +121,27 @@ impl Conference {
         }
     }
 
+    /// Holds the call: the caller and the agent stop hearing each other, and
+    /// the caller hears `music` (looped) if there is any. Resuming joins
+    /// them again. Supervisors keep what they hear.
+    pub fn hold(&mut self, held: bool, music: Option<std::sync::Arc<[i16]>>) {
+        let (caller, agent) = (self.caller, self.agent);
+        // Cannot fail: both legs are always in the mixer.
+        let _ = self.mixer.set_hears(caller, agent, !held);
+        let _ = self.mixer.set_hears(agent, caller, !held);
+        self.remove(Member::Player);
+        self.player = None;
+        if let (true, Some(music)) = (held, music.filter(|m| !m.is_empty())) {
+            let leg = MixLeg(self.next_leg);
+            if self.mixer.add_leg(leg).is_ok() {
+                self.next_leg += 1;
+                self.parties.push(Party { member: Member::Player, leg, queue: VecDeque::new() });
+                let _ = self.mixer.set_hears(caller, leg, true);
+                self.player = Some((music, 0));
+            }
+        }
+    }
+
     /// Starts recording (or keeps the running recording going).
     pub fn start_recording(&mut self) {
         self.recorder.get_or_insert_with(Recorder::default);
@@ -158,6 +184,17 @@ impl Conference {
     /// calls `out` with what each listening member hears.
     pub fn tick(&mut self, mut out: impl FnMut(Member, &Frame)) {
         let (mut caller, mut agent) = (None, None);
+        if let Some((music, pos)) = &mut self.player {
+            let mut f = [0i16; FRAME];
+            for s in f.iter_mut() {
+                *s = music[*pos];
+                *pos = (*pos + 1) % music.len();
+            }
+            if let Some(p) = self.parties.iter_mut().find(|p| p.member == Member::Player) {
+                p.queue.clear();
+                p.queue.push_back(f);
+            }
+        }
         for p in &mut self.parties {
             if let Some(f) = p.queue.pop_front() {
                 // Cannot fail: every party's leg is in the mixer.
@@ -272,6 +309,28 @@ mod tests {
         assert!(tone_ratio(&run(&mut c, 20), 500.0, 8000.0) > 0.1);
         c.stop_recording();
         assert!(!c.is_recording() && run(&mut c, 30).is_empty());
+    }
+
+    #[test]
+    fn on_hold_the_caller_hears_music_and_nobody_hears_the_caller_but_supervisors() {
+        let mut c = Conference::new(RtpLegId(1), LegId(2));
+        c.supervise(LegId(3), Supervision::Listen).unwrap();
+        let music: std::sync::Arc<[i16]> = (0..800).map(|i| tone(2000.0, 0)[i % FRAME]).collect();
+        c.hold(true, Some(music));
+        let h = hears(&mut c);
+        assert!(!h.contains_key(&AGENT), "the agent hears nothing while holding");
+        assert_eq!(h[&SUP], vec![500, 1000], "supervisors still hear both");
+        let mut caller = Vec::new();
+        c.tick(|m, f| {
+            if m == CALLER {
+                caller.extend_from_slice(f);
+            }
+        });
+        assert!(tone_ratio(&caller, 2000.0, 8000.0) > 0.5, "the caller hears the music");
+        c.hold(false, None);
+        let h = hears(&mut c);
+        assert_eq!((&h[&CALLER], &h[&AGENT]), (&vec![1000], &vec![500]), "joined again");
+        assert!(!c.contains(Member::Player));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod conference;
 pub mod g711;
 pub mod goertzel;
 pub mod mixer;
+pub mod music;
 pub mod rtp;
 pub mod rtp_leg;
 pub mod telephone_event;
