@@ -9,6 +9,7 @@
 //! database. Nothing is fetched from outside the package registries.
 
 mod bench;
+mod fuzz;
 mod pg;
 mod setup;
 mod ui;
@@ -120,6 +121,7 @@ fn test(_args: &[String]) -> Result<()> {
     )?;
     // ui-kit's message catalogues and parsers are plain Rust: test them natively.
     status(cargo().current_dir(&root).args(["test", "-p", "ui-kit", "--lib"]))?;
+    fuzz::smoke(&root)?;
 
     // Browser tests against the real gateway, once per database.
     status(cargo().current_dir(&root).args(["build", "-p", "gateway"]))?;

@@ -17,6 +17,8 @@ use crate::{output, status};
 pub const TRUNK: &str = "0.21.14";
 /// Must equal the `wasm-bindgen` crate pinned in the workspace Cargo.toml.
 pub const WASM_BINDGEN: &str = "0.2.130";
+/// The fuzz targets' runner (see gateway/fuzz/README.md).
+pub const CARGO_FUZZ: &str = "0.13.2";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -42,6 +44,9 @@ pub fn all(root: &Path, purpose: Purpose) -> Result<()> {
     cargo_tool("trunk", TRUNK, "trunk", &["--locked"])?;
     // wasm-bindgen-cli's lock file does not resolve here; install unlocked.
     cargo_tool("wasm-bindgen", WASM_BINDGEN, "wasm-bindgen-cli", &[])?;
+    if purpose == Purpose::Test {
+        cargo_tool("cargo-fuzz", CARGO_FUZZ, "cargo-fuzz", &["--locked"])?;
+    }
     npm(root)?;
     Ok(())
 }
