@@ -85,6 +85,16 @@ impl Gateway {
     /// The agent's desk: a session made in the store, the WebSocket, and the
     /// status available.
     async fn desk(&self, username: &str) -> Ws {
+        let mut ws = self.desk_without_status(username).await;
+        let user = self.store.user_by_username(username).await.unwrap().unwrap();
+        if user.role == shared::Role::Agent {
+            send(&mut ws, &ClientMsg::SetStatus { status: AgentStatus::Available }).await;
+        }
+        ws
+    }
+
+    /// A desk that only connects.
+    async fn desk_without_status(&self, username: &str) -> Ws {
         let user = self.store.user_by_username(username).await.unwrap().unwrap();
         let t = token::generate();
         let now = Clock::system().now_ms();
@@ -92,10 +102,7 @@ impl Gateway {
         let mut req = format!("ws://{}/api/v1/ws", self.http).into_client_request().unwrap();
         req.headers_mut().insert("cookie", format!("cc_session={t}").parse().unwrap());
         req.headers_mut().insert("origin", format!("http://{}", self.http).parse().unwrap());
-        let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-        if user.role == shared::Role::Agent {
-            send(&mut ws, &ClientMsg::SetStatus { status: AgentStatus::Available }).await;
-        }
+        let (ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
         ws
     }
 }
@@ -526,4 +533,59 @@ async fn a_supervisor_watches_listens_whispers_and_records_a_call() {
     sipp_passed(carrier).await;
     std::fs::remove_dir_all(&dir).ok();
     std::fs::remove_dir_all(&gw.recordings).ok();
+}
+
+/// A page refresh in the middle of a call: the new page hears of the call
+/// in progress, takes it back with a new softphone leg, and the caller is
+/// heard there; the old leg is gone without ending the call.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refreshed_page_takes_its_call_back() {
+    if !have_sipp() {
+        return;
+    }
+    let gw = start(None, 60).await;
+    let mut ws = gw.desk("omid").await;
+    let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tone: Vec<i16> = (0..8000 * 40)
+        .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
+        .collect();
+    let mut ulaw = vec![0u8; tone.len()];
+    g711::encode_ulaw(&tone, &mut ulaw);
+    std::fs::write(dir.join("tone.ul"), ulaw).unwrap();
+    let carrier = sipp(&gw, &dir, "call_in_tone.xml", &[]);
+    let (mut old_phone, call_id) = answer(&mut ws).await;
+    old_phone.talk(Duration::from_secs(1), 440.0).await;
+    assert!(old_phone.connected);
+
+    // The refresh: the old page's socket and softphone go away, a new page connects.
+    drop(ws);
+    drop(old_phone);
+    let mut ws = gw.desk_without_status("omid").await;
+    let active = wait_for(&mut ws, "call.active", |m| match m {
+        ServerMsg::CallActive { call, .. } => Some(call.call_id),
+        _ => None,
+    })
+    .await;
+    assert_eq!(active, call_id);
+    let (mut phone, pending, offer) = Softphone::new().await;
+    send(&mut ws, &ClientMsg::CallRejoin { call_id: call_id.clone(), sdp: offer }).await;
+    let answer = wait_for(&mut ws, "call.answered", |m| match m {
+        ServerMsg::CallAnswered { sdp, .. } => Some(sdp),
+        _ => None,
+    })
+    .await;
+    phone.rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+    let heard = phone.talk(Duration::from_secs(3), 440.0).await;
+    let r = tone_ratio(&heard[heard.len().saturating_sub(8000)..], 1000.0, 8000.0);
+    assert!(r > 0.8, "the caller is heard on the new page (share {r:.2})");
+    send(&mut ws, &ClientMsg::CallHangUp { call_id: call_id.clone() }).await;
+    let reason = wait_for(&mut ws, "call.ended", |m| match m {
+        ServerMsg::CallEnded { reason, .. } => Some(reason),
+        _ => None,
+    })
+    .await;
+    assert_eq!(reason.kind, CallEndKind::LocalHangUp, "ended by the agent, not by the old leg going");
+    sipp_passed(carrier).await;
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -67,6 +67,10 @@ pub enum ClientMsg {
     CallDecline { call_id: String },
     /// The agent ends their call.
     CallHangUp { call_id: String },
+    /// After a page refresh: the agent takes their call in progress back
+    /// (see [`ServerMsg::CallActive`]) with a new softphone leg's WebRTC
+    /// offer. [`ServerMsg::CallAnswered`] follows, as for an answer.
+    CallRejoin { call_id: String, sdp: String },
     /// The agent presses keys (`0`–`9`, `*`, `#`, `A`–`D`, at most 32) on
     /// their connected call: they reach the far end as RFC 4733 events.
     CallDtmf { call_id: String, digits: String },
@@ -99,6 +103,7 @@ impl ClientMsg {
             | ClientMsg::CallHangUp { .. }
             | ClientMsg::CallDial { .. }
             | ClientMsg::CallHold { .. }
+            | ClientMsg::CallRejoin { .. }
             | ClientMsg::CallDtmf { .. } => Role::Agent,
         }
     }
@@ -278,6 +283,14 @@ pub enum ServerMsg {
     CallDialing {
         call: CallInfo,
         sdp: String,
+    },
+    /// On connecting: the agent has this call in progress (their page was
+    /// refreshed or another tab opened); [`ClientMsg::CallRejoin`] takes it
+    /// back here.
+    CallActive {
+        call: CallInfo,
+        held: bool,
+        recording: RecordingState,
     },
     /// `call.ringing` of an outbound call: the far end rings (180, or 183
     /// with early media).

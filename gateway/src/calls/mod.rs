@@ -550,6 +550,47 @@ impl Calls {
         self.end(&call_id, reason::end(CallEndKind::Failed, None, None));
     }
 
+    /// What a newly opened desk of `user` must know: the calls ringing for
+    /// them and their call in progress.
+    pub fn snapshot(&self, user: i64) -> Vec<ServerMsg> {
+        let mut ringing: Vec<&Call> = self.calls.values().filter(|c| c.offered.contains(&user)).collect();
+        ringing.sort_by_key(|c| c.seq);
+        let mut out: Vec<ServerMsg> = ringing.iter().map(|c| ServerMsg::CallRinging { call: c.info.clone() }).collect();
+        let active = self.agents.get(&user).and_then(|a| a.call.as_ref()).and_then(|id| self.calls.get(id));
+        if let Some(c) = active
+            && matches!(c.state, State::Talking { .. })
+        {
+            out.push(ServerMsg::CallActive { call: c.info.clone(), held: c.held, recording: c.recording });
+        }
+        out
+    }
+
+    /// The agent takes their call back with a new browser leg (after a page
+    /// refresh). On success the driver opens the leg, bridges it to the
+    /// returned SIP leg (replacing the old one) and reports with
+    /// [`handle_rejoined`](Self::handle_rejoined).
+    pub fn handle_rejoin(&mut self, agent: i64, call_id: &str) -> Result<RtpLegId, CallError> {
+        let call = self.calls.get(call_id).ok_or(CallError::Gone)?;
+        match call.state {
+            State::Talking { agent: a, rtp, .. } if a == agent => Ok(rtp),
+            _ => Err(CallError::Gone),
+        }
+    }
+
+    /// The new leg carries the call; the old one is closed. [`CallError::Gone`]
+    /// if the call ended meanwhile (the driver closes the new leg).
+    pub fn handle_rejoined(&mut self, call_id: &str, leg: LegId) -> Result<(), CallError> {
+        let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
+        let State::Talking { browser, .. } = &mut call.state else { return Err(CallError::Gone) };
+        let old = std::mem::replace(browser, leg);
+        self.by_leg.remove(&old);
+        self.by_leg.insert(leg, call_id.to_owned());
+        if old != leg {
+            self.out.push_back(Output::Release { browser: Some(old), rtp: None });
+        }
+        Ok(())
+    }
+
     /// The agent presses keys on their connected call.
     pub fn handle_send_digits(&mut self, agent: i64, call_id: &str, digits: &str) -> Result<(), CallError> {
         let call = self.calls.get(call_id).ok_or(CallError::Gone)?;

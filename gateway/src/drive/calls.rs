@@ -63,6 +63,8 @@ enum Request {
     HangUp { agent: i64, call_id: String, reply: oneshot::Sender<Result<(), Refusal>> },
     Dial { agent: i64, number: String, sdp: String, reply: oneshot::Sender<Result<(CallInfo, String), Refusal>> },
     WatchCalls { reply: oneshot::Sender<Vec<LiveCall>> },
+    Snapshot { user: i64, reply: oneshot::Sender<Vec<ServerMsg>> },
+    Rejoin { agent: i64, call_id: String, sdp: String, reply: Reply<String> },
     Supervise { user: i64, call_id: String, mode: SuperviseMode, sdp: String, reply: Reply<String> },
     SuperviseMode { user: i64, call_id: String, mode: SuperviseMode, reply: Reply<()> },
     SuperviseStop { user: i64, call_id: String, reply: Reply<()> },
@@ -113,6 +115,21 @@ impl CallsHandle {
     pub async fn hold(&self, agent: i64, call_id: String, hold: bool) -> Result<(), Refusal> {
         let (reply, rx) = oneshot::channel();
         self.requests.send(Request::Hold { agent, call_id, hold, reply }).await.map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())?
+    }
+
+    /// What a newly opened desk must be told: calls ringing for the user,
+    /// their call in progress.
+    pub async fn snapshot(&self, user: i64) -> Result<Vec<ServerMsg>, Refusal> {
+        let (reply, rx) = oneshot::channel();
+        self.requests.send(Request::Snapshot { user, reply }).await.map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())
+    }
+
+    /// The agent takes their call back with a new softphone leg.
+    pub async fn rejoin(&self, agent: i64, call_id: String, sdp: String) -> Result<String, Refusal> {
+        let (reply, rx) = oneshot::channel();
+        self.requests.send(Request::Rejoin { agent, call_id, sdp, reply }).await.map_err(|_| gone())?;
         rx.await.map_err(|_| gone())?
     }
 
@@ -280,6 +297,12 @@ impl Driver {
             Request::Hold { agent, call_id, hold, reply } => {
                 let _ = reply.send(self.core.handle_hold(agent, &call_id, hold).map_err(Refusal::from));
             }
+            Request::Snapshot { user, reply } => {
+                let _ = reply.send(self.core.snapshot(user));
+            }
+            Request::Rejoin { agent, call_id, sdp, reply } => {
+                let _ = reply.send(self.rejoin(agent, &call_id, sdp).await);
+            }
             Request::WatchCalls { reply } => {
                 let _ = reply.send(self.core.live_calls());
             }
@@ -339,6 +362,25 @@ impl Driver {
             self.media.remove_leg(leg);
             self.media.remove_rtp_leg(rtp);
             self.core.handle_media_failed(call_id);
+            return Err(e);
+        }
+        Ok(answer)
+    }
+
+    /// Moves the agent's call to a new browser leg.
+    async fn rejoin(&mut self, agent: i64, call_id: &str, offer: String) -> Result<String, Refusal> {
+        let rtp = self.core.handle_rejoin(agent, call_id)?;
+        let (leg, answer) = self
+            .media
+            .add_leg(offer, LegMode::Forward)
+            .await
+            .map_err(|message| Refusal { code: "bad_sdp", message })?;
+        let bridged = self.media.bridge(leg, rtp).await;
+        let done = bridged
+            .map_err(|message| Refusal { code: "media_unavailable", message })
+            .and_then(|()| self.core.handle_rejoined(call_id, leg).map_err(Refusal::from));
+        if let Err(e) = done {
+            self.media.remove_leg(leg);
             return Err(e);
         }
         Ok(answer)

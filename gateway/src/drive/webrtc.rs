@@ -412,12 +412,7 @@ impl Driver {
                         }
                     }
                     Some(Command::RecordStop { rtp }) => self.stop_recording(rtp),
-                    Some(Command::Bridge { browser, rtp }) => {
-                        if let Some(side) = self.rtp.get_mut(&rtp) {
-                            side.browser = Some(browser);
-                            self.browser_to_rtp.insert(browser, rtp);
-                        }
-                    }
+                    Some(Command::Bridge { browser, rtp }) => self.bridge(browser, rtp),
                     None => return,
                 },
                 _ = async { match deadline { Some(d) => tokio::time::sleep_until(d).await, None => std::future::pending().await } } => {
@@ -548,6 +543,23 @@ impl Driver {
         if conf.supervise(supervisor, how).is_ok() {
             self.browser_conf.insert(supervisor, rtp);
         }
+    }
+
+    /// Bridges a browser leg to a SIP leg; a browser leg already there is
+    /// replaced (a refreshed page rejoining its call), in a mixed call too.
+    fn bridge(&mut self, browser: LegId, rtp: RtpLegId) {
+        let Some(side) = self.rtp.get_mut(&rtp) else { return };
+        if let Some(old) = side.browser.replace(browser)
+            && old != browser
+        {
+            self.browser_to_rtp.remove(&old);
+            if let Some(c) = self.conferences.get_mut(&rtp) {
+                c.replace(Member::Browser(old), Member::Browser(browser));
+                self.browser_conf.remove(&old);
+                self.browser_conf.insert(browser, rtp);
+            }
+        }
+        self.browser_to_rtp.insert(browser, rtp);
     }
 
     /// Holds a call: nothing crosses between caller and agent, and the

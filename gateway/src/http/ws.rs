@@ -89,6 +89,13 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
             }
         }
     }
+    // Calls ringing for this user and their call in progress (a refreshed
+    // page, a second tab).
+    if ok && let Some(calls) = state.calls.get() {
+        for msg in calls.snapshot(user.id).await.unwrap_or_default() {
+            ok = ok && send(&mut socket, &msg).await;
+        }
+    }
     let mut check = tokio::time::interval(SESSION_CHECK);
     check.tick().await;
 
@@ -302,6 +309,13 @@ async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: 
             let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
             match calls.hold(authed.user.id, call_id, hold).await {
                 Ok(()) => true,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
+        ClientMsg::CallRejoin { call_id, sdp } => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            match calls.rejoin(authed.user.id, call_id.clone(), sdp).await {
+                Ok(sdp) => send(socket, &ServerMsg::CallAnswered { call_id, sdp }).await,
                 Err(e) => send(socket, &error(e.code, &e.message)).await,
             }
         }

@@ -113,6 +113,15 @@ impl Conference {
         }
     }
 
+    /// A member's leg is replaced by a new one (the agent's page was
+    /// refreshed): same place in the matrix, nothing queued from the old.
+    pub fn replace(&mut self, old: Member, new: Member) {
+        if let Some(p) = self.parties.iter_mut().find(|p| p.member == old) {
+            p.member = new;
+            p.queue.clear();
+        }
+    }
+
     /// A member leaves (the caller or agent leaving ends the call instead).
     pub fn remove(&mut self, member: Member) {
         if let Some(i) = self.parties.iter().position(|p| p.member == member) {
