@@ -101,11 +101,38 @@ pub struct WebRtcConfig {
     /// The address browsers reach that socket at, when it differs (NAT, or
     /// `listen` on 0.0.0.0).
     pub public_address: Option<std::net::IpAddr>,
+    /// STUN/TURN servers handed to browsers (the gateway is ICE-lite on a
+    /// known address; browsers behind strict firewalls need a TURN relay).
+    pub ice_servers: Vec<IceServerConfig>,
+}
+
+/// A STUN or TURN server for browsers.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IceServerConfig {
+    /// `stun:`, `stuns:`, `turn:` or `turns:` URLs.
+    pub urls: Vec<String>,
+    /// Fixed TURN credentials (every signed-in user receives them).
+    pub username: Option<String>,
+    pub credential: Option<Secret>,
+    /// The TURN server's shared secret (coturn `use-auth-secret`): each
+    /// session gets its own credentials, valid for `ttl_secs` (TURN REST API).
+    pub secret: Option<Secret>,
+    #[serde(default = "default_turn_ttl")]
+    pub ttl_secs: u64,
+}
+
+fn default_turn_ttl() -> u64 {
+    12 * 3600
 }
 
 impl Default for WebRtcConfig {
     fn default() -> Self {
-        WebRtcConfig { listen: SocketAddr::from(([127, 0, 0, 1], 10000)), public_address: None }
+        WebRtcConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 10000)),
+            public_address: None,
+            ice_servers: Vec::new(),
+        }
     }
 }
 
@@ -421,6 +448,21 @@ impl Config {
                 key: "sip.public_address",
                 message: "needed when sip.listen_udp is a wildcard address: it goes into our Contact".into(),
             });
+        }
+        for s in &self.webrtc.ice_servers {
+            let schemes = ["stun:", "stuns:", "turn:", "turns:"];
+            if s.urls.is_empty() || !s.urls.iter().all(|u| schemes.iter().any(|p| u.starts_with(p))) {
+                return Err(ConfigError::Invalid {
+                    key: "webrtc.ice_servers.urls",
+                    message: "one or more stun:, stuns:, turn: or turns: URLs".into(),
+                });
+            }
+            if s.secret.is_some() && (s.username.is_some() || s.credential.is_some()) {
+                return Err(ConfigError::Invalid {
+                    key: "webrtc.ice_servers.secret",
+                    message: "either a shared secret or a fixed username and credential, not both".into(),
+                });
+            }
         }
         if self.webrtc.listen.ip().is_unspecified() && self.webrtc.public_address.is_none() {
             return Err(ConfigError::Invalid {

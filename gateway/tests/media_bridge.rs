@@ -18,7 +18,7 @@ use tokio::net::UdpSocket;
 #[tokio::test]
 async fn audio_crosses_a_browser_to_rtp_bridge_both_ways() {
     let (_stop, stopped) = tokio::sync::watch::channel(false);
-    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), public_address: None };
+    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), ..WebRtcConfig::default() };
     let media = MediaConfig { rtp_ports: [41000, 41998], ..MediaConfig::default() };
     let handle = gateway::drive::webrtc::start(&webrtc, &media, stopped).await.unwrap();
 
@@ -111,7 +111,7 @@ async fn audio_crosses_a_browser_to_rtp_bridge_both_ways() {
 #[tokio::test]
 async fn in_band_keys_from_a_carrier_are_heard() {
     let (_stop, stopped) = tokio::sync::watch::channel(false);
-    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), public_address: None };
+    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), ..WebRtcConfig::default() };
     let media = MediaConfig { rtp_ports: [46000, 46998], ..MediaConfig::default() };
     let handle = gateway::drive::webrtc::start(&webrtc, &media, stopped).await.unwrap();
     let mut events = handle.subscribe();

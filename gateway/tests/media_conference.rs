@@ -71,7 +71,7 @@ fn tones(heard: &[i16]) -> Vec<u32> {
 #[tokio::test(flavor = "multi_thread")]
 async fn listen_whisper_and_barge_each_reach_exactly_whom_they_should() {
     let (_stop, stopped) = tokio::sync::watch::channel(false);
-    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), public_address: None };
+    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), ..WebRtcConfig::default() };
     let media = MediaConfig { rtp_ports: [44000, 44998], ..MediaConfig::default() };
     let handle = gateway::drive::webrtc::start(&webrtc, &media, stopped).await.unwrap();
 
@@ -109,7 +109,7 @@ async fn listen_whisper_and_barge_each_reach_exactly_whom_they_should() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_recording_holds_each_side_on_its_channel_and_silence_while_paused() {
     let (_stop, stopped) = tokio::sync::watch::channel(false);
-    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), public_address: None };
+    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), ..WebRtcConfig::default() };
     let media = MediaConfig { rtp_ports: [45000, 45998], ..MediaConfig::default() };
     let handle = gateway::drive::webrtc::start(&webrtc, &media, stopped).await.unwrap();
     let (mut agent, agent_leg) = join(&handle).await;
@@ -170,7 +170,7 @@ async fn a_recording_holds_each_side_on_its_channel_and_silence_while_paused() {
 #[tokio::test(flavor = "multi_thread")]
 async fn on_hold_the_caller_hears_music_and_the_agent_nothing() {
     let (_stop, stopped) = tokio::sync::watch::channel(false);
-    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), public_address: None };
+    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), ..WebRtcConfig::default() };
     let media = MediaConfig { rtp_ports: [47000, 47998], ..MediaConfig::default() };
     let handle = gateway::drive::webrtc::start(&webrtc, &media, stopped).await.unwrap();
     let (mut agent, agent_leg) = join(&handle).await;

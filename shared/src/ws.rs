@@ -121,6 +121,14 @@ pub struct AgentPresence {
     pub since: String,
 }
 
+/// One entry of `RTCConfiguration.iceServers`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    pub username: Option<String>,
+    pub credential: Option<String>,
+}
+
 /// Which way a call goes, seen from the contact center.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -242,6 +250,10 @@ pub enum ServerMsg {
     Welcome {
         session: SessionInfo,
         server_time: String,
+        /// STUN/TURN servers for the browser's WebRTC legs (TURN
+        /// credentials made for this session, short-lived).
+        #[serde(default)]
+        ice_servers: Vec<IceServer>,
     },
     Pong {
         seq: u64,

@@ -364,7 +364,7 @@ impl Inner {
             }
         };
         match &msg {
-            ServerMsg::Welcome { session, server_time } => {
+            ServerMsg::Welcome { session, server_time, .. } => {
                 this.welcomed.set(true);
                 this.next_retry.set(FIRST_RETRY);
                 if let Some(server_ms) = format::parse_time(server_time) {

@@ -9,6 +9,7 @@
 
 mod directory;
 mod error;
+mod ice;
 mod meta;
 pub mod session;
 mod ui;

@@ -72,7 +72,9 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
     let mut conn = Conn::default();
     tracing::debug!(user_id = user.id, "websocket opened");
 
-    let welcome = ServerMsg::Welcome { session: authed.info(&state), server_time: rfc3339(state.clock.now_ms()) };
+    let now = state.clock.now_ms();
+    let ice_servers = super::ice::ice_servers(&state.config.webrtc.ice_servers, user.id, now);
+    let welcome = ServerMsg::Welcome { session: authed.info(&state), server_time: rfc3339(now), ice_servers };
     let mut ok = send(&mut socket, &welcome).await;
     if ok && is_agent {
         let change = state.presence.lock().expect("presence lock").handle_connect(
