@@ -45,12 +45,12 @@ pub fn smoke(root: &Path) -> Result<()> {
             corpora.push(root.join("gateway/tests/data/sip/rfc5118"));
         }
         println!("xtask: fuzzing {target} for {seconds} s");
-        status(
-            cargo_fuzz(root)
-                .args(["run", "--sanitizer", "none", "-O", target])
-                .args(&corpora)
-                .args(["--", &format!("-max_total_time={seconds}"), "-max_len=4096", "-print_final_stats=0"]),
-        )?;
+        status(cargo_fuzz(root).args(["run", "--sanitizer", "none", "-O", target]).args(&corpora).args([
+            "--",
+            &format!("-max_total_time={seconds}"),
+            "-max_len=4096",
+            "-print_final_stats=0",
+        ]))?;
         std::fs::remove_dir_all(&scratch).ok();
     }
     Ok(())
