@@ -589,3 +589,62 @@ async fn a_refreshed_page_takes_its_call_back() {
     sipp_passed(carrier).await;
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A blind transfer to another agent: the call rings on her desk, she
+/// answers, and the caller is heard by her on the same carrier leg.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_transfers_a_call_to_another() {
+    if !have_sipp() {
+        return;
+    }
+    let gw = start(None, 60).await;
+    let mut first = gw.desk("omid").await;
+    let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tone: Vec<i16> = (0..8000 * 40)
+        .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
+        .collect();
+    let mut ulaw = vec![0u8; tone.len()];
+    g711::encode_ulaw(&tone, &mut ulaw);
+    std::fs::write(dir.join("tone.ul"), ulaw).unwrap();
+    let carrier = sipp(&gw, &dir, "call_in_tone.xml", &[]);
+    let (mut phone, call_id) = answer(&mut first).await;
+    phone.talk(Duration::from_secs(1), 440.0).await;
+
+    // Elif comes on shift after the call was answered, so it never rang for her.
+    let mut second = gw.desk("elif").await;
+    let elif = gw.store.user_by_username("elif").await.unwrap().unwrap().id;
+    wait_for(&mut second, "available", |m| match m {
+        ServerMsg::AgentStatusUpdated { agent } if agent.agent_id == elif && agent.status == AgentStatus::Available => {
+            Some(())
+        }
+        _ => None,
+    })
+    .await;
+    // The presence change reaches call control a moment after her desk hears
+    // it: until then she is not available to take the call.
+    let mut reason = None;
+    for _ in 0..50 {
+        send(&mut first, &ClientMsg::CallTransfer { call_id: call_id.clone(), to_agent: elif }).await;
+        match wait_for_any(&mut first).await {
+            ServerMsg::CallEnded { reason: r, .. } => {
+                reason = Some(r);
+                break;
+            }
+            ServerMsg::Error { code, .. } if code == "target_unavailable" => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(reason.expect("transferred").kind, CallEndKind::Transferred);
+    drop(phone);
+    let (mut phone, transferred) = answer(&mut second).await;
+    assert_eq!(transferred, call_id, "the same call");
+    let heard = phone.talk(Duration::from_secs(3), 440.0).await;
+    let r = tone_ratio(&heard[heard.len().saturating_sub(8000)..], 1000.0, 8000.0);
+    assert!(r > 0.8, "the caller is heard by the second agent (share {r:.2})");
+    send(&mut second, &ClientMsg::CallHangUp { call_id: call_id.clone() }).await;
+    sipp_passed(carrier).await;
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -67,6 +67,11 @@ pub enum ClientMsg {
     CallDecline { call_id: String },
     /// The agent ends their call.
     CallHangUp { call_id: String },
+    /// The agent hands their call to another agent (a blind transfer): the
+    /// caller hears hold music while it rings for them, and the call is no
+    /// longer this agent's (`call.ended` with kind `transferred`). If the
+    /// other agent declines, the call rings for every available agent.
+    CallTransfer { call_id: String, to_agent: i64 },
     /// After a page refresh: the agent takes their call in progress back
     /// (see [`ServerMsg::CallActive`]) with a new softphone leg's WebRTC
     /// offer. [`ServerMsg::CallAnswered`] follows, as for an answer.
@@ -104,6 +109,7 @@ impl ClientMsg {
             | ClientMsg::CallDial { .. }
             | ClientMsg::CallHold { .. }
             | ClientMsg::CallRejoin { .. }
+            | ClientMsg::CallTransfer { .. }
             | ClientMsg::CallDtmf { .. } => Role::Agent,
         }
     }
@@ -176,6 +182,8 @@ pub enum CallEndKind {
     /// The far end or the network stopped answering (no ACK, no media,
     /// timeouts).
     Failed,
+    /// The agent handed the call to someone else.
+    Transferred,
 }
 
 /// How a supervisor takes part in a call.

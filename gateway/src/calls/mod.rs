@@ -29,6 +29,7 @@
 pub mod identity;
 pub mod reason;
 mod supervise;
+mod transfer;
 
 pub use supervise::RecordCommand;
 use supervise::Supervisor;
@@ -143,6 +144,15 @@ pub enum Output {
     },
 }
 
+/// The media an answering agent's call needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerMedia {
+    /// Open the caller's RTP leg as planned (a new call).
+    Open(MediaPlan),
+    /// The caller's leg is up already (a transferred call): bridge to it.
+    Reuse { rtp: RtpLegId, local: SocketAddr },
+}
+
 /// The SIP leg's media, agreed from the caller's offer: what
 /// [`Calls::handle_answer`] hands the driver to open the RTP leg with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +179,8 @@ pub enum CallError {
     BadNumber,
     #[error("the call cannot do that now")]
     WrongState,
+    #[error("that agent cannot take a call now")]
+    TargetUnavailable,
 }
 
 impl CallError {
@@ -179,6 +191,7 @@ impl CallError {
             CallError::Busy => "busy",
             CallError::BadNumber => "bad_number",
             CallError::WrongState => "wrong_state",
+            CallError::TargetUnavailable => "target_unavailable",
         }
     }
 }
@@ -233,6 +246,11 @@ struct Call {
     supervisors: Vec<Supervisor>,
     /// A hold or resume asked of the far end, awaiting its answer.
     hold_pending: Option<bool>,
+    /// The caller's media, kept while a transferred call rings for its next
+    /// agent: their SIP leg and our RTP address.
+    kept: Option<(RtpLegId, SocketAddr)>,
+    /// Rings for this agent only (a transfer's target), until they decline.
+    only: Option<i64>,
 }
 
 impl Call {
@@ -252,6 +270,8 @@ impl Call {
             remote_ringing: false,
             held: false,
             hold_pending: None,
+            kept: None,
+            only: None,
             recording: RecordingState::Off,
             supervisors: Vec::new(),
         }
@@ -383,7 +403,7 @@ impl Calls {
     /// stops ringing elsewhere; the driver opens the media of the plan and
     /// reports with [`handle_media_ready`](Self::handle_media_ready) or
     /// [`handle_media_failed`](Self::handle_media_failed).
-    pub fn handle_answer(&mut self, agent: i64, call_id: &str) -> Result<MediaPlan, CallError> {
+    pub fn handle_answer(&mut self, agent: i64, call_id: &str) -> Result<AnswerMedia, CallError> {
         let call = self.calls.get(call_id).ok_or(CallError::Gone)?;
         if !matches!(call.state, State::Ringing) {
             return Err(CallError::NotRinging);
@@ -397,7 +417,12 @@ impl Calls {
         self.agents.entry(agent).or_default().call = Some(call_id.to_owned());
         let Some(call) = self.calls.get_mut(call_id) else { return Err(CallError::Gone) };
         call.state = State::Answering { agent };
-        let Some(plan) = call.plan else { return Err(CallError::Gone) };
+        call.only = None;
+        let media = match (call.kept, call.plan) {
+            (Some((rtp, local)), _) => AnswerMedia::Reuse { rtp, local },
+            (None, Some(plan)) => AnswerMedia::Open(plan),
+            (None, None) => return Err(CallError::Gone),
+        };
         let others: Vec<i64> = std::mem::take(&mut call.offered).into_iter().filter(|a| *a != agent).collect();
         // The agent's other ringing calls stop ringing for them.
         self.withdraw_all(agent, CallEndKind::Withdrawn);
@@ -405,7 +430,7 @@ impl Calls {
         for other in others {
             self.notify_end(other, call_id, reason::end(CallEndKind::AnsweredElsewhere, None, None));
         }
-        Ok(plan)
+        Ok(media)
     }
 
     /// The media of an answered call is up: `browser` is the agent's leg,
@@ -421,6 +446,13 @@ impl Calls {
     ) -> Result<(), CallError> {
         let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
         let State::Answering { agent } = call.state else { return Err(CallError::Gone) };
+        if call.kept.take().is_some() {
+            // A transferred call: the caller's leg is up and answered; stop
+            // the music and join them.
+            self.out.push_back(Output::MediaHold { rtp, held: false });
+            self.media_up(call_id, agent, browser, rtp, local, true);
+            return Ok(());
+        }
         let (Some(offer), Some(dialog)) = (&call.offer, call.dialog) else { return Err(CallError::Gone) };
         let sdp = match sdp::answer_offer(offer, local, &CODECS, call.session_id, call.sdp_version) {
             Ok(a) => a.sdp.to_string().into_bytes(),
@@ -460,7 +492,12 @@ impl Calls {
             return Err(CallError::Gone);
         }
         call.declined.insert(agent);
+        let was_only = call.only.take_if(|o| *o == agent).is_some();
         self.notify_end(agent, call_id, reason::end(CallEndKind::Withdrawn, None, None));
+        if was_only {
+            // The transfer's target said no: it rings for everyone free.
+            self.offer_all_free(call_id);
+        }
         Ok(())
     }
 
@@ -812,11 +849,24 @@ impl Calls {
     /// Rings `call_id` for `agent`, unless it already does or they declined.
     fn offer(&mut self, call_id: &str, agent: i64) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
-        if !matches!(call.state, State::Ringing) || call.declined.contains(&agent) || !call.offered.insert(agent) {
+        if !matches!(call.state, State::Ringing)
+            || call.declined.contains(&agent)
+            || call.only.is_some_and(|o| o != agent)
+            || !call.offered.insert(agent)
+        {
             return;
         }
         let msg = ServerMsg::CallRinging { call: call.info.clone() };
         self.out.push_back(Output::Notify { agent, msg });
+    }
+
+    /// Rings a call for every free available agent.
+    fn offer_all_free(&mut self, call_id: &str) {
+        let free: Vec<i64> =
+            self.agents.iter().filter(|(_, a)| a.available && a.call.is_none()).map(|(id, _)| *id).collect();
+        for a in free {
+            self.offer(call_id, a);
+        }
     }
 
     /// Rings every waiting call, oldest first, for a free agent.
@@ -864,6 +914,9 @@ impl Calls {
             self.by_leg.remove(&browser);
             self.by_rtp.remove(&rtp);
             self.out.push_back(Output::Release { browser: Some(browser), rtp: Some(rtp) });
+        } else if let Some((rtp, _)) = call.kept {
+            self.by_rtp.remove(&rtp);
+            self.out.push_back(Output::Release { browser: None, rtp: Some(rtp) });
         }
         if let Some(agent) = call.state.agent() {
             self.notify_end(agent, call_id, why);

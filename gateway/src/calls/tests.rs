@@ -71,7 +71,7 @@ fn a_call_rings_every_free_available_agent_and_the_first_answer_takes_it() {
         ("+966501234567", "+441234567890", "carrier")
     );
 
-    let plan = c.handle_answer(2, "A").unwrap();
+    let AnswerMedia::Open(plan) = c.handle_answer(2, "A").unwrap() else { panic!("a new call opens its media") };
     assert_eq!(
         (plan.codec, plan.pt, plan.telephone_event_pt),
         (Codec::Pcma, 8, Some(101)),
@@ -445,4 +445,56 @@ fn recording_is_started_paused_and_stopped_by_the_agent_or_a_supervisor_only() {
     drain(&mut c);
     c.handle_record_failed("A");
     assert_eq!(state(&drain(&mut c)), Some(RecordingState::Off));
+}
+
+#[test]
+fn a_transferred_call_rings_for_its_target_then_joins_the_same_caller_leg() {
+    let mut c = Calls::new();
+    talking(&mut c);
+    c.handle_agent(2, true);
+    c.handle_agent(3, true);
+    drain(&mut c);
+    assert_eq!(c.handle_transfer(1, "A", 1), Err(CallError::TargetUnavailable));
+    assert_eq!(c.handle_transfer(1, "A", 9), Err(CallError::TargetUnavailable), "not connected");
+    assert_eq!(c.handle_transfer(2, "A", 3), Err(CallError::Gone), "not theirs");
+    c.handle_transfer(1, "A", 2).unwrap();
+    let outs = drain(&mut c);
+    let hold = outs.iter().position(|o| *o == Output::MediaHold { rtp: RtpLegId(20), held: true }).unwrap();
+    let release = outs.iter().position(|o| *o == Output::Release { browser: Some(LegId(10)), rtp: None }).unwrap();
+    assert!(hold < release, "the music starts before the old leg goes");
+    let n = notices(&outs);
+    assert!(n.contains(&(1, "ended", "A".into(), Some(CallEndKind::Transferred))));
+    assert!(n.contains(&(2, "ringing", "A".into(), None)));
+    assert!(!n.iter().any(|x| x.0 == 3), "it rings for the target only");
+    assert!(sip(&outs).is_empty(), "the carrier sees nothing");
+
+    assert_eq!(
+        c.handle_answer(2, "A"),
+        Ok(AnswerMedia::Reuse { rtp: RtpLegId(20), local: "127.0.0.1:20000".parse().unwrap() })
+    );
+    c.handle_media_ready("A", LegId(11), RtpLegId(20), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    let outs = drain(&mut c);
+    assert!(sip(&outs).is_empty(), "no second answer to the carrier");
+    assert!(outs.contains(&Output::MediaHold { rtp: RtpLegId(20), held: false }));
+    c.handle_hang_up(2, "A").unwrap();
+    let outs = drain(&mut c);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: DialogId::for_test(1) }]);
+    assert!(outs.contains(&Output::Release { browser: Some(LegId(11)), rtp: Some(RtpLegId(20)) }));
+}
+
+#[test]
+fn a_declined_transfer_rings_for_everyone_and_a_caller_gone_meanwhile_releases_the_leg() {
+    let mut c = Calls::new();
+    talking(&mut c);
+    c.handle_agent(2, true);
+    c.handle_agent(3, true);
+    c.handle_transfer(1, "A", 2).unwrap();
+    drain(&mut c);
+    c.handle_decline(2, "A").unwrap();
+    let rung: Vec<i64> = notices(&drain(&mut c)).iter().filter(|n| n.1 == "ringing").map(|n| n.0).collect();
+    assert_eq!(rung, [1, 3], "every free agent but the one who declined");
+    c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(1), reason: Reason::RemoteBye });
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::Release { browser: None, rtp: Some(RtpLegId(20)) }));
+    assert!(c.is_empty());
 }

@@ -21,7 +21,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use super::sip::{CallLink, SipEvent};
 use super::webrtc::{MediaEvent, WebRtcHandle};
-use crate::calls::{CallError, Calls, Dial, MediaPlan, Output, RecordCommand, SipCommand};
+use crate::calls::{AnswerMedia, CallError, Calls, Dial, Output, RecordCommand, SipCommand};
 use crate::media::conference::Supervision;
 use crate::media::webrtc::{G711, LegMode};
 use crate::sdp::Codec;
@@ -65,6 +65,7 @@ enum Request {
     WatchCalls { reply: oneshot::Sender<Vec<LiveCall>> },
     Snapshot { user: i64, reply: oneshot::Sender<Vec<ServerMsg>> },
     Rejoin { agent: i64, call_id: String, sdp: String, reply: Reply<String> },
+    Transfer { agent: i64, call_id: String, to_agent: i64, reply: Reply<()> },
     Supervise { user: i64, call_id: String, mode: SuperviseMode, sdp: String, reply: Reply<String> },
     SuperviseMode { user: i64, call_id: String, mode: SuperviseMode, reply: Reply<()> },
     SuperviseStop { user: i64, call_id: String, reply: Reply<()> },
@@ -124,6 +125,13 @@ impl CallsHandle {
         let (reply, rx) = oneshot::channel();
         self.requests.send(Request::Snapshot { user, reply }).await.map_err(|_| gone())?;
         rx.await.map_err(|_| gone())
+    }
+
+    /// The agent hands their call to another agent.
+    pub async fn transfer(&self, agent: i64, call_id: String, to_agent: i64) -> Result<(), Refusal> {
+        let (reply, rx) = oneshot::channel();
+        self.requests.send(Request::Transfer { agent, call_id, to_agent, reply }).await.map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())?
     }
 
     /// The agent takes their call back with a new softphone leg.
@@ -300,6 +308,9 @@ impl Driver {
             Request::Snapshot { user, reply } => {
                 let _ = reply.send(self.core.snapshot(user));
             }
+            Request::Transfer { agent, call_id, to_agent, reply } => {
+                let _ = reply.send(self.core.handle_transfer(agent, &call_id, to_agent).map_err(Refusal::from));
+            }
             Request::Rejoin { agent, call_id, sdp, reply } => {
                 let _ = reply.send(self.rejoin(agent, &call_id, sdp).await);
             }
@@ -335,7 +346,7 @@ impl Driver {
     /// Takes the call for the agent, opens both legs, bridges them and
     /// answers the caller.
     async fn answer(&mut self, agent: i64, call_id: &str, offer: String) -> Result<String, Refusal> {
-        let plan: MediaPlan = self.core.handle_answer(agent, call_id)?;
+        let media = self.core.handle_answer(agent, call_id)?;
         // The agent is now on this call; its other offers were withdrawn.
         self.flush();
         let (leg, answer) = match self.media.add_leg(offer, LegMode::Forward).await {
@@ -343,6 +354,22 @@ impl Driver {
             Err(message) => {
                 self.core.handle_media_failed(call_id);
                 return Err(Refusal { code: "bad_sdp", message });
+            }
+        };
+        let plan = match media {
+            AnswerMedia::Open(plan) => plan,
+            // A transferred call: the caller's leg is up; bridge to it.
+            AnswerMedia::Reuse { rtp, local } => {
+                let bridged = self.media.bridge(leg, rtp).await;
+                let ready = bridged
+                    .map_err(|message| Refusal { code: "media_unavailable", message })
+                    .and_then(|()| self.core.handle_media_ready(call_id, leg, rtp, local).map_err(Refusal::from));
+                if let Err(e) = ready {
+                    self.media.remove_leg(leg);
+                    self.core.handle_media_failed(call_id);
+                    return Err(e);
+                }
+                return Ok(answer);
             }
         };
         let codec = g711_of(plan.codec);

@@ -553,11 +553,11 @@ impl Driver {
             && old != browser
         {
             self.browser_to_rtp.remove(&old);
-            if let Some(c) = self.conferences.get_mut(&rtp) {
-                c.replace(Member::Browser(old), Member::Browser(browser));
-                self.browser_conf.remove(&old);
-                self.browser_conf.insert(browser, rtp);
-            }
+            self.browser_conf.remove(&old);
+        }
+        if let Some(c) = self.conferences.get_mut(&rtp) {
+            c.set_agent(browser);
+            self.browser_conf.insert(browser, rtp);
         }
         self.browser_to_rtp.insert(browser, rtp);
     }

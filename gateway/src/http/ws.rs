@@ -314,6 +314,13 @@ async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: 
                 Err(e) => send(socket, &error(e.code, &e.message)).await,
             }
         }
+        ClientMsg::CallTransfer { call_id, to_agent } => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            match calls.transfer(authed.user.id, call_id, to_agent).await {
+                Ok(()) => true,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
         ClientMsg::CallRejoin { call_id, sdp } => {
             let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
             match calls.rejoin(authed.user.id, call_id.clone(), sdp).await {

@@ -113,12 +113,20 @@ impl Conference {
         }
     }
 
-    /// A member's leg is replaced by a new one (the agent's page was
-    /// refreshed): same place in the matrix, nothing queued from the old.
-    pub fn replace(&mut self, old: Member, new: Member) {
-        if let Some(p) = self.parties.iter_mut().find(|p| p.member == old) {
-            p.member = new;
+    /// The agent's leg is now `leg`: a refreshed page rejoining, or another
+    /// agent taking a transferred call. Same place in the matrix, nothing
+    /// queued from the old leg; if the agent had left, they are back,
+    /// hearing the caller and heard by them.
+    pub fn set_agent(&mut self, leg: LegId) {
+        let member = Member::Browser(leg);
+        if let Some(p) = self.parties.iter_mut().find(|p| p.leg == self.agent) {
+            p.member = member;
             p.queue.clear();
+            return;
+        }
+        if self.mixer.add_leg(self.agent).is_ok() {
+            self.parties.push(Party { member, leg: self.agent, queue: VecDeque::new() });
+            let _ = mixer::bridge(&mut self.mixer, self.caller, self.agent);
         }
     }
 
