@@ -134,6 +134,29 @@ async fn wait_for<T>(ws: &mut Ws, what: &str, mut pick: impl FnMut(ServerMsg) ->
     }
 }
 
+/// A working folder for sipp with `tone.ul`: 40 s of 1 kHz μ-law, what
+/// `rtp_stream` plays.
+fn carrier_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tone: Vec<i16> = (0..8000 * 40)
+        .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
+        .collect();
+    let mut ulaw = vec![0u8; tone.len()];
+    g711::encode_ulaw(&tone, &mut ulaw);
+    std::fs::write(dir.join("tone.ul"), ulaw).unwrap();
+    dir
+}
+
+/// `call.ended` for `call_id`: its reason.
+async fn ended(ws: &mut Ws, call_id: &str) -> shared::ws::CallEndReason {
+    wait_for(ws, "call.ended", |m| match m {
+        ServerMsg::CallEnded { call_id: c, reason } if c == call_id => Some(reason),
+        _ => None,
+    })
+    .await
+}
+
 /// sipp is the carrier; `cargo xtask test` installs it and sets
 /// CC_REQUIRE_PEERS so that a missing sipp fails instead of skipping.
 fn have_sipp() -> bool {
@@ -204,14 +227,7 @@ async fn a_carrier_call_reaches_the_agent_with_sound_both_ways() {
         _ => None,
     })
     .await;
-    let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let tone: Vec<i16> = (0..8000 * 20)
-        .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
-        .collect();
-    let mut ulaw = vec![0u8; tone.len()];
-    g711::encode_ulaw(&tone, &mut ulaw);
-    std::fs::write(dir.join("tone.ul"), ulaw).unwrap();
+    let dir = carrier_dir();
 
     // 1. The carrier streams 1 kHz; the agent hears it, holds, resumes, hangs up.
     let first = sipp(&gw, &dir, "call_in_hold.xml", &[]);
@@ -253,11 +269,7 @@ async fn a_carrier_call_reaches_the_agent_with_sound_both_ways() {
         }
     }
     send(&mut ws, &ClientMsg::CallHangUp { call_id: call_id.clone() }).await;
-    let reason = wait_for(&mut ws, "call.ended", |m| match m {
-        ServerMsg::CallEnded { call_id: c, reason } if c == call_id => Some(reason),
-        _ => None,
-    })
-    .await;
+    let reason = ended(&mut ws, &call_id).await;
     assert_eq!(reason.kind, CallEndKind::LocalHangUp);
     sipp_passed(first).await;
 
@@ -283,11 +295,7 @@ async fn a_carrier_call_reaches_the_agent_with_sound_both_ways() {
         digits.push_str(&d);
     }
     assert_eq!(digits, "5#");
-    let reason = wait_for(&mut ws, "call.ended", |m| match m {
-        ServerMsg::CallEnded { call_id: c, reason } if c == call_id => Some(reason),
-        _ => None,
-    })
-    .await;
+    let reason = ended(&mut ws, &call_id).await;
     assert_eq!((reason.kind, reason.q850), (CallEndKind::RemoteHangUp, Some(16)));
     sipp_passed(second).await;
     std::fs::remove_dir_all(&dir).ok();
@@ -374,14 +382,7 @@ async fn dead_calls_end_on_either_side() {
     }
     let gw = start(None, 2).await;
     let mut ws = gw.desk("karim").await;
-    let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let tone: Vec<i16> = (0..8000 * 40)
-        .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
-        .collect();
-    let mut ulaw = vec![0u8; tone.len()];
-    g711::encode_ulaw(&tone, &mut ulaw);
-    std::fs::write(dir.join("tone.ul"), ulaw).unwrap();
+    let dir = carrier_dir();
 
     // The carrier goes quiet: after 2 s the gateway hangs up on it.
     let silent = sipp(&gw, &dir, "call_in_silent.xml", &[]);
@@ -446,14 +447,7 @@ async fn a_supervisor_watches_listens_whispers_and_records_a_call() {
     })
     .await;
     assert!(calls.is_empty());
-    let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let tone: Vec<i16> = (0..8000 * 40)
-        .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
-        .collect();
-    let mut ulaw = vec![0u8; tone.len()];
-    g711::encode_ulaw(&tone, &mut ulaw);
-    std::fs::write(dir.join("tone.ul"), ulaw).unwrap();
+    let dir = carrier_dir();
 
     let carrier = sipp(&gw, &dir, "call_in_tone.xml", &[]);
     let (mut phone, call_id) = answer(&mut desk).await;
@@ -545,14 +539,7 @@ async fn a_refreshed_page_takes_its_call_back() {
     }
     let gw = start(None, 60).await;
     let mut ws = gw.desk("omid").await;
-    let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let tone: Vec<i16> = (0..8000 * 40)
-        .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
-        .collect();
-    let mut ulaw = vec![0u8; tone.len()];
-    g711::encode_ulaw(&tone, &mut ulaw);
-    std::fs::write(dir.join("tone.ul"), ulaw).unwrap();
+    let dir = carrier_dir();
     let carrier = sipp(&gw, &dir, "call_in_tone.xml", &[]);
     let (mut old_phone, call_id) = answer(&mut ws).await;
     old_phone.talk(Duration::from_secs(1), 440.0).await;
@@ -599,14 +586,7 @@ async fn an_agent_transfers_a_call_to_another() {
     }
     let gw = start(None, 60).await;
     let mut first = gw.desk("omid").await;
-    let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let tone: Vec<i16> = (0..8000 * 40)
-        .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
-        .collect();
-    let mut ulaw = vec![0u8; tone.len()];
-    g711::encode_ulaw(&tone, &mut ulaw);
-    std::fs::write(dir.join("tone.ul"), ulaw).unwrap();
+    let dir = carrier_dir();
     let carrier = sipp(&gw, &dir, "call_in_tone.xml", &[]);
     let (mut phone, call_id) = answer(&mut first).await;
     phone.talk(Duration::from_secs(1), 440.0).await;

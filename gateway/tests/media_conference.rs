@@ -22,6 +22,15 @@ use gateway::media::webrtc::{G711, LegId, LegMode};
 use str0m::change::SdpAnswer;
 use tokio::net::UdpSocket;
 
+/// The media driver on loopback with its own RTP ports; it runs until the
+/// returned sender is dropped.
+async fn media(first: u16, last: u16) -> (WebRtcHandle, tokio::sync::watch::Sender<bool>) {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), ..WebRtcConfig::default() };
+    let media = MediaConfig { rtp_ports: [first, last], ..MediaConfig::default() };
+    (gateway::drive::webrtc::start(&webrtc, &media, stopped).await.unwrap(), stop)
+}
+
 async fn join(handle: &WebRtcHandle) -> (Softphone, LegId) {
     let (mut phone, pending, offer) = Softphone::new().await;
     let (leg, answer) = handle.add_leg(offer, LegMode::Forward).await.unwrap();
@@ -70,10 +79,7 @@ fn tones(heard: &[i16]) -> Vec<u32> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn listen_whisper_and_barge_each_reach_exactly_whom_they_should() {
-    let (_stop, stopped) = tokio::sync::watch::channel(false);
-    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), ..WebRtcConfig::default() };
-    let media = MediaConfig { rtp_ports: [44000, 44998], ..MediaConfig::default() };
-    let handle = gateway::drive::webrtc::start(&webrtc, &media, stopped).await.unwrap();
+    let (handle, _stop) = media(44000, 44998).await;
 
     let (mut agent, agent_leg) = join(&handle).await;
     let carrier = UdpSocket::bind("127.0.0.1:0").await.unwrap();
@@ -108,10 +114,7 @@ async fn listen_whisper_and_barge_each_reach_exactly_whom_they_should() {
 /// the right, and silence while paused.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_recording_holds_each_side_on_its_channel_and_silence_while_paused() {
-    let (_stop, stopped) = tokio::sync::watch::channel(false);
-    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), ..WebRtcConfig::default() };
-    let media = MediaConfig { rtp_ports: [45000, 45998], ..MediaConfig::default() };
-    let handle = gateway::drive::webrtc::start(&webrtc, &media, stopped).await.unwrap();
+    let (handle, _stop) = media(45000, 45998).await;
     let (mut agent, agent_leg) = join(&handle).await;
     let carrier = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let (rtp, gateway_rtp) = handle.add_rtp_leg(carrier.local_addr().unwrap(), G711::Pcmu, 0, None).await.unwrap();
@@ -169,10 +172,7 @@ async fn a_recording_holds_each_side_on_its_channel_and_silence_while_paused() {
 /// agent hears nothing; resuming joins them again.
 #[tokio::test(flavor = "multi_thread")]
 async fn on_hold_the_caller_hears_music_and_the_agent_nothing() {
-    let (_stop, stopped) = tokio::sync::watch::channel(false);
-    let webrtc = WebRtcConfig { listen: "127.0.0.1:0".parse().unwrap(), ..WebRtcConfig::default() };
-    let media = MediaConfig { rtp_ports: [47000, 47998], ..MediaConfig::default() };
-    let handle = gateway::drive::webrtc::start(&webrtc, &media, stopped).await.unwrap();
+    let (handle, _stop) = media(47000, 47998).await;
     let (mut agent, agent_leg) = join(&handle).await;
     let carrier = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let (rtp, gateway_rtp) = handle.add_rtp_leg(carrier.local_addr().unwrap(), G711::Pcmu, 0, None).await.unwrap();

@@ -376,11 +376,7 @@ impl Calls {
         call.plan = Some(plan);
         self.calls.insert(call_id.clone(), call);
         self.publish(&call_id);
-        let free: Vec<i64> =
-            self.agents.iter().filter(|(_, a)| a.available && a.call.is_none()).map(|(id, _)| *id).collect();
-        for agent in free {
-            self.offer(&call_id, agent);
-        }
+        self.offer_all_free(&call_id);
     }
 
     /// An agent's availability: connected, in status available. A newly
@@ -474,11 +470,7 @@ impl Calls {
             a.call = None;
         }
         self.publish(call_id);
-        let free: Vec<i64> =
-            self.agents.iter().filter(|(_, a)| a.available && a.call.is_none()).map(|(id, _)| *id).collect();
-        for a in free {
-            self.offer(call_id, a);
-        }
+        self.offer_all_free(call_id);
         if self.agents.get(&agent).is_some_and(|a| a.available) {
             self.offer_waiting(agent);
         }
@@ -862,8 +854,10 @@ impl Calls {
 
     /// Rings a call for every free available agent.
     fn offer_all_free(&mut self, call_id: &str) {
-        let free: Vec<i64> =
+        let mut free: Vec<i64> =
             self.agents.iter().filter(|(_, a)| a.available && a.call.is_none()).map(|(id, _)| *id).collect();
+        // In a stable order, so that desks and tests see the same sequence.
+        free.sort_unstable();
         for a in free {
             self.offer(call_id, a);
         }

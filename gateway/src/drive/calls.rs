@@ -58,10 +58,10 @@ impl From<CallError> for Refusal {
 type Reply<T> = oneshot::Sender<Result<T, Refusal>>;
 
 enum Request {
-    Answer { agent: i64, call_id: String, sdp: String, reply: oneshot::Sender<Result<String, Refusal>> },
-    Decline { agent: i64, call_id: String, reply: oneshot::Sender<Result<(), Refusal>> },
-    HangUp { agent: i64, call_id: String, reply: oneshot::Sender<Result<(), Refusal>> },
-    Dial { agent: i64, number: String, sdp: String, reply: oneshot::Sender<Result<(CallInfo, String), Refusal>> },
+    Answer { agent: i64, call_id: String, sdp: String, reply: Reply<String> },
+    Decline { agent: i64, call_id: String, reply: Reply<()> },
+    HangUp { agent: i64, call_id: String, reply: Reply<()> },
+    Dial { agent: i64, number: String, sdp: String, reply: Reply<(CallInfo, String)> },
     WatchCalls { reply: oneshot::Sender<Vec<LiveCall>> },
     Snapshot { user: i64, reply: oneshot::Sender<Vec<ServerMsg>> },
     Rejoin { agent: i64, call_id: String, sdp: String, reply: Reply<String> },
@@ -70,8 +70,8 @@ enum Request {
     SuperviseMode { user: i64, call_id: String, mode: SuperviseMode, reply: Reply<()> },
     SuperviseStop { user: i64, call_id: String, reply: Reply<()> },
     Record { user: i64, supervisor: bool, call_id: String, action: RecordAction, reply: Reply<()> },
-    Hold { agent: i64, call_id: String, hold: bool, reply: oneshot::Sender<Result<(), Refusal>> },
-    Digits { agent: i64, call_id: String, digits: String, reply: oneshot::Sender<Result<(), Refusal>> },
+    Hold { agent: i64, call_id: String, hold: bool, reply: Reply<()> },
+    Digits { agent: i64, call_id: String, digits: String, reply: Reply<()> },
 }
 
 /// How agents' sockets reach call control. Cheap to clone.
@@ -85,67 +85,56 @@ fn gone() -> Refusal {
 }
 
 impl CallsHandle {
+    /// Sends a request with its reply channel and waits for the answer.
+    async fn ask<T>(&self, request: impl FnOnce(oneshot::Sender<T>) -> Request) -> Result<T, Refusal> {
+        let (reply, rx) = oneshot::channel();
+        self.requests.send(request(reply)).await.map_err(|_| gone())?;
+        rx.await.map_err(|_| gone())
+    }
+
     /// The agent answers a ringing call with their softphone's WebRTC
     /// offer; the result is the gateway's answer.
     pub async fn answer(&self, agent: i64, call_id: String, sdp: String) -> Result<String, Refusal> {
-        let (reply, rx) = oneshot::channel();
-        self.requests.send(Request::Answer { agent, call_id, sdp, reply }).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        self.ask(|reply| Request::Answer { agent, call_id, sdp, reply }).await?
     }
 
     pub async fn decline(&self, agent: i64, call_id: String) -> Result<(), Refusal> {
-        let (reply, rx) = oneshot::channel();
-        self.requests.send(Request::Decline { agent, call_id, reply }).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        self.ask(|reply| Request::Decline { agent, call_id, reply }).await?
     }
 
     pub async fn hang_up(&self, agent: i64, call_id: String) -> Result<(), Refusal> {
-        let (reply, rx) = oneshot::channel();
-        self.requests.send(Request::HangUp { agent, call_id, reply }).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        self.ask(|reply| Request::HangUp { agent, call_id, reply }).await?
     }
 
     /// The agent presses keys on their call.
     pub async fn send_digits(&self, agent: i64, call_id: String, digits: String) -> Result<(), Refusal> {
-        let (reply, rx) = oneshot::channel();
-        self.requests.send(Request::Digits { agent, call_id, digits, reply }).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        self.ask(|reply| Request::Digits { agent, call_id, digits, reply }).await?
     }
 
     /// The agent holds or resumes their call; `call.held` follows.
     pub async fn hold(&self, agent: i64, call_id: String, hold: bool) -> Result<(), Refusal> {
-        let (reply, rx) = oneshot::channel();
-        self.requests.send(Request::Hold { agent, call_id, hold, reply }).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        self.ask(|reply| Request::Hold { agent, call_id, hold, reply }).await?
     }
 
     /// What a newly opened desk must be told: calls ringing for the user,
     /// their call in progress.
     pub async fn snapshot(&self, user: i64) -> Result<Vec<ServerMsg>, Refusal> {
-        let (reply, rx) = oneshot::channel();
-        self.requests.send(Request::Snapshot { user, reply }).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())
+        self.ask(|reply| Request::Snapshot { user, reply }).await
     }
 
     /// The agent hands their call to another agent.
     pub async fn transfer(&self, agent: i64, call_id: String, to_agent: i64) -> Result<(), Refusal> {
-        let (reply, rx) = oneshot::channel();
-        self.requests.send(Request::Transfer { agent, call_id, to_agent, reply }).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        self.ask(|reply| Request::Transfer { agent, call_id, to_agent, reply }).await?
     }
 
     /// The agent takes their call back with a new softphone leg.
     pub async fn rejoin(&self, agent: i64, call_id: String, sdp: String) -> Result<String, Refusal> {
-        let (reply, rx) = oneshot::channel();
-        self.requests.send(Request::Rejoin { agent, call_id, sdp, reply }).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        self.ask(|reply| Request::Rejoin { agent, call_id, sdp, reply }).await?
     }
 
     /// The live calls, for a supervisor who starts watching them.
     pub async fn live_calls(&self) -> Result<Vec<LiveCall>, Refusal> {
-        let (reply, rx) = oneshot::channel();
-        self.requests.send(Request::WatchCalls { reply }).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())
+        self.ask(|reply| Request::WatchCalls { reply }).await
     }
 
     /// A supervisor joins a call with their WebRTC offer; the result is the
@@ -157,21 +146,15 @@ impl CallsHandle {
         mode: SuperviseMode,
         sdp: String,
     ) -> Result<String, Refusal> {
-        let (reply, rx) = oneshot::channel();
-        self.requests.send(Request::Supervise { user, call_id, mode, sdp, reply }).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        self.ask(|reply| Request::Supervise { user, call_id, mode, sdp, reply }).await?
     }
 
     pub async fn supervise_mode(&self, user: i64, call_id: String, mode: SuperviseMode) -> Result<(), Refusal> {
-        let (reply, rx) = oneshot::channel();
-        self.requests.send(Request::SuperviseMode { user, call_id, mode, reply }).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        self.ask(|reply| Request::SuperviseMode { user, call_id, mode, reply }).await?
     }
 
     pub async fn supervise_stop(&self, user: i64, call_id: String) -> Result<(), Refusal> {
-        let (reply, rx) = oneshot::channel();
-        self.requests.send(Request::SuperviseStop { user, call_id, reply }).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        self.ask(|reply| Request::SuperviseStop { user, call_id, reply }).await?
     }
 
     /// Controls a call's recording: its agent, or a supervisor.
@@ -182,17 +165,13 @@ impl CallsHandle {
         call_id: String,
         action: RecordAction,
     ) -> Result<(), Refusal> {
-        let (reply, rx) = oneshot::channel();
-        self.requests.send(Request::Record { user, supervisor, call_id, action, reply }).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        self.ask(|reply| Request::Record { user, supervisor, call_id, action, reply }).await?
     }
 
     /// The agent calls `number` out with their softphone's WebRTC offer;
     /// the result is the call and the gateway's answer.
     pub async fn dial(&self, agent: i64, number: String, sdp: String) -> Result<(CallInfo, String), Refusal> {
-        let (reply, rx) = oneshot::channel();
-        self.requests.send(Request::Dial { agent, number, sdp, reply }).await.map_err(|_| gone())?;
-        rx.await.map_err(|_| gone())?
+        self.ask(|reply| Request::Dial { agent, number, sdp, reply }).await?
     }
 }
 
@@ -356,29 +335,19 @@ impl Driver {
                 return Err(Refusal { code: "bad_sdp", message });
             }
         };
-        let plan = match media {
-            AnswerMedia::Open(plan) => plan,
+        let (rtp, local, opened) = match media {
             // A transferred call: the caller's leg is up; bridge to it.
-            AnswerMedia::Reuse { rtp, local } => {
-                let bridged = self.media.bridge(leg, rtp).await;
-                let ready = bridged
-                    .map_err(|message| Refusal { code: "media_unavailable", message })
-                    .and_then(|()| self.core.handle_media_ready(call_id, leg, rtp, local).map_err(Refusal::from));
-                if let Err(e) = ready {
-                    self.media.remove_leg(leg);
-                    self.core.handle_media_failed(call_id);
-                    return Err(e);
+            AnswerMedia::Reuse { rtp, local } => (rtp, local, false),
+            AnswerMedia::Open(plan) => {
+                let codec = g711_of(plan.codec);
+                match self.media.add_rtp_leg(plan.remote, codec, plan.pt, plan.telephone_event_pt).await {
+                    Ok((rtp, local)) => (rtp, local, true),
+                    Err(message) => {
+                        self.media.remove_leg(leg);
+                        self.core.handle_media_failed(call_id);
+                        return Err(Refusal { code: "media_unavailable", message });
+                    }
                 }
-                return Ok(answer);
-            }
-        };
-        let codec = g711_of(plan.codec);
-        let (rtp, local) = match self.media.add_rtp_leg(plan.remote, codec, plan.pt, plan.telephone_event_pt).await {
-            Ok(x) => x,
-            Err(message) => {
-                self.media.remove_leg(leg);
-                self.core.handle_media_failed(call_id);
-                return Err(Refusal { code: "media_unavailable", message });
             }
         };
         let bridged = self.media.bridge(leg, rtp).await;
@@ -387,7 +356,9 @@ impl Driver {
             .and_then(|()| self.core.handle_media_ready(call_id, leg, rtp, local).map_err(Refusal::from));
         if let Err(e) = ready {
             self.media.remove_leg(leg);
-            self.media.remove_rtp_leg(rtp);
+            if opened {
+                self.media.remove_rtp_leg(rtp);
+            }
             self.core.handle_media_failed(call_id);
             return Err(e);
         }
