@@ -120,6 +120,7 @@ call-end-local-hang-up = أنهيت المكالمة.
 call-end-abandoned = أنهى المتصل المكالمة قبل الرد عليها.
 call-end-answered-elsewhere = ردّ وكيل آخر على المكالمة.
 call-end-withdrawn = لم تعد هذه المكالمة موجّهة إليك.
+call-end-transferred = لقد حوّلت المكالمة.
 call-end-declined = رفضت المكالمة.
 call-end-rejected = رفض الطرف الآخر المكالمة (مشغول أو غير متاح).
 call-end-failed = انقطعت المكالمة: توقفت الشبكة أو الطرف الآخر عن الاستجابة.

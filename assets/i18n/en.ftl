@@ -121,6 +121,7 @@ call-end-local-hang-up = You hung up.
 call-end-abandoned = The caller hung up before the call was answered.
 call-end-answered-elsewhere = Another agent answered the call.
 call-end-withdrawn = The call is no longer offered to you.
+call-end-transferred = You transferred the call.
 call-end-declined = You declined the call.
 call-end-rejected = The other side refused the call (busy or unavailable).
 call-end-failed = The call was lost: the network or the other side stopped responding.

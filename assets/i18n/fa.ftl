@@ -120,6 +120,7 @@ call-end-local-hang-up = شما تماس را قطع کردید.
 call-end-abandoned = تماس‌گیرنده پیش از پاسخ‌گویی تماس را قطع کرد.
 call-end-answered-elsewhere = اپراتور دیگری به تماس پاسخ داد.
 call-end-withdrawn = این تماس دیگر به شما ارجاع نمی‌شود.
+call-end-transferred = شما تماس را انتقال دادید.
 call-end-declined = شما تماس را رد کردید.
 call-end-rejected = طرف مقابل تماس را نپذیرفت (مشغول یا در دسترس نیست).
 call-end-failed = تماس قطع شد: شبکه یا طرف مقابل دیگر پاسخ نمی‌داد.

@@ -120,6 +120,7 @@ call-end-local-hang-up = Siz kapattınız.
 call-end-abandoned = Arayan, çağrı yanıtlanmadan kapattı.
 call-end-answered-elsewhere = Çağrıyı başka bir temsilci yanıtladı.
 call-end-withdrawn = Bu çağrı artık size yönlendirilmiyor.
+call-end-transferred = Çağrıyı aktardınız.
 call-end-declined = Çağrıyı reddettiniz.
 call-end-rejected = Karşı taraf çağrıyı reddetti (meşgul veya ulaşılamıyor).
 call-end-failed = Çağrı koptu: ağ veya karşı taraf yanıt vermeyi bıraktı.

@@ -543,6 +543,7 @@ pub fn end_kind_str(kind: CallEndKind) -> &'static str {
         CallEndKind::Withdrawn => "withdrawn",
         CallEndKind::Rejected => "rejected",
         CallEndKind::Failed => "failed",
+        CallEndKind::Transferred => "transferred",
     }
 }
 
@@ -557,6 +558,7 @@ pub fn end_message_key(kind: CallEndKind, declined: bool) -> &'static str {
         CallEndKind::Withdrawn => "call-end-withdrawn",
         CallEndKind::Rejected => "call-end-rejected",
         CallEndKind::Failed => "call-end-failed",
+        CallEndKind::Transferred => "call-end-transferred",
     }
 }
 
