@@ -17,8 +17,15 @@
 //! microphone, player. Mute is local: the track sent to the gateway carries
 //! silence.
 //!
-//! The protocol has no request ids: while an answer, a dial or a hold is
-//! under way, an `error` is taken as its refusal.
+//! A connected call has a keypad (each key goes out as its own `call_dtmf`;
+//! typed digits, `*` and `#` count while a key has focus) and shows the
+//! keys sent and the keys the caller pressed (`call_digit`). Its recording
+//! state (`call_recording`, which a supervisor may change too) is always on
+//! show, with Record, Pause/Resume and Stop (`call_record`).
+//!
+//! The protocol has no request ids: while an answer, a dial, a hold or a
+//! recording request is under way, an `error` is taken as its refusal; an
+//! `error` within [`DTMF_REFUSAL_WINDOW`] of a key is taken as the key's.
 //!
 //! Test ids: `call-panel`, `call-ringing` (`call-answer`, `call-decline`),
 //! `call-active` (`data-state` connecting | dialing | ringing | talking,
@@ -26,7 +33,12 @@
 //! `call-from` and `call-to` (the call's `from` and `to`: the caller and
 //! the number they dialed, or the caller ID and the number the agent
 //! dialed), `call-hold`, `call-mute`, `call-hangup`; `call-error`,
-//! `call-ended` (`data-reason`); the dial form `dial-number`, `dial-call`,
+//! `call-ended` (`data-reason`); `call-recording` (`data-state` off |
+//! recording | paused) with `call-record`, `call-record-pause`
+//! (`aria-pressed` while paused) and `call-record-stop` (`data-pending`
+//! while the gateway has not answered); `call-keypad` with twelve
+//! `call-key` buttons (`data-key`), `call-keys-sent` and
+//! `call-digits-heard`; the dial form `dial-number`, `dial-call`,
 //! `dial-error` (`data-code`: `empty`, `invalid`, `too_long`, the gateway's
 //! code, or `mic_*`, `unsupported`, `connection`, `timeout`, `lost`,
 //! `network`).
@@ -35,14 +47,15 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use leptos::ev::SubmitEvent;
+use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
-use shared::ws::{CallDirection, CallEndKind, CallInfo, ClientMsg, ServerMsg};
-use ui_kit::calls::{self, CallPhase, Calls, Dialed, HoldOutcome, Removed};
+use shared::ws::{CallDirection, CallEndKind, CallInfo, ClientMsg, RecordAction, RecordingState, ServerMsg};
+use ui_kit::calls::{self, CallPhase, Calls, Dialed, HoldOutcome, KEYPAD, Removed};
 use ui_kit::media::{self, MicError};
+use ui_kit::recording;
 use ui_kit::rtc::{self, Peer};
 use ui_kit::{ConnState, RequestError, WsClient, format, t, t_args, tr};
 use wasm_bindgen::JsCast;
@@ -57,12 +70,18 @@ const DIAL_TIMEOUT: Duration = Duration::from_secs(10);
 /// end has answered its re-INVITE, which gives up after 32 s (RFC 3261
 /// Timer B).
 const HOLD_TIMEOUT: Duration = Duration::from_secs(40);
+/// How long the gateway may take to answer a recording request.
+const RECORD_TIMEOUT: Duration = Duration::from_secs(10);
+/// The gateway answers a key only to refuse it: an `error` this soon after
+/// a key is taken as its refusal.
+const DTMF_REFUSAL_WINDOW: Duration = Duration::from_secs(2);
 
 const PHONE_ICON: &str = "M5 4h3l2 5-2.5 1.5a11 11 0 0 0 6 6L15 14l5 2v3a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2";
 const PAUSE_ICON: &str = "M9 5v14M15 5v14";
 const PLAY_ICON: &str = "M8 5l11 7-11 7z";
 const MIC_ICON: &str = "M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3";
 const MIC_OFF_ICON: &str = "M4 4l16 16";
+const STOP_ICON: &str = "M7 7h10v10H7z";
 
 /// The call panel of the desk.
 #[component]
@@ -176,6 +195,14 @@ pub fn CallPanel() -> impl IntoView {
                 let held = Memo::new(move |_| calls.with(|c| c.active().is_some_and(|a| a.held())));
                 let hold_pending = Memo::new(move |_| calls.with(|c| c.active().and_then(|a| a.hold_pending())));
                 let muted = Memo::new(move |_| calls.with(|c| c.active().is_some_and(|a| a.muted())));
+                let connected = Memo::new(move |_| calls.with(|c| c.active().is_some_and(|a| a.connected())));
+                let rec_state = Memo::new(move |_| {
+                    calls.with(|c| c.active().map_or(RecordingState::Off, |a| a.recorder().state()))
+                });
+                let rec_pending = Memo::new(move |_| calls.with(|c| c.active().and_then(|a| a.recorder().pending())));
+                let keys_sent = Memo::new(move |_| calls.with(|c| c.active().map(|a| a.keys_sent().to_owned())));
+                let digits_heard =
+                    Memo::new(move |_| calls.with(|c| c.active().map(|a| a.digits_heard().to_owned())));
                 let talk_secs = move || {
                     let now = clock.get();
                     calls.with(|c| c.active().map_or(0, |a| a.talk_secs(now)))
@@ -204,6 +231,9 @@ pub fn CallPanel() -> impl IntoView {
                     let phone = phone.clone();
                     move |_| Softphone::toggle_mute(&phone)
                 };
+                let recorder = RecordControls { state: rec_state, pending: rec_pending };
+                let keypad_phone = phone.clone();
+                let record_phone = phone.clone();
                 view! {
                     <div
                         class="call-active"
@@ -229,6 +259,9 @@ pub fn CallPanel() -> impl IntoView {
                                         </svg>
                                         {tr("call-muted")}
                                     </span>
+                                </Show>
+                                <Show when=move || connected.get()>
+                                    <RecordingPill state=rec_state />
                                 </Show>
                             </span>
                             <span class="call-talk-time">
@@ -290,6 +323,12 @@ pub fn CallPanel() -> impl IntoView {
                                 <span>{tr("call-hangup")}</span>
                             </button>
                         </div>
+                        <Show when=move || connected.get()>
+                            <div class="call-tools">
+                                <RecordPanel phone=record_phone.clone() controls=recorder />
+                                <Keypad phone=keypad_phone.clone() keys_sent=keys_sent digits_heard=digits_heard />
+                            </div>
+                        </Show>
                     </div>
                 }
             })
@@ -433,6 +472,199 @@ pub fn CallPanel() -> impl IntoView {
                 </form>
             </div>
             <audio data-testid="call-audio" autoplay node_ref=ui.player></audio>
+        </section>
+    }
+}
+
+/// The recording state as a pill: a red dot while recording, a pause mark
+/// while paused; always with its words.
+#[component]
+fn RecordingPill(state: Memo<RecordingState>) -> impl IntoView {
+    view! {
+        <span
+            class="pill rec-pill"
+            data-testid="call-recording"
+            data-state=move || recording::state_str(state.get())
+        >
+            <span class="rec-mark" aria-hidden="true"></span>
+            {move || t(recording::state_key(state.get()))}
+        </span>
+    }
+}
+
+/// What the recording controls read.
+#[derive(Clone, Copy)]
+struct RecordControls {
+    state: Memo<RecordingState>,
+    pending: Memo<Option<RecordAction>>,
+}
+
+/// Record when off; Pause (or Resume) and Stop while on. Each button
+/// waits (`aria-disabled`, `data-pending`) for the gateway's answer.
+#[component]
+fn RecordPanel(phone: SendWrapper<Rc<Softphone>>, controls: RecordControls) -> impl IntoView {
+    let RecordControls { state, pending } = controls;
+    let on = Memo::new(move |_| state.get() != RecordingState::Off);
+    let waiting = move || pending.get().is_some().then_some("true");
+    let pending_str = move || pending.get().map(recording::action_str);
+    let press = move |phone: &Rc<Softphone>, action: Option<RecordAction>| {
+        if let Some(action) = action {
+            Softphone::record(phone, action);
+        }
+    };
+    let on_start = {
+        let phone = phone.clone();
+        move |_| press(&phone, Some(RecordAction::Start))
+    };
+    let on_pause = {
+        let phone = phone.clone();
+        move |_| press(&phone, recording::pause_action(state.get_untracked()))
+    };
+    let on_stop = {
+        let phone = phone.clone();
+        move |_| press(&phone, Some(RecordAction::Stop))
+    };
+    let paused = move || state.get() == RecordingState::Paused;
+    view! {
+        <section class="call-tool" aria-labelledby="call-record-title">
+            <h3 class="call-list-title" id="call-record-title">{tr("record-title")}</h3>
+            <div class="call-actions call-record-actions">
+                <Show when=move || !on.get()>
+                    <button
+                        type="button"
+                        class="btn btn-secondary btn-record"
+                        data-testid="call-record"
+                        aria-disabled=waiting
+                        data-pending=pending_str
+                        on:click=on_start.clone()
+                    >
+                        <span class="rec-mark" aria-hidden="true"></span>
+                        <span>{tr("record-start")}</span>
+                    </button>
+                </Show>
+                <Show when=move || on.get()>
+                    <button
+                        type="button"
+                        class="btn btn-secondary btn-toggle"
+                        data-testid="call-record-pause"
+                        aria-pressed=move || paused().to_string()
+                        aria-disabled=waiting
+                        data-pending=pending_str
+                        on:click=on_pause.clone()
+                    >
+                        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                            <path d=move || if paused() { PLAY_ICON } else { PAUSE_ICON } />
+                        </svg>
+                        <span>{move || t(if paused() { "record-resume" } else { "record-pause" })}</span>
+                    </button>
+                    <button
+                        type="button"
+                        class="btn btn-secondary"
+                        data-testid="call-record-stop"
+                        aria-disabled=waiting
+                        data-pending=pending_str
+                        on:click=on_stop.clone()
+                    >
+                        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                            <path d=STOP_ICON />
+                        </svg>
+                        <span>{tr("record-stop")}</span>
+                    </button>
+                </Show>
+            </div>
+            <p class="hint">{tr("record-hint")}</p>
+        </section>
+    }
+}
+
+/// The keypad of a connected call, laid out as a phone's in every
+/// language, with the keys sent and the keys the caller pressed.
+#[component]
+fn Keypad(
+    phone: SendWrapper<Rc<Softphone>>,
+    keys_sent: Memo<Option<String>>,
+    digits_heard: Memo<Option<String>>,
+) -> impl IntoView {
+    let pad = NodeRef::<html::Div>::new();
+    let on_keydown = {
+        let phone = phone.clone();
+        move |ev: KeyboardEvent| {
+            if ev.ctrl_key() || ev.alt_key() || ev.meta_key() {
+                return;
+            }
+            let typed = ev.key();
+            let mut chars = typed.chars();
+            let (Some(c), None) = (chars.next(), chars.next()) else { return };
+            let Some(key) = calls::keypad_key(c) else { return };
+            ev.prevent_default();
+            Softphone::send_key(&phone, key);
+            // The key typed looks focused, as if pressed.
+            let button = pad
+                .get_untracked()
+                .and_then(|pad| pad.query_selector(&format!("[data-key=\"{key}\"]")).ok().flatten())
+                .and_then(|el| el.dyn_into::<HtmlElement>().ok());
+            if let Some(button) = button {
+                let _ = button.focus();
+            }
+        }
+    };
+    let keys = KEYPAD
+        .into_iter()
+        .map(|key| {
+            let phone = phone.clone();
+            let label = match key {
+                '*' => Some("call-key-star"),
+                '#' => Some("call-key-hash"),
+                _ => None,
+            };
+            view! {
+                <button
+                    type="button"
+                    class="key"
+                    data-testid="call-key"
+                    data-key=key.to_string()
+                    aria-label=move || label.map(t)
+                    on:click=move |_| Softphone::send_key(&phone, key)
+                >
+                    {key.to_string()}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="call-tool" aria-labelledby="call-keypad-title">
+            <h3 class="call-list-title" id="call-keypad-title">{tr("call-keypad")}</h3>
+            <div
+                class="keypad"
+                data-testid="call-keypad"
+                role="group"
+                aria-labelledby="call-keypad-title"
+                aria-describedby="call-keypad-hint"
+                dir="ltr"
+                node_ref=pad
+                on:keydown=on_keydown
+            >
+                {keys}
+            </div>
+            <p class="hint" id="call-keypad-hint">{tr("call-keypad-hint")}</p>
+            <dl class="call-facts keypad-log">
+                <div>
+                    <dt>{tr("call-keys-sent")}</dt>
+                    <dd>
+                        <bdi class="keys" dir="ltr" data-testid="call-keys-sent">
+                            {move || keys_sent.get().unwrap_or_default()}
+                        </bdi>
+                    </dd>
+                </div>
+                <div>
+                    <dt>{tr("call-digits-heard")}</dt>
+                    <dd aria-live="polite">
+                        <bdi class="keys" dir="ltr" data-testid="call-digits-heard">
+                            {move || digits_heard.get().unwrap_or_default()}
+                        </bdi>
+                    </dd>
+                </div>
+            </dl>
         </section>
     }
 }
@@ -690,6 +922,10 @@ impl Softphone {
             ServerMsg::CallConnected { call_id } => {
                 let now = this.ws.server_now_ms();
                 this.ui.calls.update(|c| c.handle_connected(call_id, now));
+            }
+            ServerMsg::CallDigit { call_id, digit } => this.ui.calls.update(|c| c.handle_digit(call_id, digit)),
+            ServerMsg::CallRecording { call_id, state } => {
+                this.ui.calls.update(|c| c.handle_recording(call_id, *state));
             }
             ServerMsg::CallHeld { call_id, held } => {
                 let outcome = this.ui.calls.try_update(|c| c.handle_held(call_id, *held));
@@ -1092,6 +1328,79 @@ impl Softphone {
         });
     }
 
+    /// The id of the active call if it is connected.
+    fn connected_call(this: &Softphone) -> Option<String> {
+        this.ui.calls.with_untracked(|c| c.active().filter(|a| a.connected()).and_then(|a| a.id().map(str::to_owned)))
+    }
+
+    /// The agent presses `key` on the keypad: it goes out at once, as its
+    /// own `call_dtmf`. The gateway answers only to refuse it.
+    fn send_key(this: &Rc<Softphone>, key: char) {
+        let Some(call_id) = Softphone::connected_call(this) else { return };
+        if this.ws.state_untracked() != ConnState::Connected {
+            this.ui.error.set(Some("error-network"));
+            return;
+        }
+        if !this.ui.calls.try_update(|c| c.send_key(&call_id, key)).unwrap_or(false) {
+            return;
+        }
+        let this = this.clone();
+        spawn_local(async move {
+            let pick = |msg: &ServerMsg| match msg {
+                ServerMsg::Error { code, .. } => Some(code.clone()),
+                _ => None,
+            };
+            let msg = ClientMsg::CallDtmf { call_id: call_id.clone(), digits: key.to_string() };
+            let refused = this.ws.request(&msg, DTMF_REFUSAL_WINDOW, pick).await;
+            let still_on = this.ui.calls.with_untracked(|c| c.active().and_then(|a| a.id()) == Some(call_id.as_str()));
+            match refused {
+                Ok(code) if still_on => this.ui.error.set(Some(calls::dtmf_error_key(&code))),
+                Err(RequestError::NotConnected | RequestError::Closed) if still_on => {
+                    this.ui.error.set(Some("error-network"));
+                }
+                _ => {}
+            }
+        });
+    }
+
+    /// The agent starts, pauses, resumes or stops the recording; the
+    /// buttons wait for the gateway's `call_recording`.
+    fn record(this: &Rc<Softphone>, action: RecordAction) {
+        let Some(call_id) = Softphone::connected_call(this) else { return };
+        if this.ws.state_untracked() != ConnState::Connected {
+            this.ui.error.set(Some("error-network"));
+            return;
+        }
+        if !this.ui.calls.try_update(|c| c.request_record(&call_id, action)).unwrap_or(false) {
+            return;
+        }
+        this.ui.error.set(None);
+        let this = this.clone();
+        spawn_local(async move {
+            let id = call_id.clone();
+            // `call_recording` itself is the panel subscriber's to apply.
+            let pick = move |msg: &ServerMsg| match msg {
+                ServerMsg::CallRecording { call_id, .. } | ServerMsg::CallEnded { call_id, .. } if *call_id == id => {
+                    Some(Ok(()))
+                }
+                ServerMsg::Error { code, .. } => Some(Err(code.clone())),
+                _ => None,
+            };
+            let msg = ClientMsg::CallRecord { call_id: call_id.clone(), action };
+            let key = match this.ws.request(&msg, RECORD_TIMEOUT, pick).await {
+                Ok(Ok(())) => {
+                    focus_record_controls();
+                    return;
+                }
+                Ok(Err(code)) => recording::error_key(&code),
+                Err(e) => e.message_key(),
+            };
+            if this.ui.calls.try_update(|c| c.record_failed(&call_id)) == Some(true) {
+                this.ui.error.set(Some(key));
+            }
+        });
+    }
+
     /// The agent mutes or unmutes their microphone: the track the gateway
     /// gets carries silence. Nothing goes to the gateway.
     fn toggle_mute(this: &Rc<Softphone>) {
@@ -1138,6 +1447,25 @@ impl Softphone {
 
 fn active_element() -> Option<web_sys::Element> {
     web_sys::window()?.document()?.active_element()
+}
+
+/// Keeps the keyboard on the recording controls when the button pressed
+/// went away (Record becomes Pause and Stop, and back).
+fn focus_record_controls() {
+    request_animation_frame(|| {
+        let focus_lost = active_element().is_none_or(|el| el.tag_name().eq_ignore_ascii_case("body"));
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        if !focus_lost {
+            return;
+        }
+        let button = ["call-record-pause", "call-record"]
+            .into_iter()
+            .find_map(|id| doc.query_selector(&format!("[data-testid=\"{id}\"]")).ok().flatten())
+            .and_then(|el| el.dyn_into::<HtmlElement>().ok());
+        if let Some(button) = button {
+            let _ = button.focus();
+        }
+    });
 }
 
 /// Moves the keyboard to the Answer button of `call_id`, unless the agent is

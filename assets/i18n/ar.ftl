@@ -175,6 +175,87 @@ dial-mic-denied = لا يُسمح للمتصفح باستخدام الميكرو
 dial-mic-missing = لم يُعثر على ميكروفون، فلم تُجرَ المكالمة. وصّل سماعة الرأس ثم اتصل مرة أخرى.
 dial-mic-busy = تعذّر تشغيل الميكروفون، فلم تُجرَ المكالمة. ربما يستخدمه تطبيق آخر.
 
+## Calls: keypad and the caller's keys
+call-keypad = لوحة المفاتيح
+call-keypad-hint = اضغط مفتاحًا، أو اكتب الأرقام و* و# أثناء تركيز أحد المفاتيح. يسمع الطرف الآخر النغمات.
+call-key-star = نجمة
+call-key-hash = مربّع
+call-keys-sent = المفاتيح المرسلة
+call-digits-heard = ضغطه المتصل
+call-dtmf-wrong-state = تعذّر إرسال المفاتيح: المكالمة غير متصلة.
+call-dtmf-bad-key = لم يقبل الخادم هذا المفتاح.
+call-dtmf-refused = تعذّر إرسال المفاتيح. حاول مرة أخرى.
+
+## Call recording
+record-title = تسجيل المكالمة
+record-state-off = غير مسجّلة
+record-state-recording = جارٍ التسجيل
+record-state-paused = التسجيل متوقف مؤقتًا
+record-start = تسجيل
+record-pause = إيقاف التسجيل مؤقتًا
+record-resume = استئناف التسجيل
+record-stop = إنهاء التسجيل
+record-hint = أوقف التسجيل مؤقتًا بينما يذكر العميل رقم بطاقته أو كلمة المرور؛ يُسجَّل الصمت خلال ذلك.
+record-error-wrong-state = لا يمكن تغيير التسجيل الآن: المكالمة غير متصلة.
+record-error-gone = انتهت هذه المكالمة.
+record-error-refused = لم يغيّر الخادم حالة التسجيل. حاول مرة أخرى.
+
+## Supervisor: live calls
+live-calls-title = المكالمات الجارية
+live-calls-loading = جارٍ تحميل المكالمات…
+live-calls-empty = لا توجد مكالمات الآن.
+live-col-caller = المتصل
+live-col-to = الرقم المطلوب
+live-col-state = الحالة
+live-col-agent = الوكيل
+live-col-duration = المدة
+live-col-recording = التسجيل
+live-col-supervisors = المشرفون
+live-col-supervise = الإشراف
+live-inbound = واردة
+live-outbound = صادرة
+live-state-ringing = بانتظار وكيل
+live-state-connecting = جارٍ الاتصال
+live-state-talking = في مكالمة
+live-state-held = قيد الانتظار
+live-no-agent = لا وكيل بعد
+live-agent-unknown = وكيل غير معروف
+live-supervisor-you = أنت
+live-supervisor-other = مشرف آخر
+live-supervisors-none = لا أحد
+live-record-start-label = بدء تسجيل المكالمة مع { $caller }
+live-record-stop-label = إنهاء تسجيل المكالمة مع { $caller }
+
+## Supervisor: joining a call
+supervise-listen = استماع
+supervise-whisper = همس
+supervise-barge = تدخّل
+supervise-leave = مغادرة
+supervise-modes-label = الانضمام إلى المكالمة مع { $caller }
+supervise-leave-label = مغادرة المكالمة مع { $caller }
+supervise-title = أنت في مكالمة
+supervise-joining = جارٍ الانضمام إلى المكالمة…
+supervise-call = الوكيل { $agent }، المتصل { $caller }
+supervise-mode = الوضع
+supervise-hint-listen = استماع: تسمع المتصل والوكيل، ولا يسمعك أحد.
+supervise-hint-whisper = همس: يسمعك الوكيل وحده، ولا يسمعك المتصل.
+supervise-hint-barge = تدخّل: يسمعك المتصل والوكيل كلاهما.
+supervise-one-at-a-time = أنت في مكالمة أخرى. غادرها للانضمام إلى هذه المكالمة.
+supervise-ended = انتهت المكالمة التي كنت فيها.
+supervise-left = غادرت المكالمة.
+supervise-error-gone = انتهت هذه المكالمة.
+supervise-error-wrong-state = لا يمكن الانضمام إلى هذه المكالمة الآن: إنها غير متصلة، أو أنك فيها بالفعل.
+supervise-error-bad-sdp = تعذّر على الخادم استخدام اتصال الصوت في هذا المتصفح. حاول مرة أخرى، أو أبلغ قسم تقنية المعلومات.
+supervise-error-media-unavailable = خدمة الصوت في الخادم غير متاحة الآن. حاول مرة أخرى بعد قليل.
+supervise-error-refused = رفض الخادم الطلب. حاول مرة أخرى.
+supervise-error-timeout = لم يرد الخادم في الوقت المناسب، فلم تنضم إلى المكالمة.
+supervise-error-lost = انقطع الاتصال بالخادم أثناء الانضمام إلى المكالمة.
+supervise-error-connection = تعذّر إنشاء اتصال الصوت بالمكالمة. قد يكون جدار ناري أو VPN يحجبه؛ أبلغ قسم تقنية المعلومات.
+supervise-mic-denied = المتصفح غير مسموح له باستخدام الميكروفون، فلم تنضم إلى المكالمة. اسمح بالوصول إلى الميكروفون لهذا الموقع وحاول مرة أخرى.
+supervise-mic-missing = لم يُعثر على ميكروفون، فلم تنضم إلى المكالمة. وصّل سماعتك وحاول مرة أخرى.
+supervise-mic-busy = تعذّر تشغيل الميكروفون، فلم تنضم إلى المكالمة. ربما يستخدمه تطبيق آخر.
+supervise-unsupported = لا يستطيع هذا المتصفح الانضمام إلى المكالمات. استخدم إصدارًا حديثًا من Chrome أو Edge أو Firefox.
+
 ## Supervisor: agents
 agents-title = الوكلاء
 agents-overview = نظرة عامة على الفريق

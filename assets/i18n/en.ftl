@@ -176,6 +176,87 @@ dial-mic-denied = The browser is not allowed to use your microphone, so the call
 dial-mic-missing = No microphone found, so the call was not placed. Connect your headset and call again.
 dial-mic-busy = The microphone could not be started, so the call was not placed. Another app may be using it.
 
+## Calls: keypad and the caller's keys
+call-keypad = Keypad
+call-keypad-hint = Press a key, or type digits, * and # while a key has focus. The other side hears the tones.
+call-key-star = Star
+call-key-hash = Hash
+call-keys-sent = Keys sent
+call-digits-heard = Caller pressed
+call-dtmf-wrong-state = The keys could not be sent: the call is not connected.
+call-dtmf-bad-key = The server did not accept this key.
+call-dtmf-refused = The keys could not be sent. Try again.
+
+## Call recording
+record-title = Call recording
+record-state-off = Not recorded
+record-state-recording = Recording
+record-state-paused = Recording paused
+record-start = Record
+record-pause = Pause recording
+record-resume = Resume recording
+record-stop = Stop recording
+record-hint = Pause the recording while the customer gives a card number or a password; silence is recorded meanwhile.
+record-error-wrong-state = The recording cannot be changed now: the call is not connected.
+record-error-gone = This call has ended.
+record-error-refused = The server did not change the recording. Try again.
+
+## Supervisor: live calls
+live-calls-title = Live calls
+live-calls-loading = Loading calls…
+live-calls-empty = No calls right now.
+live-col-caller = Caller
+live-col-to = Dialed number
+live-col-state = State
+live-col-agent = Agent
+live-col-duration = Duration
+live-col-recording = Recording
+live-col-supervisors = Supervisors
+live-col-supervise = Supervise
+live-inbound = Inbound
+live-outbound = Outbound
+live-state-ringing = Waiting for an agent
+live-state-connecting = Connecting
+live-state-talking = Talking
+live-state-held = On hold
+live-no-agent = No agent yet
+live-agent-unknown = Unknown agent
+live-supervisor-you = You
+live-supervisor-other = Another supervisor
+live-supervisors-none = None
+live-record-start-label = Start recording the call with { $caller }
+live-record-stop-label = Stop recording the call with { $caller }
+
+## Supervisor: joining a call
+supervise-listen = Listen
+supervise-whisper = Whisper
+supervise-barge = Barge in
+supervise-leave = Leave
+supervise-modes-label = Join the call with { $caller }
+supervise-leave-label = Leave the call with { $caller }
+supervise-title = You are on a call
+supervise-joining = Joining the call…
+supervise-call = Agent { $agent }, caller { $caller }
+supervise-mode = Mode
+supervise-hint-listen = Listening: you hear the caller and the agent. Nobody hears you.
+supervise-hint-whisper = Whispering: only the agent hears you. The caller does not.
+supervise-hint-barge = Barged in: the caller and the agent both hear you.
+supervise-one-at-a-time = You are on another call. Leave it to join this one.
+supervise-ended = The call you were on has ended.
+supervise-left = You left the call.
+supervise-error-gone = This call has ended.
+supervise-error-wrong-state = This call cannot be joined now: it is not connected, or you are already on it.
+supervise-error-bad-sdp = The server could not use this browser's audio connection. Try again, or tell IT.
+supervise-error-media-unavailable = The server's audio service is not available right now. Try again in a moment.
+supervise-error-refused = The server refused the request. Try again.
+supervise-error-timeout = The server did not answer in time, so you did not join the call.
+supervise-error-lost = The connection to the server was lost while you were joining the call.
+supervise-error-connection = The audio connection to the call could not be set up. A firewall or VPN may be blocking it; tell IT.
+supervise-mic-denied = The browser is not allowed to use your microphone, so you did not join the call. Allow microphone access for this site and try again.
+supervise-mic-missing = No microphone found, so you did not join the call. Connect your headset and try again.
+supervise-mic-busy = The microphone could not be started, so you did not join the call. Another app may be using it.
+supervise-unsupported = This browser cannot join calls. Use a current version of Chrome, Edge or Firefox.
+
 ## Supervisor: agents
 agents-title = Agents
 agents-overview = Team overview

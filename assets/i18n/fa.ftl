@@ -175,6 +175,87 @@ dial-mic-denied = مرورگر اجازهٔ استفاده از میکروفون
 dial-mic-missing = میکروفونی پیدا نشد، بنابراین تماس گرفته نشد. هدست خود را وصل کنید و دوباره تماس بگیرید.
 dial-mic-busy = میکروفون راه‌اندازی نشد، بنابراین تماس گرفته نشد. ممکن است برنامهٔ دیگری از آن استفاده کند.
 
+## Calls: keypad and the caller's keys
+call-keypad = صفحه‌کلید
+call-keypad-hint = یک کلید را بزنید، یا وقتی یکی از کلیدها در فوکوس است رقم، * و # را تایپ کنید. طرف مقابل صدای بوق‌ها را می‌شنود.
+call-key-star = ستاره
+call-key-hash = مربع
+call-keys-sent = کلیدهای فرستاده‌شده
+call-digits-heard = کلیدهای تماس‌گیرنده
+call-dtmf-wrong-state = کلیدها فرستاده نشد: تماس برقرار نیست.
+call-dtmf-bad-key = سرور این کلید را نپذیرفت.
+call-dtmf-refused = کلیدها فرستاده نشد. دوباره تلاش کنید.
+
+## Call recording
+record-title = ضبط مکالمه
+record-state-off = ضبط نمی‌شود
+record-state-recording = در حال ضبط
+record-state-paused = ضبط متوقف موقت
+record-start = ضبط
+record-pause = توقف موقت ضبط
+record-resume = ادامهٔ ضبط
+record-stop = پایان ضبط
+record-hint = وقتی مشتری شمارهٔ کارت یا رمز می‌گوید، ضبط را موقتاً متوقف کنید؛ در این مدت سکوت ضبط می‌شود.
+record-error-wrong-state = اکنون نمی‌توان ضبط را تغییر داد: تماس برقرار نیست.
+record-error-gone = این تماس پایان یافته است.
+record-error-refused = سرور وضعیت ضبط را تغییر نداد. دوباره تلاش کنید.
+
+## Supervisor: live calls
+live-calls-title = تماس‌های زنده
+live-calls-loading = در حال بارگذاری تماس‌ها…
+live-calls-empty = اکنون تماسی در جریان نیست.
+live-col-caller = تماس‌گیرنده
+live-col-to = شمارهٔ گرفته‌شده
+live-col-state = وضعیت
+live-col-agent = اپراتور
+live-col-duration = مدت
+live-col-recording = ضبط
+live-col-supervisors = ناظران
+live-col-supervise = نظارت
+live-inbound = ورودی
+live-outbound = خروجی
+live-state-ringing = در انتظار اپراتور
+live-state-connecting = در حال برقراری
+live-state-talking = در حال مکالمه
+live-state-held = در حالت انتظار
+live-no-agent = هنوز اپراتوری ندارد
+live-agent-unknown = اپراتور ناشناس
+live-supervisor-you = شما
+live-supervisor-other = ناظر دیگر
+live-supervisors-none = هیچ‌کس
+live-record-start-label = شروع ضبط تماس با { $caller }
+live-record-stop-label = پایان ضبط تماس با { $caller }
+
+## Supervisor: joining a call
+supervise-listen = شنود
+supervise-whisper = نجوا
+supervise-barge = ورود به تماس
+supervise-leave = خروج
+supervise-modes-label = پیوستن به تماس با { $caller }
+supervise-leave-label = خروج از تماس با { $caller }
+supervise-title = شما در یک تماس هستید
+supervise-joining = در حال پیوستن به تماس…
+supervise-call = اپراتور { $agent }، تماس‌گیرنده { $caller }
+supervise-mode = حالت
+supervise-hint-listen = شنود: صدای تماس‌گیرنده و اپراتور را می‌شنوید. هیچ‌کس صدای شما را نمی‌شنود.
+supervise-hint-whisper = نجوا: فقط اپراتور صدای شما را می‌شنود، تماس‌گیرنده نمی‌شنود.
+supervise-hint-barge = ورود به تماس: تماس‌گیرنده و اپراتور هر دو صدای شما را می‌شنوند.
+supervise-one-at-a-time = شما در تماس دیگری هستید. برای پیوستن به این تماس، ابتدا از آن خارج شوید.
+supervise-ended = تماسی که در آن بودید پایان یافت.
+supervise-left = از تماس خارج شدید.
+supervise-error-gone = این تماس پایان یافته است.
+supervise-error-wrong-state = اکنون نمی‌توان به این تماس پیوست: تماس برقرار نیست یا شما از قبل در آن هستید.
+supervise-error-bad-sdp = سرور نتوانست از اتصال صوتی این مرورگر استفاده کند. دوباره تلاش کنید یا به واحد فناوری اطلاعات خبر دهید.
+supervise-error-media-unavailable = سرویس صوتی سرور در حال حاضر در دسترس نیست. کمی بعد دوباره تلاش کنید.
+supervise-error-refused = سرور درخواست را نپذیرفت. دوباره تلاش کنید.
+supervise-error-timeout = سرور به‌موقع پاسخ نداد، بنابراین به تماس نپیوستید.
+supervise-error-lost = اتصال به سرور هنگام پیوستن به تماس قطع شد.
+supervise-error-connection = اتصال صوتی به تماس برقرار نشد. ممکن است فایروال یا VPN آن را مسدود کرده باشد؛ به واحد فناوری اطلاعات خبر دهید.
+supervise-mic-denied = مرورگر اجازهٔ استفاده از میکروفون شما را ندارد، بنابراین به تماس نپیوستید. دسترسی به میکروفون را برای این سایت مجاز کنید و دوباره تلاش کنید.
+supervise-mic-missing = میکروفونی پیدا نشد، بنابراین به تماس نپیوستید. هدست خود را وصل کنید و دوباره تلاش کنید.
+supervise-mic-busy = میکروفون راه‌اندازی نشد، بنابراین به تماس نپیوستید. ممکن است برنامهٔ دیگری از آن استفاده کند.
+supervise-unsupported = این مرورگر نمی‌تواند به تماس بپیوندد. از نسخهٔ به‌روز Chrome، Edge یا Firefox استفاده کنید.
+
 ## Supervisor: agents
 agents-title = اپراتورها
 agents-overview = نمای کلی تیم

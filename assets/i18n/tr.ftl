@@ -175,6 +175,87 @@ dial-mic-denied = Tarayıcının mikrofonunuzu kullanma izni yok, bu yüzden ara
 dial-mic-missing = Mikrofon bulunamadı, bu yüzden arama yapılmadı. Kulaklığınızı bağlayıp yeniden arayın.
 dial-mic-busy = Mikrofon başlatılamadı, bu yüzden arama yapılmadı. Başka bir uygulama kullanıyor olabilir.
 
+## Calls: keypad and the caller's keys
+call-keypad = Tuş takımı
+call-keypad-hint = Bir tuşa basın ya da bir tuş odaktayken rakam, * ve # yazın. Karşı taraf tonları duyar.
+call-key-star = Yıldız
+call-key-hash = Kare
+call-keys-sent = Gönderilen tuşlar
+call-digits-heard = Arayanın bastığı tuşlar
+call-dtmf-wrong-state = Tuşlar gönderilemedi: çağrı bağlı değil.
+call-dtmf-bad-key = Sunucu bu tuşu kabul etmedi.
+call-dtmf-refused = Tuşlar gönderilemedi. Yeniden deneyin.
+
+## Call recording
+record-title = Çağrı kaydı
+record-state-off = Kaydedilmiyor
+record-state-recording = Kaydediliyor
+record-state-paused = Kayıt duraklatıldı
+record-start = Kaydet
+record-pause = Kaydı duraklat
+record-resume = Kayda devam et
+record-stop = Kaydı durdur
+record-hint = Müşteri kart numarasını veya şifresini söylerken kaydı duraklatın; bu sırada sessizlik kaydedilir.
+record-error-wrong-state = Kayıt şu anda değiştirilemez: çağrı bağlı değil.
+record-error-gone = Bu çağrı sona erdi.
+record-error-refused = Sunucu kaydı değiştirmedi. Yeniden deneyin.
+
+## Supervisor: live calls
+live-calls-title = Canlı çağrılar
+live-calls-loading = Çağrılar yükleniyor…
+live-calls-empty = Şu anda çağrı yok.
+live-col-caller = Arayan
+live-col-to = Aranan numara
+live-col-state = Durum
+live-col-agent = Temsilci
+live-col-duration = Süre
+live-col-recording = Kayıt
+live-col-supervisors = Süpervizörler
+live-col-supervise = İzleme
+live-inbound = Gelen
+live-outbound = Giden
+live-state-ringing = Temsilci bekliyor
+live-state-connecting = Bağlanıyor
+live-state-talking = Görüşmede
+live-state-held = Beklemede
+live-no-agent = Henüz temsilci yok
+live-agent-unknown = Bilinmeyen temsilci
+live-supervisor-you = Siz
+live-supervisor-other = Başka bir süpervizör
+live-supervisors-none = Yok
+live-record-start-label = { $caller } ile çağrıyı kaydetmeye başla
+live-record-stop-label = { $caller } ile çağrının kaydını durdur
+
+## Supervisor: joining a call
+supervise-listen = Dinle
+supervise-whisper = Fısılda
+supervise-barge = Araya gir
+supervise-leave = Ayrıl
+supervise-modes-label = { $caller } ile çağrıya katıl
+supervise-leave-label = { $caller } ile çağrıdan ayrıl
+supervise-title = Bir çağrıdasınız
+supervise-joining = Çağrıya katılınıyor…
+supervise-call = Temsilci { $agent }, arayan { $caller }
+supervise-mode = Mod
+supervise-hint-listen = Dinleme: arayanı ve temsilciyi duyarsınız. Sizi kimse duymaz.
+supervise-hint-whisper = Fısıltı: sizi yalnızca temsilci duyar, arayan duymaz.
+supervise-hint-barge = Araya girme: sizi hem arayan hem temsilci duyar.
+supervise-one-at-a-time = Başka bir çağrıdasınız. Bu çağrıya katılmak için önce ondan ayrılın.
+supervise-ended = Bulunduğunuz çağrı sona erdi.
+supervise-left = Çağrıdan ayrıldınız.
+supervise-error-gone = Bu çağrı sona erdi.
+supervise-error-wrong-state = Bu çağrıya şu anda katılınamaz: çağrı bağlı değil ya da zaten çağrıdasınız.
+supervise-error-bad-sdp = Sunucu bu tarayıcının ses bağlantısını kullanamadı. Yeniden deneyin veya BT'ye bildirin.
+supervise-error-media-unavailable = Sunucunun ses hizmeti şu anda kullanılamıyor. Biraz sonra yeniden deneyin.
+supervise-error-refused = Sunucu isteği reddetti. Yeniden deneyin.
+supervise-error-timeout = Sunucu zamanında yanıt vermedi, bu yüzden çağrıya katılmadınız.
+supervise-error-lost = Çağrıya katılırken sunucuyla bağlantı kesildi.
+supervise-error-connection = Çağrının ses bağlantısı kurulamadı. Bir güvenlik duvarı veya VPN engelliyor olabilir; BT'ye bildirin.
+supervise-mic-denied = Tarayıcının mikrofonunuzu kullanma izni yok, bu yüzden çağrıya katılmadınız. Bu site için mikrofon erişimine izin verin ve yeniden deneyin.
+supervise-mic-missing = Mikrofon bulunamadı, bu yüzden çağrıya katılmadınız. Kulaklığınızı bağlayın ve yeniden deneyin.
+supervise-mic-busy = Mikrofon başlatılamadı, bu yüzden çağrıya katılmadınız. Başka bir uygulama kullanıyor olabilir.
+supervise-unsupported = Bu tarayıcı çağrılara katılamaz. Chrome, Edge veya Firefox'un güncel bir sürümünü kullanın.
+
 ## Supervisor: agents
 agents-title = Temsilciler
 agents-overview = Ekip özeti

@@ -173,3 +173,38 @@ export async function dominantTone(page, selector, expectHz, ms = 15000) {
     [selector, expectHz, ms],
   );
 }
+
+/**
+ * Listens to the stream playing in the `<audio>` element `selector` for
+ * `ms` and returns, for each frequency in `freqs`, the loudest level (dB)
+ * seen at it: a tone is there when its level stands well above the others.
+ */
+export async function toneLevels(page, selector, freqs, ms = 2500) {
+  return page.evaluate(
+    async ([sel, fs, budget]) => {
+      const stream = document.querySelector(sel)?.srcObject;
+      if (!stream) return { error: 'no stream on the element' };
+      const ctx = new AudioContext();
+      await ctx.resume();
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 8192;
+      ctx.createMediaStreamSource(stream).connect(analyser);
+      const bins = new Float32Array(analyser.frequencyBinCount);
+      const hzPerBin = ctx.sampleRate / analyser.fftSize;
+      const best = Object.fromEntries(fs.map((f) => [f, -Infinity]));
+      const until = Date.now() + budget;
+      while (Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 100));
+        analyser.getFloatFrequencyData(bins);
+        for (const f of fs) {
+          const i = Math.round(f / hzPerBin);
+          const db = Math.max(bins[i - 1], bins[i], bins[i + 1]);
+          best[f] = Math.max(best[f], db);
+        }
+      }
+      await ctx.close();
+      return best;
+    },
+    [selector, freqs, ms],
+  );
+}

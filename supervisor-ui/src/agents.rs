@@ -1,11 +1,14 @@
-//! The live view of the team: counts per status and a table of every agent
-//! with their connection, status and time in status. It asks for the list
-//! (`watch_agents`) after each Welcome, so a reconnect refreshes it, and
-//! applies `agent_status_updated` as it comes.
+//! The live view of the team: counts per status, the live calls (see
+//! [`crate::live_calls`]) and a table of every agent with their connection,
+//! status and time in status. It asks for the list (`watch_agents`) after
+//! each Welcome, so a reconnect refreshes it, and applies
+//! `agent_status_updated` as it comes.
 
 use leptos::prelude::*;
 use shared::ws::{AgentPresence, AgentStatus, ClientMsg, ServerMsg};
 use ui_kit::{ConnState, StatusPill, WsClient, format, t};
+
+use crate::live_calls::LiveCallsPanel;
 
 #[component]
 pub fn Agents() -> impl IntoView {
@@ -55,6 +58,7 @@ pub fn Agents() -> impl IntoView {
                 <Tile class="tile-offline" label_key="status-offline" value=Signal::derive(move || count(|a| a.status == AgentStatus::Offline)) />
                 <Tile class="tile-connected" label_key="agents-connected" value=Signal::derive(move || count(|a| a.connected)) />
             </section>
+            <LiveCallsPanel agents=agents />
             <section class="panel panel-flush" aria-labelledby="agents-table-title">
                 <h2 class="visually-hidden" id="agents-table-title">{move || t("agents-title")}</h2>
                 <div class="table-wrap">

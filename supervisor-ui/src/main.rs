@@ -2,6 +2,7 @@
 
 mod agents;
 mod app;
+mod live_calls;
 
 fn main() {
     ui_kit::i18n::init();

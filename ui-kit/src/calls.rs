@@ -10,8 +10,14 @@
 //! other call starts, not even when the agent hung up meanwhile
 //! ([`Calls::abandon_dial`]); the call such an answer places is hung up at
 //! once.
+//!
+//! A connected call also keeps the keys the agent pressed on the keypad,
+//! the keys the caller pressed (`call_digit`) and its recording
+//! ([`Recorder`]).
 
-use shared::ws::{CallDirection, CallEndKind, CallEndReason, CallInfo};
+use shared::ws::{CallDirection, CallEndKind, CallEndReason, CallInfo, RecordAction, RecordingState};
+
+use crate::recording::Recorder;
 
 /// How many declined calls are remembered until the gateway confirms they
 /// stopped ringing; older ones are forgotten.
@@ -20,6 +26,13 @@ const DECLINED_MAX: usize = 8;
 /// The longest number the desk dials, a leading `+` included; the
 /// gateway's limit too.
 pub const NUMBER_MAX: usize = 32;
+
+/// The keypad's keys, row by row as a phone lays them out.
+pub const KEYPAD: [char; 12] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+
+/// How many keys (sent, or heard from the caller) a call remembers; older
+/// ones are dropped from the start.
+pub const KEYS_SHOWN_MAX: usize = 64;
 
 /// Where the active call stands, as `data-state` and the label say it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +94,11 @@ pub struct ActiveCall {
     hold_pending: Option<bool>,
     /// The agent's microphone sends silence.
     muted: bool,
+    /// The keys the agent sent on this call, oldest first.
+    keys_sent: String,
+    /// The keys the caller pressed on this call, oldest first.
+    digits_heard: String,
+    recorder: Recorder,
 }
 
 impl ActiveCall {
@@ -95,6 +113,9 @@ impl ActiveCall {
             held: false,
             hold_pending: None,
             muted: false,
+            keys_sent: String::new(),
+            digits_heard: String::new(),
+            recorder: Recorder::default(),
         }
     }
 
@@ -142,6 +163,27 @@ impl ActiveCall {
 
     pub fn muted(&self) -> bool {
         self.muted
+    }
+
+    /// Whether the call is connected, held or not: the keypad and the
+    /// recording work.
+    pub fn connected(&self) -> bool {
+        self.placed && self.phase() == CallPhase::Talking
+    }
+
+    /// The keys the agent sent on this call (the last [`KEYS_SHOWN_MAX`]).
+    pub fn keys_sent(&self) -> &str {
+        &self.keys_sent
+    }
+
+    /// The keys the caller pressed on this call (the last [`KEYS_SHOWN_MAX`]).
+    pub fn digits_heard(&self) -> &str {
+        &self.digits_heard
+    }
+
+    /// The call's recording.
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
     }
 
     fn start_talking_if_ready(&mut self, now_ms: f64) {
@@ -413,6 +455,49 @@ impl Calls {
         true
     }
 
+    /// The agent pressed `key` on the keypad of the active call; true if it
+    /// should go out (a keypad key, on a connected call).
+    pub fn send_key(&mut self, call_id: &str, key: char) -> bool {
+        let Some(active) = self.active_mut(call_id).filter(|a| a.connected()) else { return false };
+        if !KEYPAD.contains(&key) {
+            return false;
+        }
+        push_key(&mut active.keys_sent, key);
+        true
+    }
+
+    /// `call_digit`: the caller pressed a key. Keys other than the 16 of
+    /// RFC 4733 (`0`–`9`, `*`, `#`, `A`–`D`) are ignored.
+    pub fn handle_digit(&mut self, call_id: &str, digit: &str) {
+        let Some(active) = self.active_mut(call_id) else { return };
+        let mut chars = digit.chars();
+        if let (Some(key), None) = (chars.next(), chars.next())
+            && (key.is_ascii_digit() || matches!(key, '*' | '#' | 'A'..='D'))
+        {
+            push_key(&mut active.digits_heard, key);
+        }
+    }
+
+    /// The agent asks to start, pause, resume or stop the recording of the
+    /// active call; true if the request should go out (see
+    /// [`Recorder::request`]).
+    pub fn request_record(&mut self, call_id: &str, action: RecordAction) -> bool {
+        self.active_mut(call_id).filter(|a| a.connected()).is_some_and(|a| a.recorder.request(action))
+    }
+
+    /// `call_recording`: where the active call's recording stands.
+    pub fn handle_recording(&mut self, call_id: &str, state: RecordingState) {
+        if let Some(active) = self.active_mut(call_id) {
+            active.recorder.handle_state(state);
+        }
+    }
+
+    /// The gateway refused the recording request (or did not answer):
+    /// nothing changed. True if one was under way.
+    pub fn record_failed(&mut self, call_id: &str) -> bool {
+        self.active_mut(call_id).is_some_and(|a| a.recorder.failed())
+    }
+
     /// The agent declines a ringing call; true if it was ringing. The
     /// gateway's `call_ended` for it then says "declined".
     pub fn decline(&mut self, call_id: &str) -> bool {
@@ -460,6 +545,37 @@ impl Calls {
     pub fn handle_reconnected(&mut self) {
         self.ringing.clear();
         self.declined.clear();
+    }
+}
+
+/// Appends `key`, dropping the oldest beyond [`KEYS_SHOWN_MAX`].
+fn push_key(keys: &mut String, key: char) {
+    if keys.len() >= KEYS_SHOWN_MAX {
+        keys.remove(0);
+    }
+    keys.push(key);
+}
+
+/// The keypad key a typed character stands for: digits (Persian ۰–۹ and
+/// Arabic-Indic ٠–٩ too), `*` and `#`.
+pub fn keypad_key(c: char) -> Option<char> {
+    match c {
+        '0'..='9' | '*' | '#' => Some(c),
+        '\u{06F0}'..='\u{06F9}' => Some(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
+        '\u{0660}'..='\u{0669}' => Some(char::from(b'0' + (c as u32 - 0x0660) as u8)),
+        _ => None,
+    }
+}
+
+/// The message for the gateway's refusal of `call_dtmf` (its `code`).
+pub fn dtmf_error_key(code: &str) -> &'static str {
+    match code {
+        "wrong_state" => "call-dtmf-wrong-state",
+        "bad_number" => "call-dtmf-bad-key",
+        "call_gone" => "call-error-gone",
+        "calls_unavailable" => "call-error-calls-unavailable",
+        "forbidden" => "error-forbidden",
+        _ => "call-dtmf-refused",
     }
 }
 
@@ -799,6 +915,7 @@ mod tests {
             CallEndKind::Withdrawn,
             CallEndKind::Rejected,
             CallEndKind::Failed,
+            CallEndKind::Transferred,
         ] {
             let wire = serde_json::to_string(&kind).unwrap();
             assert_eq!(wire, format!("\"{}\"", end_kind_str(kind)));
@@ -1032,6 +1149,105 @@ mod tests {
         calls.handle_ringing(call("a"));
         calls.answer("a");
         assert!(!calls.active().unwrap().muted(), "the next call starts unmuted");
+    }
+
+    fn talking(calls: &mut Calls, id: &str) {
+        calls.handle_ringing(call(id));
+        calls.answer(id);
+        calls.handle_answered(id, 0.0);
+        calls.media_up(id, 0.0);
+    }
+
+    #[test]
+    fn keys_go_out_on_a_connected_call_and_are_remembered_for_it() {
+        let mut calls = Calls::default();
+        calls.handle_ringing(call("a"));
+        calls.answer("a");
+        assert!(!calls.active().unwrap().connected());
+        assert!(!calls.send_key("a", '1'), "not before the call is connected");
+        calls.handle_answered("a", 0.0);
+        calls.media_up("a", 0.0);
+        assert!(calls.active().unwrap().connected());
+        for key in KEYPAD {
+            assert!(calls.send_key("a", key), "{key}");
+        }
+        assert!(!calls.send_key("a", 'x'));
+        assert!(!calls.send_key("other", '1'));
+        assert_eq!(calls.active().unwrap().keys_sent(), "123456789*0#");
+        calls.request_hold("a", true);
+        calls.handle_held("a", true);
+        assert!(calls.send_key("a", '5'), "a held call is still connected");
+        for _ in 0..KEYS_SHOWN_MAX {
+            calls.send_key("a", '9');
+        }
+        let sent = calls.active().unwrap().keys_sent();
+        assert_eq!(sent.len(), KEYS_SHOWN_MAX, "bounded");
+        assert!(sent.bytes().all(|b| b == b'9'), "the oldest went first: {sent}");
+        calls.end_active("a", CallEndKind::LocalHangUp);
+        talking(&mut calls, "b");
+        assert_eq!(calls.active().unwrap().keys_sent(), "", "each call starts afresh");
+    }
+
+    #[test]
+    fn the_callers_keys_are_shown_for_their_call() {
+        let mut calls = Calls::default();
+        talking(&mut calls, "a");
+        for digit in ["1", "#", "*", "D", "0"] {
+            calls.handle_digit("a", digit);
+        }
+        calls.handle_digit("a", "12");
+        calls.handle_digit("a", "x");
+        calls.handle_digit("a", "");
+        calls.handle_digit("other", "9");
+        assert_eq!(calls.active().unwrap().digits_heard(), "1#*D0");
+    }
+
+    #[test]
+    fn typed_keys() {
+        for (typed, key) in [('5', Some('5')), ('*', Some('*')), ('#', Some('#')), ('۷', Some('7')), ('٣', Some('3'))]
+        {
+            assert_eq!(keypad_key(typed), key, "{typed}");
+        }
+        for typed in ['a', 'A', '+', ' ', '-'] {
+            assert_eq!(keypad_key(typed), None, "{typed}");
+        }
+    }
+
+    #[test]
+    fn the_recording_of_the_active_call() {
+        let mut calls = Calls::default();
+        calls.handle_ringing(call("a"));
+        calls.answer("a");
+        assert!(!calls.request_record("a", RecordAction::Start), "not before the call is connected");
+        calls.handle_answered("a", 0.0);
+        calls.media_up("a", 0.0);
+        let state = |c: &Calls| c.active().unwrap().recorder().state();
+        assert_eq!(state(&calls), RecordingState::Off);
+        assert!(calls.request_record("a", RecordAction::Start));
+        assert!(!calls.request_record("a", RecordAction::Stop), "one request at a time");
+        assert_eq!(calls.active().unwrap().recorder().pending(), Some(RecordAction::Start));
+        calls.handle_recording("a", RecordingState::Recording);
+        assert_eq!(state(&calls), RecordingState::Recording);
+        assert!(calls.request_record("a", RecordAction::Pause));
+        assert!(calls.record_failed("a"));
+        assert_eq!(state(&calls), RecordingState::Recording, "refused: unchanged");
+        assert!(!calls.record_failed("a"));
+        // A supervisor pauses it.
+        calls.handle_recording("a", RecordingState::Paused);
+        calls.handle_recording("other", RecordingState::Off);
+        assert_eq!(state(&calls), RecordingState::Paused);
+        calls.end_active("a", CallEndKind::LocalHangUp);
+        talking(&mut calls, "b");
+        assert_eq!(state(&calls), RecordingState::Off, "each call starts unrecorded");
+    }
+
+    #[test]
+    fn keypad_and_recording_errors_have_messages() {
+        let catalogs = Catalogs::parse_all().unwrap();
+        let en = catalogs.catalog(Lang::En);
+        for code in ["wrong_state", "bad_number", "call_gone", "calls_unavailable", "forbidden", "teapot"] {
+            assert!(en.get(dtmf_error_key(code)).is_some(), "{code}");
+        }
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //!   own pages; [`status`]: agent statuses as labels. [`format`]: numbers and
 //!   times through `Intl`. [`media`]: microphones, speakers and sound levels;
 //!   [`rtc`]: WebRTC legs to the gateway. [`calls`]: the agent's calls as the
-//!   desk shows them (plain state, tested natively).
+//!   desk shows them, [`recording`]: a call's recording, [`live_calls`]: the
+//!   live calls supervisors watch, [`supervise`]: a supervisor on a call
+//!   (plain state, tested natively).
 //!
 //! **Invariant:** no user-visible text is written in Rust; every text comes
 //! from `assets/i18n/*.ftl` (a test checks that each key the code names
@@ -19,14 +21,17 @@ pub mod calls;
 pub mod fluent;
 pub mod format;
 pub mod i18n;
+pub mod live_calls;
 pub mod login;
 pub mod media;
 pub mod messages;
 pub mod not_allowed;
+pub mod recording;
 pub mod rtc;
 pub mod session;
 pub mod shell;
 pub mod status;
+pub mod supervise;
 pub mod ws;
 
 pub use i18n::{LangSelect, lang, t, t_args, tr};

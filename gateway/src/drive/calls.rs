@@ -479,7 +479,14 @@ impl Driver {
                 Output::Record { rtp, command } => match command {
                     RecordCommand::Start { call_id } => {
                         let (media, failed) = (self.media.clone(), self.failed.clone());
-                        let path = self.recordings.join(format!("{call_id}.wav"));
+                        // A recording started again on the same call gets a file of its own.
+                        let path = (1..100)
+                            .map(|n| match n {
+                                1 => self.recordings.join(format!("{call_id}.wav")),
+                                n => self.recordings.join(format!("{call_id}-{n}.wav")),
+                            })
+                            .find(|p| !p.exists())
+                            .unwrap_or_else(|| self.recordings.join(format!("{call_id}-last.wav")));
                         tokio::spawn(async move {
                             if let Err(e) = media.record(rtp, path).await {
                                 tracing::warn!(error = %e, "recording not started");
