@@ -645,7 +645,9 @@ impl AudioCheck {
             }
         };
         let Ok(player) = HtmlAudioElement::new() else { return fail("audio-unsupported") };
-        let Ok(peer) = Peer::new(&mic_track, on_track, on_state) else { return fail("audio-unsupported") };
+        let Ok(peer) = Peer::new(&mic_track, &this.ws.ice_servers(), on_track, on_state) else {
+            return fail("audio-unsupported");
+        };
         let pc = peer.pc().clone();
         let echo = Echo {
             run,

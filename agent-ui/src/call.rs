@@ -23,6 +23,16 @@
 //! state (`call_recording`, which a supervisor may change too) is always on
 //! show, with Record, Pause/Resume and Stop (`call_record`).
 //!
+//! A talking call that is not held can be handed to another agent
+//! (`call_transfer`): agents cannot list other agents (the directory and the
+//! live agent list are for supervisors), so the agent types the other
+//! agent's id. The gateway ends the call here (`call_ended`, `transferred`)
+//! or refuses (`target_unavailable`, `wrong_state`).
+//!
+//! After a page refresh the gateway tells of the agent's call in progress
+//! (`call_active`); Take it back opens the microphone and offers it as
+//! answering does (`call_rejoin` → `call_answered`).
+//!
 //! The protocol has no request ids: while an answer, a dial, a hold or a
 //! recording request is under way, an `error` is taken as its refusal; an
 //! `error` within [`DTMF_REFUSAL_WINDOW`] of a key is taken as the key's.
@@ -38,7 +48,12 @@
 //! (`aria-pressed` while paused) and `call-record-stop` (`data-pending`
 //! while the gateway has not answered); `call-keypad` with twelve
 //! `call-key` buttons (`data-key`), `call-keys-sent` and
-//! `call-digits-heard`; the dial form `dial-number`, `dial-call`,
+//! `call-digits-heard`; `call-transfer` (opens the transfer form,
+//! `aria-expanded`), `call-transfer-target` (the agent id),
+//! `call-transfer-confirm` (`data-pending` while the gateway has not
+//! answered), `call-transfer-error`; `call-active-elsewhere` (the call in
+//! progress after a refresh, `data-held`, `data-recording`) with
+//! `call-rejoin`; the dial form `dial-number`, `dial-call`,
 //! `dial-error` (`data-code`: `empty`, `invalid`, `too_long`, the gateway's
 //! code, or `mic_*`, `unsupported`, `connection`, `timeout`, `lost`,
 //! `network`).
@@ -70,6 +85,8 @@ const DIAL_TIMEOUT: Duration = Duration::from_secs(10);
 /// end has answered its re-INVITE, which gives up after 32 s (RFC 3261
 /// Timer B).
 const HOLD_TIMEOUT: Duration = Duration::from_secs(40);
+/// How long the gateway may take to take or refuse a transfer.
+const TRANSFER_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long the gateway may take to answer a recording request.
 const RECORD_TIMEOUT: Duration = Duration::from_secs(10);
 /// The gateway answers a key only to refuse it: an `error` this soon after
@@ -82,6 +99,7 @@ const PLAY_ICON: &str = "M8 5l11 7-11 7z";
 const MIC_ICON: &str = "M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3";
 const MIC_OFF_ICON: &str = "M4 4l16 16";
 const STOP_ICON: &str = "M7 7h10v10H7z";
+const TRANSFER_ICON: &str = "M4 8h13M13 4l4 4-4 4M20 16H7M11 12l-4 4 4 4";
 
 /// The call panel of the desk.
 #[component]
@@ -108,7 +126,10 @@ pub fn CallPanel() -> impl IntoView {
 
     let has_active = Memo::new(move |_| calls.with(|c| c.active().is_some()));
     let busy = Memo::new(move |_| calls.with(Calls::busy));
-    let idle = move || calls.with(|c| !c.busy() && c.ringing().is_empty());
+    let idle = move || calls.with(|c| !c.busy() && c.ringing().is_empty() && c.elsewhere().is_none());
+    let transfer_open = RwSignal::from(ui.transfer_open.clone());
+    let transfer_target = RwSignal::from(ui.transfer_target.clone());
+    let transfer_invalid = RwSignal::from(ui.transfer_invalid.clone());
 
     let ringing_view = {
         let phone = phone.clone();
@@ -219,6 +240,29 @@ pub fn CallPanel() -> impl IntoView {
                     move || info.with(|i| i.as_ref().map(|i| direction_str(i.direction)));
                 let caller = move || info.with(|i| i.as_ref().map(caller_label).unwrap_or_default());
                 let talking = move || phase.get() == Some(CallPhase::Talking);
+                let transfer_pending = Memo::new(move |_| calls.with(|c| c.active().is_some_and(|a| a.transfer_pending())));
+                let can_transfer_now = move || talking() && !held.get();
+                let on_transfer_open = move |_| {
+                    let open = !transfer_open.get_untracked();
+                    transfer_open.set(open);
+                    transfer_invalid.set(false);
+                    if open {
+                        request_animation_frame(move || focus_testid("call-transfer-target"));
+                    }
+                };
+                let on_transfer = {
+                    let phone = phone.clone();
+                    move |ev: SubmitEvent| {
+                        ev.prevent_default();
+                        Softphone::transfer(&phone);
+                    }
+                };
+                let on_transfer_cancel = move |_| {
+                    transfer_open.set(false);
+                    transfer_invalid.set(false);
+                    request_animation_frame(move || focus_testid("call-transfer"));
+                };
+                let transfer_label = move || t_args("call-transfer-label", &[("caller", &caller())]);
                 let on_hang_up = {
                     let phone = phone.clone();
                     move |_| Softphone::hang_up(&phone)
@@ -296,6 +340,22 @@ pub fn CallPanel() -> impl IntoView {
                                     <span>{move || t(if held.get() { "call-resume" } else { "call-hold" })}</span>
                                 </button>
                             </Show>
+                            <Show when=can_transfer_now>
+                                <button
+                                    type="button"
+                                    class="btn btn-secondary"
+                                    data-testid="call-transfer"
+                                    aria-label=transfer_label
+                                    aria-expanded=move || transfer_open.get().to_string()
+                                    aria-controls="call-transfer-form"
+                                    on:click=on_transfer_open
+                                >
+                                    <svg class="icon icon-directional" viewBox="0 0 24 24" aria-hidden="true">
+                                        <path d=TRANSFER_ICON />
+                                    </svg>
+                                    <span>{tr("call-transfer")}</span>
+                                </button>
+                            </Show>
                             <button
                                 type="button"
                                 class="btn btn-secondary btn-toggle"
@@ -323,6 +383,69 @@ pub fn CallPanel() -> impl IntoView {
                                 <span>{tr("call-hangup")}</span>
                             </button>
                         </div>
+                        <Show when=move || transfer_open.get() && can_transfer_now()>
+                            <form
+                                class="call-transfer"
+                                id="call-transfer-form"
+                                aria-labelledby="call-transfer-title"
+                                novalidate
+                                on:submit=on_transfer.clone()
+                            >
+                                <h3 class="call-list-title" id="call-transfer-title">{tr("call-transfer-title")}</h3>
+                                <label class="field-label" for="call-transfer-target">{tr("call-transfer-target")}</label>
+                                <div class="dial-row">
+                                    <input
+                                        id="call-transfer-target"
+                                        class="dial-number"
+                                        type="text"
+                                        inputmode="numeric"
+                                        dir="ltr"
+                                        autocomplete="off"
+                                        spellcheck="false"
+                                        data-testid="call-transfer-target"
+                                        aria-invalid=move || transfer_invalid.get().then_some("true")
+                                        aria-describedby="call-transfer-hint call-transfer-error"
+                                        prop:value=move || transfer_target.get()
+                                        on:input=move |ev| {
+                                            transfer_target.set(event_target_value(&ev));
+                                            transfer_invalid.set(false);
+                                        }
+                                    />
+                                    <button
+                                        type="submit"
+                                        class="btn btn-primary"
+                                        data-testid="call-transfer-confirm"
+                                        aria-disabled=move || transfer_pending.get().then_some("true")
+                                        data-pending=move || transfer_pending.get().then_some("true")
+                                    >
+                                        <span>
+                                            {move || {
+                                                t(
+                                                    if transfer_pending.get() {
+                                                        "call-transfer-pending"
+                                                    } else {
+                                                        "call-transfer-confirm"
+                                                    },
+                                                )
+                                            }}
+                                        </span>
+                                    </button>
+                                    <button type="button" class="btn btn-secondary" on:click=on_transfer_cancel>
+                                        {tr("call-transfer-cancel")}
+                                    </button>
+                                </div>
+                                <p class="hint" id="call-transfer-hint">{tr("call-transfer-hint")}</p>
+                                <p
+                                    class="alert"
+                                    id="call-transfer-error"
+                                    data-testid="call-transfer-error"
+                                    role="alert"
+                                    prop:hidden=move || !transfer_invalid.get()
+                                >
+                                    {tr("call-transfer-invalid")}
+                                </p>
+                            </form>
+                        </Show>
                         <Show when=move || connected.get()>
                             <div class="call-tools">
                                 <RecordPanel phone=record_phone.clone() controls=recorder />
@@ -330,6 +453,70 @@ pub fn CallPanel() -> impl IntoView {
                             </div>
                         </Show>
                     </div>
+                }
+            })
+        }
+    };
+
+    // The call in progress after a refresh, until it is taken back.
+    let elsewhere = Memo::new(move |_| calls.with(|c| c.elsewhere().filter(|_| !c.busy()).cloned()));
+    let elsewhere_view = {
+        let phone = phone.clone();
+        move || {
+            elsewhere.get().map(|e| {
+                let caller = caller_label(&e.info);
+                let id = e.info.call_id.clone();
+                let on_rejoin = {
+                    let phone = phone.clone();
+                    let id = id.clone();
+                    move |_| Softphone::rejoin(&phone, &id)
+                };
+                let rejoin_label = move || t_args("call-rejoin-label", &[("caller", &caller)]);
+                view! {
+                    <section
+                        class="call-elsewhere"
+                        data-testid="call-active-elsewhere"
+                        data-call-id=id
+                        data-held=e.held.to_string()
+                        data-recording=recording::state_str(e.recording)
+                        aria-labelledby="call-elsewhere-title"
+                    >
+                        <div class="call-card-head">
+                            <h3 class="call-list-title" id="call-elsewhere-title">{tr("call-elsewhere-title")}</h3>
+                            {e.held.then(|| view! {
+                                <span class="pill call-pill" data-state="held">
+                                    <span class="dot" aria-hidden="true"></span>
+                                    {tr("call-elsewhere-held")}
+                                </span>
+                            })}
+                            {(e.recording != RecordingState::Off).then(|| view! {
+                                <span class="pill rec-pill" data-state=recording::state_str(e.recording)>
+                                    <span class="rec-mark" aria-hidden="true"></span>
+                                    {move || t(recording::state_key(e.recording))}
+                                </span>
+                            })}
+                        </div>
+                        <p class="call-caller">
+                            {e.info.from_name.clone().filter(|n| !n.trim().is_empty()).map(|name| view! { <bdi class="call-name">{name}</bdi> })}
+                            <bdi class="call-number" dir="ltr">{calls::other_party(&e.info).to_owned()}</bdi>
+                        </p>
+                        <CallFacts call=e.info.clone() />
+                        <p class="hint">{tr("call-elsewhere-hint")}</p>
+                        <div class="call-actions">
+                            <button
+                                type="button"
+                                class="btn btn-answer"
+                                data-testid="call-rejoin"
+                                aria-label=rejoin_label
+                                on:click=on_rejoin
+                            >
+                                <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                                    <path d=PHONE_ICON />
+                                </svg>
+                                <span>{tr("call-rejoin")}</span>
+                            </button>
+                        </div>
+                    </section>
                 }
             })
         }
@@ -389,6 +576,7 @@ pub fn CallPanel() -> impl IntoView {
                 {move || announcement.get().map(|caller| t_args("call-announce", &[("caller", &caller)]))}
             </div>
             <div class="call-body">
+                {elsewhere_view}
                 {active_view}
                 <p class="alert" data-testid="call-error" role="alert" prop:hidden=move || error.with(Option::is_none)>
                     {move || error.get().map(t)}
@@ -767,6 +955,12 @@ struct Ui {
     number: ArcRwSignal<String>,
     /// The caller of the newest ringing call, for screen readers.
     announcement: ArcRwSignal<Option<String>>,
+    /// The transfer form is open.
+    transfer_open: ArcRwSignal<bool>,
+    /// What the agent typed as the agent to transfer to.
+    transfer_target: ArcRwSignal<String>,
+    /// What was typed is not an agent id.
+    transfer_invalid: ArcRwSignal<bool>,
     player: NodeRef<html::Audio>,
     title: NodeRef<html::H2>,
     hang_up_button: NodeRef<html::Button>,
@@ -892,6 +1086,9 @@ impl Softphone {
                 dial_error: ArcRwSignal::new(None),
                 number: ArcRwSignal::new(String::new()),
                 announcement: ArcRwSignal::new(None),
+                transfer_open: ArcRwSignal::new(false),
+                transfer_target: ArcRwSignal::new(String::new()),
+                transfer_invalid: ArcRwSignal::new(false),
                 player: NodeRef::new(),
                 title: NodeRef::new(),
                 hang_up_button: NodeRef::new(),
@@ -917,6 +1114,9 @@ impl Softphone {
             // placed for nobody (its dial timed out here) is hung up.
             ServerMsg::CallDialing { call, .. } if !this.ui.calls.with_untracked(Calls::awaits_dial_answer) => {
                 this.ws.send(&ClientMsg::CallHangUp { call_id: call.call_id.clone() });
+            }
+            ServerMsg::CallActive { call, held, recording } => {
+                this.ui.calls.update(|c| c.handle_call_active(call.clone(), *held, *recording));
             }
             ServerMsg::CallRemoteRinging { call_id } => this.ui.calls.update(|c| c.handle_remote_ringing(call_id)),
             ServerMsg::CallConnected { call_id } => {
@@ -948,26 +1148,46 @@ impl Softphone {
 
     /// The agent answers `call_id`.
     fn answer(this: &Rc<Softphone>, call_id: &str) {
+        Softphone::take_call(this, call_id, false);
+    }
+
+    /// The agent takes back their call in progress (after a page refresh).
+    fn rejoin(this: &Rc<Softphone>, call_id: &str) {
+        Softphone::take_call(this, call_id, true);
+    }
+
+    /// Answers `call_id`, or with `rejoin` takes it back: the same leg and
+    /// offer, `call_answer` or `call_rejoin`.
+    fn take_call(this: &Rc<Softphone>, call_id: &str, rejoin: bool) {
         this.ui.error.set(None);
         if this.ws.state_untracked() != ConnState::Connected {
             this.ui.error.set(Some("error-network"));
             return;
         }
-        if this.ui.calls.try_update(|c| c.answer(call_id)).flatten().is_none() {
+        let taken = this.ui.calls.try_update(|c| if rejoin { c.rejoin(call_id) } else { c.answer(call_id) });
+        if taken.flatten().is_none() {
             return;
         }
         let attempt = Softphone::start_media(this, call_id);
         let this = this.clone();
         let call_id = call_id.to_owned();
         spawn_local(async move {
-            if let Err(failure) = Softphone::connect(&this, attempt, &call_id).await
+            if let Err(failure) = Softphone::connect(&this, attempt, &call_id, rejoin).await
                 && this.attempt.get() == attempt
             {
                 Softphone::release(&this, failure.hang_up);
-                this.ui.calls.update(|c| c.answer_failed(&call_id, failure.rings_on));
+                this.ui.calls.update(|c| {
+                    if rejoin {
+                        c.rejoin_failed(&call_id, failure.rings_on)
+                    } else {
+                        c.answer_failed(&call_id, failure.rings_on)
+                    }
+                });
                 this.ui.error.set(Some(failure.key));
-                if failure.rings_on {
+                if failure.rings_on && !rejoin {
                     request_animation_frame(move || focus_answer(&call_id));
+                } else if failure.rings_on {
+                    request_animation_frame(|| focus_testid("call-rejoin"));
                 } else {
                     Softphone::focus_title(&this);
                 }
@@ -999,7 +1219,7 @@ impl Softphone {
 
     /// Microphone, peer connection, offer, answer. Ok also when the call
     /// ended meanwhile (nothing left to do).
-    async fn connect(this: &Rc<Softphone>, attempt: u64, call_id: &str) -> Result<(), Failure> {
+    async fn connect(this: &Rc<Softphone>, attempt: u64, call_id: &str, rejoin: bool) -> Result<(), Failure> {
         let current = || this.attempt.get() == attempt;
         let leg = Softphone::open_leg(this, attempt).await.map_err(|e| Failure::rings_on(e.message_key(false)))?;
         let Some((pc, sdp)) = leg else { return Ok(()) };
@@ -1011,7 +1231,11 @@ impl Softphone {
             ServerMsg::Error { code, .. } => Some(Err(Some(code.clone()))),
             _ => None,
         };
-        let msg = ClientMsg::CallAnswer { call_id: call_id.to_owned(), sdp };
+        let msg = if rejoin {
+            ClientMsg::CallRejoin { call_id: call_id.to_owned(), sdp }
+        } else {
+            ClientMsg::CallAnswer { call_id: call_id.to_owned(), sdp }
+        };
         let answer = this.ws.request(&msg, ANSWER_TIMEOUT, pick).await;
         if !current() {
             return Ok(());
@@ -1087,7 +1311,7 @@ impl Softphone {
                 }
             }
         };
-        let peer = Peer::new(&track, on_track, on_state).map_err(|_| LegError::Unsupported)?;
+        let peer = Peer::new(&track, &this.ws.ice_servers(), on_track, on_state).map_err(|_| LegError::Unsupported)?;
         peer.set_muted(this.ui.calls.with_untracked(|c| c.active().is_some_and(|a| a.muted())));
         let pc = peer.pc().clone();
         if !Softphone::with_media(this, attempt, |m| m.peer = Some(peer)) {
@@ -1328,6 +1552,51 @@ impl Softphone {
         });
     }
 
+    /// The agent hands the call to the agent whose id they typed; the
+    /// gateway's `call_ended` (`transferred`) takes it off the desk.
+    fn transfer(this: &Rc<Softphone>) {
+        let Some(to_agent) = calls::agent_id_input(&this.ui.transfer_target.get_untracked()) else {
+            this.ui.transfer_invalid.set(true);
+            request_animation_frame(|| focus_testid("call-transfer-target"));
+            return;
+        };
+        let Some(call_id) = this
+            .ui
+            .calls
+            .with_untracked(|c| c.active().filter(|a| a.can_transfer()).and_then(|a| a.id().map(str::to_owned)))
+        else {
+            return;
+        };
+        this.ui.error.set(None);
+        if this.ws.state_untracked() != ConnState::Connected {
+            this.ui.error.set(Some("error-network"));
+            return;
+        }
+        if !this.ui.calls.try_update(|c| c.request_transfer(&call_id)).unwrap_or(false) {
+            return;
+        }
+        let this = this.clone();
+        spawn_local(async move {
+            let id = call_id.clone();
+            // `call_ended` itself is the panel subscriber's to apply.
+            let pick = move |msg: &ServerMsg| match msg {
+                ServerMsg::CallEnded { call_id, .. } if *call_id == id => Some(Ok(())),
+                ServerMsg::Error { code, .. } => Some(Err(code.clone())),
+                _ => None,
+            };
+            let msg = ClientMsg::CallTransfer { call_id: call_id.clone(), to_agent };
+            let key = match this.ws.request(&msg, TRANSFER_TIMEOUT, pick).await {
+                Ok(Ok(())) => return,
+                Ok(Err(code)) => calls::transfer_error_key(&code),
+                Err(e) => e.message_key(),
+            };
+            if this.ui.calls.try_update(|c| c.transfer_failed(&call_id)) == Some(true) {
+                this.ui.error.set(Some(key));
+                request_animation_frame(|| focus_testid("call-transfer-target"));
+            }
+        });
+    }
+
     /// The id of the active call if it is connected.
     fn connected_call(this: &Softphone) -> Option<String> {
         this.ui.calls.with_untracked(|c| c.active().filter(|a| a.connected()).and_then(|a| a.id().map(str::to_owned)))
@@ -1417,6 +1686,9 @@ impl Softphone {
     /// got our answer or placed our dial.
     fn release(this: &Softphone, hang_up: bool) {
         this.attempt.set(this.attempt.get() + 1);
+        this.ui.transfer_open.set(false);
+        this.ui.transfer_invalid.set(false);
+        this.ui.transfer_target.set(String::new());
         let Some(media) = this.media.borrow_mut().take() else { return };
         if hang_up && media.offered && !media.call_id.is_empty() {
             this.ws.send(&ClientMsg::CallHangUp { call_id: media.call_id.clone() });
@@ -1442,6 +1714,15 @@ impl Softphone {
                 let _ = el.focus();
             }
         });
+    }
+}
+
+/// Moves the keyboard to the element with test id `testid`, if present.
+fn focus_testid(testid: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let el = doc.query_selector(&format!("[data-testid=\"{testid}\"]")).ok().flatten();
+    if let Some(el) = el.and_then(|el| el.dyn_into::<HtmlElement>().ok()) {
+        let _ = el.focus();
     }
 }
 

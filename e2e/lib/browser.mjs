@@ -182,7 +182,12 @@ export async function dominantTone(page, selector, expectHz, ms = 15000) {
 export async function toneLevels(page, selector, freqs, ms = 2500) {
   return page.evaluate(
     async ([sel, fs, budget]) => {
-      const stream = document.querySelector(sel)?.srcObject;
+      // The element gets its stream once the peer connection has its track.
+      let stream = null;
+      for (let i = 0; i < 100 && !stream; i++) {
+        stream = document.querySelector(sel)?.srcObject ?? null;
+        if (!stream) await new Promise((r) => setTimeout(r, 100));
+      }
       if (!stream) return { error: 'no stream on the element' };
       const ctx = new AudioContext();
       await ctx.resume();

@@ -699,7 +699,8 @@ impl Desk {
                 }
             }
         };
-        let peer = Peer::new(&track, on_track, on_state).map_err(|_| JoinError("supervise-unsupported"))?;
+        let peer = Peer::new(&track, &this.ws.ice_servers(), on_track, on_state)
+            .map_err(|_| JoinError("supervise-unsupported"))?;
         let pc: RtcPeerConnection = peer.pc().clone();
         if !Desk::with_media(this, attempt, |m| m.peer = Some(peer)) {
             return Ok(());

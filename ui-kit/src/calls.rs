@@ -13,7 +13,12 @@
 //!
 //! A connected call also keeps the keys the agent pressed on the keypad,
 //! the keys the caller pressed (`call_digit`) and its recording
-//! ([`Recorder`]).
+//! ([`Recorder`]), and may be handed to another agent (`call_transfer`,
+//! one request at a time).
+//!
+//! After a page refresh the gateway tells of the agent's call in progress
+//! (`call_active`): it waits as [`Calls::elsewhere`] until the agent takes
+//! it back ([`Calls::rejoin`], then `call_answered`).
 
 use shared::ws::{CallDirection, CallEndKind, CallEndReason, CallInfo, RecordAction, RecordingState};
 
@@ -94,6 +99,8 @@ pub struct ActiveCall {
     hold_pending: Option<bool>,
     /// The agent's microphone sends silence.
     muted: bool,
+    /// A transfer asked for and not answered yet.
+    transfer_pending: bool,
     /// The keys the agent sent on this call, oldest first.
     keys_sent: String,
     /// The keys the caller pressed on this call, oldest first.
@@ -113,6 +120,7 @@ impl ActiveCall {
             held: false,
             hold_pending: None,
             muted: false,
+            transfer_pending: false,
             keys_sent: String::new(),
             digits_heard: String::new(),
             recorder: Recorder::default(),
@@ -165,6 +173,17 @@ impl ActiveCall {
         self.muted
     }
 
+    /// Whether the agent may hand the call to another agent now: talking,
+    /// not held, no hold or transfer under way.
+    pub fn can_transfer(&self) -> bool {
+        self.can_hold() && !self.held && !self.transfer_pending
+    }
+
+    /// Whether a transfer awaits the gateway's answer.
+    pub fn transfer_pending(&self) -> bool {
+        self.transfer_pending
+    }
+
     /// Whether the call is connected, held or not: the keypad and the
     /// recording work.
     pub fn connected(&self) -> bool {
@@ -214,6 +233,15 @@ impl EndedCall {
     }
 }
 
+/// The agent's call in progress that this desk is not on (`call_active`
+/// after a page refresh), until they take it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallElsewhere {
+    pub info: CallInfo,
+    pub held: bool,
+    pub recording: RecordingState,
+}
+
 /// What a `call_ended` took off the desk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Removed {
@@ -257,6 +285,11 @@ pub struct Calls {
     /// The agent hung up on a dial that had gone out: its answer is still
     /// awaited, and the call it places is to be hung up.
     abandoned_dial: bool,
+    /// The agent's call in progress, not on this desk yet.
+    elsewhere: Option<CallElsewhere>,
+    /// The active call is being taken back: `call_answered` counts for it
+    /// whatever its direction.
+    rejoining: bool,
 }
 
 impl Calls {
@@ -270,6 +303,62 @@ impl Calls {
 
     pub fn last_ended(&self) -> Option<&EndedCall> {
         self.last_ended.as_ref()
+    }
+
+    /// The agent's call in progress that this desk may take back.
+    pub fn elsewhere(&self) -> Option<&CallElsewhere> {
+        self.elsewhere.as_ref()
+    }
+
+    /// `call_active`: the agent has this call in progress (after a page
+    /// refresh). Ignored while this desk has a call of its own.
+    pub fn handle_call_active(&mut self, call: CallInfo, held: bool, recording: RecordingState) {
+        if self.busy() {
+            return;
+        }
+        self.ringing.retain(|c| c.call_id != call.call_id);
+        self.elsewhere = Some(CallElsewhere { info: call, held, recording });
+    }
+
+    /// The agent takes their call in progress back: it becomes the active
+    /// call, connecting, with its hold and recording state. `None` if there
+    /// is no such call or another call is active.
+    pub fn rejoin(&mut self, call_id: &str) -> Option<CallInfo> {
+        if self.busy() {
+            return None;
+        }
+        let elsewhere = self.elsewhere.take_if(|e| e.info.call_id == call_id)?;
+        let mut active = ActiveCall::new(elsewhere.info.clone(), true);
+        active.held = elsewhere.held;
+        active.recorder.handle_state(elsewhere.recording);
+        self.active = Some(active);
+        self.rejoining = true;
+        Some(elsewhere.info)
+    }
+
+    /// Taking the call back failed. With `still_there` it waits again to
+    /// be taken back; otherwise it leaves the desk.
+    pub fn rejoin_failed(&mut self, call_id: &str, still_there: bool) {
+        let Some(active) = self.take_active(call_id) else { return };
+        self.rejoining = false;
+        if still_there {
+            let recording = active.recorder.state();
+            self.elsewhere = Some(CallElsewhere { info: active.info, held: active.held, recording });
+        }
+    }
+
+    /// The agent hands the active call to another agent; true if the
+    /// request should go out (see [`ActiveCall::can_transfer`]).
+    pub fn request_transfer(&mut self, call_id: &str) -> bool {
+        let Some(active) = self.active_mut(call_id).filter(|a| a.can_transfer()) else { return false };
+        active.transfer_pending = true;
+        true
+    }
+
+    /// The gateway refused the transfer (or did not answer): the call stays
+    /// the agent's. True if one was under way.
+    pub fn transfer_failed(&mut self, call_id: &str) -> bool {
+        self.active_mut(call_id).is_some_and(|a| std::mem::take(&mut a.transfer_pending))
     }
 
     /// Whether a call is active (or being answered or dialed), or a dial
@@ -331,7 +420,8 @@ impl Calls {
 
     /// `call_answered`: the gateway took the answer.
     pub fn handle_answered(&mut self, call_id: &str, now_ms: f64) {
-        if let Some(active) = self.active_mut(call_id).filter(|a| !a.outbound()) {
+        let rejoining = std::mem::take(&mut self.rejoining);
+        if let Some(active) = self.active_mut(call_id).filter(|a| rejoining || !a.outbound()) {
             active.answered = true;
             active.start_talking_if_ready(now_ms);
         }
@@ -524,7 +614,10 @@ impl Calls {
     /// `call_ended`: the call is over for this agent, or stopped ringing.
     pub fn handle_ended(&mut self, call_id: &str, reason: CallEndReason) -> Removed {
         let (info, removed, declined) = if let Some(active) = self.take_active(call_id) {
+            self.rejoining = false;
             (active.info, Removed::Active, false)
+        } else if let Some(elsewhere) = self.elsewhere.take_if(|e| e.info.call_id == call_id) {
+            (elsewhere.info, Removed::Nothing, false)
         } else if let Some(i) = self.ringing.iter().position(|c| c.call_id == call_id) {
             (self.ringing.remove(i), Removed::Ringing, false)
         } else if let Some(i) = self.declined.iter().position(|c| c.call_id == call_id) {
@@ -542,9 +635,11 @@ impl Calls {
 
     /// A new connection to the gateway: what rang may have stopped ringing
     /// meanwhile, and the gateway offers again what still rings.
+    /// So does the call in progress elsewhere (`call_active` comes again).
     pub fn handle_reconnected(&mut self) {
         self.ringing.clear();
         self.declined.clear();
+        self.elsewhere = None;
     }
 }
 
@@ -689,6 +784,25 @@ fn outbound_end_key(reason: CallEndReason) -> Option<&'static str> {
         (CallEndKind::Rejected, Some(404 | 484 | 604)) => Some("call-end-not-found"),
         _ => None,
     }
+}
+
+/// The message for the gateway's refusal of `call_transfer` (its `code`).
+pub fn transfer_error_key(code: &str) -> &'static str {
+    match code {
+        "target_unavailable" => "call-transfer-error-unavailable",
+        "wrong_state" => "call-transfer-error-wrong-state",
+        "call_gone" => "call-error-gone",
+        "calls_unavailable" => "call-error-calls-unavailable",
+        "forbidden" => "error-forbidden",
+        _ => "call-transfer-error",
+    }
+}
+
+/// The agent id typed into the transfer field: digits only (Persian and
+/// Arabic-Indic ones too), spaces around ignored; a positive number.
+pub fn agent_id_input(input: &str) -> Option<i64> {
+    let digits: Option<String> = input.trim().chars().map(|c| keypad_key(c).filter(char::is_ascii_digit)).collect();
+    digits.filter(|d| !d.is_empty() && d.len() <= 18)?.parse().ok().filter(|id| *id > 0)
 }
 
 /// The message for the gateway's refusal of `call_answer` (its `code`).
@@ -1248,6 +1362,99 @@ mod tests {
         for code in ["wrong_state", "bad_number", "call_gone", "calls_unavailable", "forbidden", "teapot"] {
             assert!(en.get(dtmf_error_key(code)).is_some(), "{code}");
         }
+    }
+
+    #[test]
+    fn a_talking_call_not_held_can_be_transferred_once_at_a_time() {
+        let mut calls = Calls::default();
+        calls.handle_ringing(call("a"));
+        calls.answer("a");
+        assert!(!calls.request_transfer("a"), "not talking yet");
+        calls.handle_answered("a", 0.0);
+        calls.media_up("a", 0.0);
+        assert!(calls.active().unwrap().can_transfer());
+        calls.request_hold("a", true);
+        calls.handle_held("a", true);
+        assert!(!calls.request_transfer("a"), "held");
+        calls.request_hold("a", false);
+        calls.handle_held("a", false);
+        assert!(calls.request_transfer("a"));
+        assert!(!calls.request_transfer("a"), "one at a time");
+        assert!(calls.active().unwrap().transfer_pending());
+        // Refused: the call stays, transferable again.
+        assert!(calls.transfer_failed("a"));
+        assert!(!calls.transfer_failed("a"), "only once");
+        assert!(calls.request_transfer("a"));
+        // Done: the gateway ends the call for this agent.
+        assert_eq!(calls.handle_ended("a", reason(CallEndKind::Transferred)), Removed::Active);
+        assert_eq!(calls.last_ended().unwrap().message_key(), "call-end-transferred");
+        assert!(!calls.busy());
+    }
+
+    #[test]
+    fn transfer_targets_and_refusals() {
+        assert_eq!(agent_id_input(" 42 "), Some(42));
+        assert_eq!(agent_id_input("۴۲"), Some(42));
+        assert_eq!(agent_id_input("٤٢"), Some(42));
+        for bad in ["", " ", "0", "-3", "4a", "4 2", "*", "9999999999999999999999"] {
+            assert_eq!(agent_id_input(bad), None, "{bad:?}");
+        }
+        let catalogs = Catalogs::parse_all().unwrap();
+        for lang in [Lang::En, Lang::Fa, Lang::Ar, Lang::Tr] {
+            let catalog = catalogs.catalog(lang);
+            for code in ["target_unavailable", "wrong_state", "call_gone", "calls_unavailable", "forbidden", "teapot"] {
+                assert!(catalog.get(transfer_error_key(code)).is_some(), "{lang:?} {code}");
+            }
+        }
+        assert_eq!(transfer_error_key("target_unavailable"), "call-transfer-error-unavailable");
+        assert_eq!(transfer_error_key("wrong_state"), "call-transfer-error-wrong-state");
+    }
+
+    #[test]
+    fn a_call_in_progress_is_taken_back_with_its_state() {
+        let mut calls = Calls::default();
+        calls.handle_call_active(outbound("o"), true, RecordingState::Paused);
+        assert_eq!(calls.elsewhere().map(|e| e.info.call_id.as_str()), Some("o"));
+        assert!(!calls.busy(), "not on this desk yet");
+        assert_eq!(calls.rejoin("x"), None);
+        assert_eq!(calls.rejoin("o").map(|c| c.call_id), Some("o".into()));
+        assert!(calls.elsewhere().is_none());
+        assert_eq!(phase(&calls), Some("dialing"), "outbound, not answered yet here");
+        // The gateway takes the new leg (an outbound call too).
+        calls.handle_answered("o", 5_000.0);
+        calls.media_up("o", 6_000.0);
+        let active = calls.active().unwrap();
+        assert_eq!(active.phase(), CallPhase::Talking);
+        assert!(active.held());
+        assert_eq!(active.recorder().state(), RecordingState::Paused);
+        assert_eq!(active.talk_secs(8_000.0), 2);
+        assert!(!active.can_transfer(), "held");
+    }
+
+    #[test]
+    fn a_refused_or_ended_call_in_progress() {
+        let mut calls = Calls::default();
+        calls.handle_call_active(call("a"), false, RecordingState::Off);
+        calls.rejoin("a");
+        calls.rejoin_failed("a", true);
+        assert!(calls.active().is_none());
+        assert!(calls.elsewhere().is_some(), "may be taken back again");
+        calls.rejoin("a");
+        calls.rejoin_failed("a", false);
+        assert!(calls.elsewhere().is_none() && !calls.busy());
+        // It ends before it is taken back.
+        calls.handle_call_active(call("b"), false, RecordingState::Off);
+        assert_eq!(calls.handle_ended("b", reason(CallEndKind::RemoteHangUp)), Removed::Nothing);
+        assert!(calls.elsewhere().is_none());
+        assert_eq!(calls.last_ended().unwrap().info.call_id, "b");
+        // A reconnection forgets it until the gateway says it again.
+        calls.handle_call_active(call("c"), false, RecordingState::Off);
+        calls.handle_reconnected();
+        assert!(calls.elsewhere().is_none());
+        // A desk with a call of its own ignores it.
+        talking(&mut calls, "d");
+        calls.handle_call_active(call("e"), false, RecordingState::Off);
+        assert!(calls.elsewhere().is_none());
     }
 
     #[test]

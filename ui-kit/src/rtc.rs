@@ -6,17 +6,21 @@
 //! The gateway is ICE-lite and reads the candidates from the offer only, so
 //! the offer waits for gathering to finish (at most [`ICE_GATHERING_MAX`]);
 //! the signalling itself (which message carries the offer) is the caller's.
+//! Every peer connection gets the STUN/TURN servers of the last `welcome`
+//! ([`crate::WsClient::ice_servers`]) as its `iceServers`; none: the
+//! browser's defaults.
 
 use std::time::Duration;
 
 use js_sys::Array;
 use leptos::task::spawn_local;
+use shared::ws::IceServer;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    HtmlMediaElement, MediaStream, MediaStreamTrack, RtcIceGatheringState, RtcPeerConnection, RtcPeerConnectionState,
-    RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
+    HtmlMediaElement, MediaStream, MediaStreamTrack, RtcConfiguration, RtcIceGatheringState, RtcIceServer,
+    RtcPeerConnection, RtcPeerConnectionState, RtcSdpType, RtcSessionDescriptionInit, RtcTrackEvent,
 };
 
 use crate::{format, media};
@@ -36,15 +40,17 @@ pub struct Peer {
 
 impl Peer {
     /// A peer connection sending a copy of `mic` (the browser's
-    /// `MediaStreamTrack.clone()`). `on_track` gets the gateway's audio;
+    /// `MediaStreamTrack.clone()`), with `ice_servers` as its `iceServers`
+    /// (empty: the browser's defaults). `on_track` gets the gateway's audio;
     /// `on_state` runs on every change of the connection state.
     pub fn new(
         mic: &MediaStreamTrack,
+        ice_servers: &[IceServer],
         on_track: impl FnMut(RtcTrackEvent) + 'static,
         on_state: impl FnMut() + 'static,
     ) -> Result<Peer, JsValue> {
         let track = MediaStreamTrack::clone(mic);
-        let (pc, stream) = match (RtcPeerConnection::new(), MediaStream::new_with_tracks(&Array::of1(&track))) {
+        let (pc, stream) = match (peer_connection(ice_servers), MediaStream::new_with_tracks(&Array::of1(&track))) {
             (Ok(pc), Ok(stream)) => (pc, stream),
             (Err(e), _) | (_, Err(e)) => {
                 track.stop();
@@ -83,6 +89,30 @@ impl Peer {
         self.track.stop();
         discard(self);
     }
+}
+
+/// A peer connection using `ice_servers`; the browser's defaults when
+/// there are none.
+fn peer_connection(ice_servers: &[IceServer]) -> Result<RtcPeerConnection, JsValue> {
+    if ice_servers.is_empty() {
+        return RtcPeerConnection::new();
+    }
+    let servers = Array::new();
+    for server in ice_servers {
+        let urls: Array = server.urls.iter().map(|u| JsValue::from_str(u)).collect();
+        let entry = RtcIceServer::new();
+        entry.set_urls(&urls);
+        if let Some(username) = &server.username {
+            entry.set_username(username);
+        }
+        if let Some(credential) = &server.credential {
+            entry.set_credential(credential);
+        }
+        servers.push(&entry);
+    }
+    let config = RtcConfiguration::new();
+    config.set_ice_servers(&servers);
+    RtcPeerConnection::new_with_configuration(&config)
 }
 
 /// Creates the offer, sets it as the local description and waits for ICE

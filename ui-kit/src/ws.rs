@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
-use shared::ws::{ClientMsg, ServerMsg};
+use shared::ws::{ClientMsg, IceServer, ServerMsg};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
@@ -114,6 +114,8 @@ struct Inner {
     stopped: Cell<bool>,
     /// Server clock minus browser clock, from the last Welcome.
     clock_offset_ms: Cell<f64>,
+    /// The STUN/TURN servers of the last Welcome.
+    ice_servers: RefCell<Vec<IceServer>>,
 }
 
 /// One WebSocket with the callbacks it holds.
@@ -139,6 +141,7 @@ impl WsClient {
             retry_timer: Cell::new(None),
             stopped: Cell::new(false),
             clock_offset_ms: Cell::new(0.0),
+            ice_servers: RefCell::new(Vec::new()),
         });
         Inner::open(&inner);
         WsClient(SendWrapper::new(inner))
@@ -228,6 +231,12 @@ impl WsClient {
     /// last Welcome lets us tell; for "time in status" timers.
     pub fn server_now_ms(&self) -> f64 {
         format::now_ms() + self.0.clock_offset_ms.get()
+    }
+
+    /// The STUN/TURN servers the last Welcome gave, for every WebRTC leg's
+    /// `iceServers` (empty: none given).
+    pub fn ice_servers(&self) -> Vec<IceServer> {
+        self.0.ice_servers.borrow().clone()
     }
 
     /// The gateway's clock, ticking once a second while the calling
@@ -364,8 +373,9 @@ impl Inner {
             }
         };
         match &msg {
-            ServerMsg::Welcome { session, server_time, .. } => {
+            ServerMsg::Welcome { session, server_time, ice_servers } => {
                 this.welcomed.set(true);
+                this.ice_servers.replace(ice_servers.clone());
                 this.next_retry.set(FIRST_RETRY);
                 if let Some(server_ms) = format::parse_time(server_time) {
                     this.clock_offset_ms.set(server_ms - format::now_ms());
