@@ -213,3 +213,15 @@ export async function toneLevels(page, selector, freqs, ms = 2500) {
     [selector, freqs, ms],
   );
 }
+
+/**
+ * Sets the signed-in agent available, through Not ready first so that it
+ * is a real change even when an earlier run left her available.
+ */
+export async function beAvailable(page) {
+  const select = page.getByTestId('status-select');
+  await select.selectOption('not_ready');
+  await page.locator('[data-testid="status-current"][data-status="not_ready"]').waitFor();
+  await select.selectOption('available');
+  await page.locator('[data-testid="status-current"][data-status="available"]').waitFor();
+}

@@ -10,19 +10,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { TEST_TIMEOUT, dominantTone, openBrowser, screenshot, signIn, toneWav, waitConnected } from '../lib/browser.mjs';
+import { TEST_TIMEOUT, beAvailable, dominantTone, openBrowser, screenshot, signIn, toneWav, waitConnected } from '../lib/browser.mjs';
 import { sippDir, startSipp, toneUlaw } from '../lib/sipp.mjs';
 
 const DID = '+441234567890';
 const CALLER = '+966501234567';
 
-async function beAvailable(page) {
-  const select = page.getByTestId('status-select');
-  await select.selectOption('not_ready');
-  await page.locator('[data-testid="status-current"][data-status="not_ready"]').waitFor();
-  await select.selectOption('available');
-  await page.locator('[data-testid="status-current"][data-status="available"]').waitFor();
-}
 
 async function answerRinging(page) {
   const ringing = page.getByTestId('call-ringing').first();

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { TEST_TIMEOUT, openBrowser, screenshot, signIn, toneLevels, toneWav, waitConnected } from '../lib/browser.mjs';
+import { TEST_TIMEOUT, beAvailable, openBrowser, screenshot, signIn, toneLevels, toneWav, waitConnected } from '../lib/browser.mjs';
 import { sippDir, startSipp } from '../lib/sipp.mjs';
 
 const AGENT_HZ = 440;
@@ -19,13 +19,6 @@ const SUPERVISOR_HZ = 1500;
 /** Levels (dB) above this count as heard; the analyser's floor is far lower. */
 const HEARD = -70;
 
-async function beAvailable(page) {
-  const select = page.getByTestId('status-select');
-  await select.selectOption('not_ready');
-  await page.locator('[data-testid="status-current"][data-status="not_ready"]').waitFor();
-  await select.selectOption('available');
-  await page.locator('[data-testid="status-current"][data-status="available"]').waitFor();
-}
 
 test('keypad keys reach the carrier, and a supervisor listens, whispers and barges in', { timeout: 3 * TEST_TIMEOUT }, async (t) => {
   const agentMic = await toneWav('tone-agent-440.wav', AGENT_HZ, 90);

@@ -18,6 +18,7 @@ use gateway::media::conference::Supervision;
 use gateway::media::g711;
 use gateway::media::goertzel::tone_ratio;
 use gateway::media::rtp::{RtpPacket, write_header};
+use gateway::media::rtp_leg::RtpLegId;
 use gateway::media::webrtc::{G711, LegId, LegMode};
 use str0m::change::SdpAnswer;
 use tokio::net::UdpSocket;
@@ -36,6 +37,16 @@ async fn join(handle: &WebRtcHandle) -> (Softphone, LegId) {
     let (leg, answer) = handle.add_leg(offer, LegMode::Forward).await.unwrap();
     phone.rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
     (phone, leg)
+}
+
+/// A bridged call: the agent's softphone and the caller's RTP socket, with
+/// the SIP leg and the gateway's RTP address the caller sends to.
+async fn call(handle: &WebRtcHandle) -> (Softphone, UdpSocket, RtpLegId, SocketAddr) {
+    let (agent, agent_leg) = join(handle).await;
+    let carrier = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let (rtp, gateway_rtp) = handle.add_rtp_leg(carrier.local_addr().unwrap(), G711::Pcmu, 0, None).await.unwrap();
+    handle.bridge(agent_leg, rtp).await.unwrap();
+    (agent, carrier, rtp, gateway_rtp)
 }
 
 /// The caller: sends `hz` as PCMU every 20 ms for `dur`, returns what came back.
@@ -81,10 +92,7 @@ fn tones(heard: &[i16]) -> Vec<u32> {
 async fn listen_whisper_and_barge_each_reach_exactly_whom_they_should() {
     let (handle, _stop) = media(44000, 44998).await;
 
-    let (mut agent, agent_leg) = join(&handle).await;
-    let carrier = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let (rtp, gateway_rtp) = handle.add_rtp_leg(carrier.local_addr().unwrap(), G711::Pcmu, 0, None).await.unwrap();
-    handle.bridge(agent_leg, rtp).await.unwrap();
+    let (mut agent, carrier, rtp, gateway_rtp) = call(&handle).await;
     let (mut supervisor, supervisor_leg) = join(&handle).await;
 
     let mut frame_no = 0;
@@ -115,10 +123,7 @@ async fn listen_whisper_and_barge_each_reach_exactly_whom_they_should() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_recording_holds_each_side_on_its_channel_and_silence_while_paused() {
     let (handle, _stop) = media(45000, 45998).await;
-    let (mut agent, agent_leg) = join(&handle).await;
-    let carrier = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let (rtp, gateway_rtp) = handle.add_rtp_leg(carrier.local_addr().unwrap(), G711::Pcmu, 0, None).await.unwrap();
-    handle.bridge(agent_leg, rtp).await.unwrap();
+    let (mut agent, carrier, rtp, gateway_rtp) = call(&handle).await;
     let mut frame_no = 0;
     // Connect first, so that the recording starts with both sides talking.
     let d = Duration::from_millis(1500);
@@ -173,10 +178,7 @@ async fn a_recording_holds_each_side_on_its_channel_and_silence_while_paused() {
 #[tokio::test(flavor = "multi_thread")]
 async fn on_hold_the_caller_hears_music_and_the_agent_nothing() {
     let (handle, _stop) = media(47000, 47998).await;
-    let (mut agent, agent_leg) = join(&handle).await;
-    let carrier = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let (rtp, gateway_rtp) = handle.add_rtp_leg(carrier.local_addr().unwrap(), G711::Pcmu, 0, None).await.unwrap();
-    handle.bridge(agent_leg, rtp).await.unwrap();
+    let (mut agent, carrier, rtp, gateway_rtp) = call(&handle).await;
     let mut frame_no = 0;
     let d = Duration::from_millis(1500);
     tokio::join!(agent.talk(d, 1000.0), caller(&carrier, gateway_rtp, d, 500.0, &mut frame_no));

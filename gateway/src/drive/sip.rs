@@ -533,7 +533,13 @@ impl Core {
     fn handle_new_invite(&mut self, now: Instant, key: Key, request: Request, source: SocketAddr) {
         let reliable = request.headers.via.first().is_some_and(|v| v.transport.is_stream());
         let contact = if reliable { &self.contacts.tcp } else { &self.contacts.udp };
-        let Some(contact) = contact.clone() else { return };
+        let Some(contact) = contact.clone() else {
+            // No listener address for our Contact on this transport: refuse
+            // rather than leave the carrier retransmitting.
+            let status = StatusCode::new(503).expect("503 is a valid status");
+            let _ = self.tsx.send_response(now, &key, Response::for_request(&request, status, &tag()));
+            return;
+        };
         let trunk = self.door.trunk_of(source.ip()).and_then(|i| self.trunk_names.get(i)).cloned().unwrap_or_default();
         let caller = identity::caller(&request);
         let dialed = identity::dialed(&request);
