@@ -5,6 +5,7 @@
 //! `main.rs` reads the command line and config and calls into here; see
 //! `ARCHITECTURE.md` at the repository root for the map.
 
+pub mod acd;
 pub mod auth;
 pub mod calls;
 pub mod config;

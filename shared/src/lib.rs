@@ -9,6 +9,7 @@ pub mod auth;
 pub mod directory;
 pub mod lang;
 pub mod problem;
+pub mod routing;
 pub mod ws;
 
 pub use auth::{App, LoginRequest, Role, SessionInfo, UserInfo};
