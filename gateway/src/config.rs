@@ -151,9 +151,16 @@ pub struct MediaConfig {
     /// Where call recordings are written (one WAV file per call, named
     /// after the call's id).
     pub recordings_dir: std::path::PathBuf,
+    /// Where voicemails' audio is kept (WAV files); the API serves only
+    /// files inside it.
+    pub voicemail_dir: std::path::PathBuf,
     /// What callers on hold hear: a WAV file, 8 kHz 16-bit mono; a quiet
     /// built-in melody when not set.
     pub hold_music: Option<std::path::PathBuf>,
+    /// The IVR's voice prompts: `<lang>/<id>.wav` (8 kHz mono 16-bit).
+    pub prompts_dir: std::path::PathBuf,
+    /// Admins' own recordings, same layout; they win over `prompts_dir`.
+    pub prompts_override_dir: std::path::PathBuf,
 }
 
 impl Default for MediaConfig {
@@ -163,7 +170,10 @@ impl Default for MediaConfig {
             rtp_ports: [20000, 29999],
             rtp_timeout_secs: 60,
             recordings_dir: "data/recordings".into(),
+            voicemail_dir: "data/voicemail".into(),
             hold_music: None,
+            prompts_dir: "assets/prompts".into(),
+            prompts_override_dir: "data/prompts".into(),
         }
     }
 }

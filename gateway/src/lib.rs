@@ -12,14 +12,16 @@ pub mod config;
 pub mod demo;
 pub mod drive;
 pub mod http;
+pub mod ivr;
 pub mod media;
 pub mod presence;
+pub mod prompts;
 pub mod sdp;
 pub mod sip;
 pub mod store;
 
 use std::future::{Future, IntoFuture};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -75,12 +77,22 @@ pub async fn serve(
             let o = t.outbound.as_ref()?;
             Some(drive::calls::Outbound { trunk: t.name.clone(), caller_id: o.caller_id.clone() })
         });
+        let media = &state.config.media;
+        let prompts = match prompts::Catalog::load(&media.prompts_dir, Some(&media.prompts_override_dir)) {
+            Ok(c) => Some(Arc::new(c)),
+            Err(e) => {
+                tracing::error!(error = %e, "voice prompts not loaded: the IVR runs silently");
+                None
+            }
+        };
+        let engine = drive::calls::Engine { store: store.clone(), prompts, routing: state.routing_changes.subscribe() };
         let (calls, link) = drive::calls::start(
             outbound,
             state.config.media.recordings_dir.clone(),
             webrtc,
             state.agent_events.subscribe(),
             state.call_notices.clone(),
+            engine,
             state.shutdown.clone(),
         );
         let _ = state.calls.set(calls);

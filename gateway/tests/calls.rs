@@ -19,6 +19,10 @@
 //! Outbound: she dials; the carrier challenges the INVITE (401), checks the
 //! digest, rings, answers and echoes; she hears her 440 Hz back and hangs
 //! up.
+//!
+//! Through the engine: the dialed number has an IVR. The caller enters his
+//! customer code and a menu choice as RFC 2833 events, is identified, joins
+//! the support queue, and rings the queue's agent, who talks with him.
 
 mod common;
 
@@ -52,7 +56,13 @@ struct Gateway {
 async fn start(outbound: Option<TrunkOutbound>, rtp_timeout_secs: u64) -> Gateway {
     let store = common::sqlite().await;
     gateway::demo::seed_demo(&store, Clock::system().now_ms()).await.unwrap();
+    serve(store, outbound, rtp_timeout_secs).await
+}
+
+/// The gateway on a store already filled.
+async fn serve(store: gateway::store::Store, outbound: Option<TrunkOutbound>, rtp_timeout_secs: u64) -> Gateway {
     let mut config = Config::default();
+    config.media.prompts_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/prompts").into();
     config.webrtc.listen = "127.0.0.1:0".parse().unwrap();
     config.media.rtp_ports = [43000, 43998];
     config.media.rtp_timeout_secs = rtp_timeout_secs;
@@ -627,4 +637,77 @@ async fn an_agent_transfers_a_call_to_another() {
     send(&mut second, &ClientMsg::CallHangUp { call_id: call_id.clone() }).await;
     sipp_passed(carrier).await;
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_caller_walks_the_ivr_and_reaches_an_agent_of_the_queue() {
+    if !have_sipp() {
+        return;
+    }
+    let _ = tracing_subscriber::fmt().with_env_filter("gateway=debug").with_test_writer().try_init();
+    let store = common::sqlite().await;
+    let now = Clock::system().now_ms();
+    gateway::demo::seed_demo(&store, now).await.unwrap();
+    // Customer code, then who he is, then the menu; a stranger is sent away.
+    let flow = gateway::ivr::Flow::parse(
+        r#"{ "name": "main", "start": "code", "language": "en", "nodes": {
+            "code": { "type": "collect", "prompt": "enter_customer_code", "var": "code",
+                      "min_digits": 4, "max_digits": 4, "timeout_secs": 10, "next": "who", "on_fail": "bye" },
+            "who": { "type": "identify", "by": { "var": "code" }, "found": "menu", "not_found": "bye" },
+            "menu": { "type": "menu", "prompt": "menu_main", "options": { "1": "support", "2": "sales" },
+                      "timeout_secs": 10, "on_fail": "bye" },
+            "support": { "type": "queue", "queue": "support" },
+            "sales": { "type": "queue", "queue": "sales" },
+            "bye": { "type": "hang_up", "prompt": "goodbye" } } }"#,
+    )
+    .unwrap();
+    store.create_flow(&flow, None, now).await.unwrap();
+    // RFC 4733 tells presses apart by timestamp, and sipp's recordings of
+    // one key all carry the same: a code with no key twice in a row.
+    let customer = gateway::store::CustomerFields {
+        code: Some("4725".into()),
+        name: Some("Karim Haddad".into()),
+        phones: vec![],
+        email: None,
+        language: "ar".into(),
+        vip: false,
+        notes: String::new(),
+    };
+    store.customers().create(&customer, now).await.unwrap();
+    let entry = gateway::ivr::EntryPoint::parse(DID).unwrap();
+    store.set_entry_point(&entry, "main", None, now).await.unwrap();
+    let gw = serve(store, None, 60).await;
+    // Omid serves support (the demo's queue); Elif and Karim serve sales too.
+    let mut ws = gw.desk("omid").await;
+    wait_for(&mut ws, "available", |m| match m {
+        ServerMsg::AgentStatusUpdated { agent } if agent.status == AgentStatus::Available => Some(()),
+        _ => None,
+    })
+    .await;
+    let dir = carrier_dir();
+    let caller = sipp(&gw, &dir, "call_in_ivr.xml", &["-rtp_echo"]);
+    let call = wait_for(&mut ws, "call.ringing", |m| match m {
+        ServerMsg::CallRinging { call } => Some(call),
+        _ => None,
+    })
+    .await;
+    assert_eq!(call.queue.as_deref(), Some("support"), "menu choice 1 after code 4725");
+    let (mut phone, pending, offer) = Softphone::new().await;
+    send(&mut ws, &ClientMsg::CallAnswer { call_id: call.call_id.clone(), sdp: offer }).await;
+    let answer = wait_for(&mut ws, "call.answered", |m| match m {
+        ServerMsg::CallAnswered { call_id, sdp } if call_id == call.call_id => Some(sdp),
+        _ => None,
+    })
+    .await;
+    phone.rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+    // The caller's leg was up since the IVR: the agent's 440 Hz reaches the
+    // carrier and its echo comes back (the hold music stopped).
+    let heard = phone.talk(Duration::from_secs(3), 440.0).await;
+    let tail = &heard[heard.len().saturating_sub(8000)..];
+    assert!(tail.len() >= 4000, "the softphone heard {} samples", heard.len());
+    let r = tone_ratio(tail, 440.0, 8000.0);
+    assert!(r > 0.8, "the agent's 440 Hz went to the carrier and came back (share {r:.2})");
+    send(&mut ws, &ClientMsg::CallHangUp { call_id: call.call_id.clone() }).await;
+    assert_eq!(ended(&mut ws, &call.call_id).await.kind, CallEndKind::LocalHangUp);
+    sipp_passed(caller).await;
 }

@@ -6,9 +6,11 @@
 //! problem details ([`Problem`]).
 
 pub mod auth;
+pub mod customers;
 pub mod directory;
 pub mod lang;
 pub mod problem;
+pub mod records;
 pub mod routing;
 pub mod ws;
 

@@ -160,6 +160,9 @@ pub struct CallInfo {
     pub trunk: String,
     /// RFC 3339: when the call reached the gateway.
     pub started: String,
+    /// The queue the call came through, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
 }
 
 /// Why a call ended or stopped ringing for this agent.

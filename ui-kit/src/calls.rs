@@ -450,6 +450,7 @@ impl Calls {
             to: number.to_owned(),
             trunk: String::new(),
             started: String::new(),
+            queue: None,
         };
         self.active = Some(ActiveCall::new(info, false));
         true
@@ -865,6 +866,7 @@ mod tests {
             to: "+902120000000".into(),
             trunk: "carrier".into(),
             started: "2025-01-01T10:00:00Z".into(),
+            queue: None,
         }
     }
 
@@ -1083,6 +1085,7 @@ mod tests {
             to: "+905551112233".into(),
             trunk: "carrier".into(),
             started: "2025-01-01T10:00:00Z".into(),
+            queue: None,
         }
     }
 

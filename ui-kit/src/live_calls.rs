@@ -154,6 +154,7 @@ mod tests {
                 to: "+902120000000".into(),
                 trunk: "carrier".into(),
                 started: "2025-01-01T10:00:00Z".into(),
+                queue: None,
             },
             state,
             agent_id: (state != LiveCallState::Ringing).then_some(7),

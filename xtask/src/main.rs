@@ -11,6 +11,7 @@
 mod bench;
 mod fuzz;
 mod pg;
+mod prompts;
 mod setup;
 mod ui;
 
@@ -27,9 +28,10 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&root()),
         Some("setup") => setup::all(&root(), setup::Purpose::Test),
         Some("ui") => ui::build(&root()),
+        Some("prompts") => prompts::run(&root(), &args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run     set up, build, and serve the gateway with demo data\n  test    set up, build, and run every test (unit, integration, browser; SQLite and PostgreSQL)\n  bench   run the benchmarks and write BENCHMARKS.md\n  setup   only install what the tests need\n  ui      only build the browser apps"
+                "usage: cargo xtask <command>\n\n  run     set up, build, and serve the gateway with demo data\n  test    set up, build, and run every test (unit, integration, browser; SQLite and PostgreSQL)\n  bench   run the benchmarks and write BENCHMARKS.md\n  setup   only install what the tests need\n  ui      only build the browser apps\n  prompts remake the voice prompts (assets/prompts) with espeak-ng and sox"
             );
             return ExitCode::from(2);
         }

@@ -51,7 +51,7 @@ pub fn all(root: &Path, purpose: Purpose) -> Result<()> {
     Ok(())
 }
 
-fn debian(packages: &[&str]) -> Result<()> {
+pub fn debian(packages: &[&str]) -> Result<()> {
     let missing: Vec<&str> = packages
         .iter()
         .copied()

@@ -26,6 +26,7 @@
 //! and tells everyone it rang for. No input can panic the core; nothing here
 //! does IO, reads a clock or draws a random number (call ids come in).
 
+mod engine;
 pub mod identity;
 pub mod reason;
 mod supervise;
@@ -36,9 +37,12 @@ use supervise::Supervisor;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use shared::ws::{CallDirection, CallEndKind, CallEndReason, CallInfo, RecordingState, ServerMsg, SuperviseMode};
 
+use crate::acd::{Acd, CallAttrs};
+use crate::ivr::{Flow, IvrSession, Lookup};
 use crate::media::rtp_leg::RtpLegId;
 use crate::media::webrtc::{EndReason, LegId};
 use crate::sdp::{self, Codec};
@@ -142,6 +146,38 @@ pub enum Output {
         rtp: RtpLegId,
         held: bool,
     },
+    /// Open the caller's RTP leg as planned and answer with
+    /// [`Calls::handle_caller_media`] (a call that starts in the IVR).
+    OpenCaller {
+        call_id: String,
+        plan: MediaPlan,
+    },
+    /// Play these prompts (ids of the prompt catalog) in `language` to a
+    /// caller with nobody on the line; `id` comes back when they end.
+    Play {
+        rtp: RtpLegId,
+        id: u64,
+        language: String,
+        prompts: Vec<String>,
+    },
+    /// Cut the prompts playing to a caller short.
+    StopPlay {
+        rtp: RtpLegId,
+    },
+    /// Hold music for a waiting caller (after any prompts), or silence.
+    Music {
+        rtp: RtpLegId,
+        on: bool,
+    },
+    /// Find the customer and answer with [`Calls::handle_customer`].
+    LookupCustomer {
+        call_id: String,
+        by: Lookup,
+    },
+    /// Register an unknown caller as a customer (nothing comes back).
+    RegisterCustomer {
+        number: String,
+    },
 }
 
 /// The media an answering agent's call needs.
@@ -198,7 +234,12 @@ impl CallError {
 
 #[derive(Debug)]
 enum State {
-    /// Waiting for an agent; `offered` see it ringing.
+    /// The caller's media is being opened, to answer them for the IVR.
+    Opening,
+    /// Answered, in the IVR (its session is in `Calls::ivr`).
+    Ivr,
+    /// Waiting for an agent (in a queue, or ringing every free agent);
+    /// `offered` see it ringing.
     Ringing,
     /// An agent answered; media is being set up.
     Answering { agent: i64 },
@@ -212,7 +253,7 @@ enum State {
 impl State {
     fn agent(&self) -> Option<i64> {
         match *self {
-            State::Ringing => None,
+            State::Opening | State::Ivr | State::Ringing => None,
             State::Answering { agent } | State::Dialing { agent } | State::Talking { agent, .. } => Some(agent),
         }
     }
@@ -251,6 +292,18 @@ struct Call {
     kept: Option<(RtpLegId, SocketAddr)>,
     /// Rings for this agent only (a transfer's target), until they decline.
     only: Option<i64>,
+    /// In a queue of the routing engine: its key there, the queue and what
+    /// the call brought, until the call ends or leaves the queue's agent.
+    acd: Option<AcdEntry>,
+    /// The caller's language (from the IVR), for prompts.
+    language: String,
+}
+
+#[derive(Debug, Clone)]
+struct AcdEntry {
+    key: u64,
+    queue: String,
+    attrs: CallAttrs,
 }
 
 impl Call {
@@ -272,6 +325,8 @@ impl Call {
             hold_pending: None,
             kept: None,
             only: None,
+            acd: None,
+            language: "en".to_owned(),
             recording: RecordingState::Off,
             supervisors: Vec::new(),
         }
@@ -306,7 +361,7 @@ struct Agent {
     call: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Calls {
     calls: HashMap<String, Call>,
     by_dialog: HashMap<DialogId, String>,
@@ -317,6 +372,38 @@ pub struct Calls {
     agents: HashMap<i64, Agent>,
     next_seq: u64,
     out: VecDeque<Output>,
+    /// The routing engine: queues, agents' states, offers.
+    acd: Acd,
+    /// Calls in the engine, by their key there.
+    acd_keys: HashMap<u64, String>,
+    next_key: u64,
+    /// Callers in the IVR, by call.
+    ivr: HashMap<String, IvrSession>,
+    /// The driver's clock (ms since the Unix epoch), from [`Calls::advance`].
+    now: u64,
+    /// Ids of announcements played to waiting callers.
+    next_play: u64,
+}
+
+impl Default for Calls {
+    fn default() -> Calls {
+        Calls {
+            calls: HashMap::new(),
+            by_dialog: HashMap::new(),
+            by_leg: HashMap::new(),
+            by_rtp: HashMap::new(),
+            sup_legs: HashMap::new(),
+            agents: HashMap::new(),
+            next_seq: 0,
+            out: VecDeque::new(),
+            acd: Acd::new(1),
+            acd_keys: HashMap::new(),
+            next_key: 0,
+            ivr: HashMap::new(),
+            now: 0,
+            next_play: 0,
+        }
+    }
 }
 
 impl Calls {
@@ -337,7 +424,18 @@ impl Calls {
     /// `started` the arrival time (RFC 3339), both from the driver. A call
     /// whose offer we cannot answer is refused 488 (RFC 3261 §13.3.1.3);
     /// one without an offer, 488 too: we do not make offers in 2xx yet.
-    pub fn handle_incoming(&mut self, call_id: String, started: String, session_id: u64, incoming: Incoming) {
+    ///
+    /// With a `flow` (the dialed number's entry point) the caller is answered
+    /// and walks the IVR, which ends by queuing the call with the routing
+    /// engine; without, the call rings every free available agent.
+    pub fn handle_incoming(
+        &mut self,
+        call_id: String,
+        started: String,
+        session_id: u64,
+        incoming: Incoming,
+        flow: Option<Arc<Flow>>,
+    ) {
         let refuse = |out: &mut VecDeque<Output>| {
             let status = StatusCode::new(488).expect("488 is a status code");
             out.push_back(Output::Sip(SipCommand::Reject { dialog: incoming.dialog, status }));
@@ -366,15 +464,21 @@ impl Calls {
             to: incoming.dialed,
             trunk: incoming.trunk,
             started,
+            queue: None,
         };
-        self.out.push_back(Output::Sip(SipCommand::Ring { dialog: incoming.dialog }));
         self.next_seq += 1;
         self.by_dialog.insert(incoming.dialog, call_id.clone());
-        let mut call = Call::new(info, self.next_seq, session_id, State::Ringing);
+        let state = if flow.is_some() { State::Opening } else { State::Ringing };
+        let mut call = Call::new(info, self.next_seq, session_id, state);
         call.dialog = Some(incoming.dialog);
         call.offer = Some(offer);
         call.plan = Some(plan);
         self.calls.insert(call_id.clone(), call);
+        if let Some(flow) = flow {
+            self.start_ivr(call_id, plan, flow);
+            return;
+        }
+        self.out.push_back(Output::Sip(SipCommand::Ring { dialog: incoming.dialog }));
         self.publish(&call_id);
         self.offer_all_free(&call_id);
     }
@@ -409,6 +513,10 @@ impl Calls {
         }
         if self.agents.get(&agent).is_some_and(|a| a.call.is_some()) {
             return Err(CallError::Busy);
+        }
+        match &call.acd {
+            Some(entry) => self.acd.accept(self.now, agent, entry.key).map_err(|_| CallError::Gone)?,
+            None => self.acd.set_direct_call(self.now, agent, true),
         }
         self.agents.entry(agent).or_default().call = Some(call_id.to_owned());
         let Some(call) = self.calls.get_mut(call_id) else { return Err(CallError::Gone) };
@@ -466,11 +574,26 @@ impl Calls {
         let Some(call) = self.calls.get_mut(call_id) else { return };
         let State::Answering { agent } = call.state else { return };
         call.state = State::Ringing;
+        let requeue = call.acd.clone();
         if let Some(a) = self.agents.get_mut(&agent) {
             a.call = None;
         }
         self.publish(call_id);
-        self.offer_all_free(call_id);
+        match requeue {
+            // Back to its place in the queue (the engine had let it go).
+            Some(entry) => {
+                let _ = self.acd.ended(self.now, entry.key);
+                let mut attrs = entry.attrs.clone();
+                attrs.entered = attrs.entered.or(Some(self.now));
+                if self.acd.enqueue(self.now, entry.key, &entry.queue, attrs).is_err() {
+                    self.offer_all_free(call_id);
+                }
+            }
+            None => {
+                self.acd.set_direct_call(self.now, agent, false);
+                self.offer_all_free(call_id);
+            }
+        }
         if self.agents.get(&agent).is_some_and(|a| a.available) {
             self.offer_waiting(agent);
         }
@@ -484,6 +607,10 @@ impl Calls {
             return Err(CallError::Gone);
         }
         call.declined.insert(agent);
+        if let Some(entry) = &call.acd {
+            // The engine offers it to the next agent.
+            let _ = self.acd.decline(self.now, agent, entry.key);
+        }
         let was_only = call.only.take_if(|o| *o == agent).is_some();
         self.notify_end(agent, call_id, reason::end(CallEndKind::Withdrawn, None, None));
         if was_only {
@@ -648,6 +775,12 @@ impl Calls {
     /// The far end of a call pressed a key: its agent hears of it.
     pub fn handle_digit(&mut self, rtp: RtpLegId, digit: char) {
         let Some(call_id) = self.by_rtp.get(&rtp) else { return };
+        if let Some(session) = self.ivr.get_mut(call_id) {
+            let call_id = call_id.clone();
+            session.handle_digit(self.now as i64, digit);
+            self.drive_ivr(&call_id);
+            return;
+        }
         let Some(agent) = self.calls.get(call_id).and_then(|c| c.state.agent()) else { return };
         let msg = ServerMsg::CallDigit { call_id: call_id.clone(), digit: digit.to_string() };
         self.out.push_back(Output::Notify { agent, msg });
@@ -714,6 +847,7 @@ impl Calls {
             return Err(CallError::Busy);
         }
         self.agents.entry(agent).or_default().call = Some(dial.call_id.clone());
+        self.acd.set_direct_call(self.now, agent, true);
         self.withdraw_all(agent, CallEndKind::Withdrawn);
         let info = CallInfo {
             call_id: dial.call_id.clone(),
@@ -723,6 +857,7 @@ impl Calls {
             to: dial.number,
             trunk: dial.trunk,
             started: dial.started,
+            queue: None,
         };
         self.next_seq += 1;
         let call = Call::new(info.clone(), self.next_seq, dial.session_id, State::Dialing { agent });
@@ -780,6 +915,9 @@ impl Calls {
     }
 
     pub fn poll_output(&mut self) -> Option<Output> {
+        if self.out.is_empty() {
+            self.pump_acd();
+        }
         self.out.pop_front()
     }
 
@@ -831,6 +969,8 @@ impl Calls {
 
     /// The agent's call is over: they hear waiting calls again.
     fn free(&mut self, agent: i64) {
+        // A call the engine did not route is over (no effect otherwise).
+        self.acd.set_direct_call(self.now, agent, false);
         let a = self.agents.entry(agent).or_default();
         a.call = None;
         if a.available {
@@ -842,6 +982,7 @@ impl Calls {
     fn offer(&mut self, call_id: &str, agent: i64) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
         if !matches!(call.state, State::Ringing)
+            || call.acd.is_some()
             || call.declined.contains(&agent)
             || call.only.is_some_and(|o| o != agent)
             || !call.offered.insert(agent)
@@ -871,7 +1012,7 @@ impl Calls {
         let mut waiting: Vec<(u64, String)> = self
             .calls
             .iter()
-            .filter(|(_, c)| matches!(c.state, State::Ringing))
+            .filter(|(_, c)| matches!(c.state, State::Ringing) && c.acd.is_none())
             .map(|(id, c)| (c.seq, id.clone()))
             .collect();
         waiting.sort();
@@ -896,6 +1037,12 @@ impl Calls {
         let Some(mut call) = self.calls.remove(call_id) else { return };
         if let Some(dialog) = call.dialog {
             self.by_dialog.remove(&dialog);
+        }
+        self.ivr.remove(call_id);
+        if let Some(entry) = call.acd.take() {
+            self.acd_keys.remove(&entry.key);
+            // Waiting: abandoned; taken: over, its agent wraps up.
+            let _ = self.acd.ended(self.now, entry.key);
         }
         for s in std::mem::take(&mut call.supervisors) {
             self.supervisor_left(call_id, s);

@@ -45,7 +45,7 @@ fn sip(outs: &[Output]) -> Vec<&SipCommand> {
 }
 
 fn ring(c: &mut Calls, id: &str, dialog: u64) -> Vec<Output> {
-    c.handle_incoming(id.into(), "2026-11-24T00:00:00Z".into(), 42, incoming(dialog, Some(OFFER)));
+    c.handle_incoming(id.into(), "2026-11-24T00:00:00Z".into(), 42, incoming(dialog, Some(OFFER)), None);
     drain(c)
 }
 
@@ -134,7 +134,7 @@ fn offers_we_cannot_answer_are_refused_488() {
     let mut c = Calls::new();
     c.handle_agent(1, true);
     for (i, sdp) in [None, Some("garbage"), Some(&*OFFER.replace("8 0 101", "18"))].into_iter().enumerate() {
-        c.handle_incoming(format!("c{i}"), String::new(), 1, incoming(i as u64, sdp));
+        c.handle_incoming(format!("c{i}"), String::new(), 1, incoming(i as u64, sdp), None);
         let outs = drain(&mut c);
         let [SipCommand::Reject { status, .. }] = sip(&outs)[..] else { panic!("{outs:?}") };
         assert_eq!(status.code(), 488);
@@ -497,4 +497,108 @@ fn a_declined_transfer_rings_for_everyone_and_a_caller_gone_meanwhile_releases_t
     let outs = drain(&mut c);
     assert!(outs.contains(&Output::Release { browser: None, rtp: Some(RtpLegId(20)) }));
     assert!(c.is_empty());
+}
+
+/// A flow with a menu whose "1" queues the call in "support".
+fn support_flow() -> Arc<Flow> {
+    let json = r#"{ "name": "main", "start": "menu", "language": "en", "nodes": {
+        "menu": { "type": "menu", "prompt": "menu_main", "options": { "1": "support" }, "on_fail": "bye" },
+        "support": { "type": "queue", "queue": "support" },
+        "bye": { "type": "hang_up" } } }"#;
+    Arc::new(Flow::parse(json).unwrap())
+}
+
+fn plays(outs: &[Output]) -> Vec<(u64, Vec<String>)> {
+    outs.iter()
+        .filter_map(|o| match o {
+            Output::Play { id, prompts, .. } => Some((*id, prompts.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_call_with_an_entry_point_walks_the_ivr_then_rings_the_agent_its_queue_picks() {
+    use shared::routing::{AgentProfile, Membership, QueueConfig};
+    let mut c = Calls::new();
+    c.advance(1_000_000);
+    c.set_queue(QueueConfig { name: "support".into(), ..QueueConfig::default() }).unwrap();
+    let member = AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] };
+    c.set_agent_profile(5, member);
+    c.handle_presence(5, true, true);
+    c.handle_presence(6, true, true);
+    drain(&mut c);
+
+    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()));
+    let outs = drain(&mut c);
+    assert!(matches!(outs.as_slice(), [Output::OpenCaller { call_id, .. }, ..] if call_id == "A"), "{outs:?}");
+    assert!(notices(&outs).is_empty(), "nobody rings during the IVR");
+    assert!(sip(&outs).is_empty(), "answered once the caller's media is up");
+
+    let local: SocketAddr = "127.0.0.1:20000".parse().unwrap();
+    c.handle_caller_media("A", Ok((RtpLegId(3), local)));
+    let outs = drain(&mut c);
+    assert!(matches!(sip(&outs).as_slice(), [SipCommand::Accept { dialog, .. }] if *dialog == DialogId::for_test(7)));
+    let menu = plays(&outs);
+    assert_eq!(menu.len(), 1);
+    assert_eq!(menu[0].1, ["menu_main"]);
+    c.handle_play_done(RtpLegId(3), menu[0].0);
+    assert!(drain(&mut c).is_empty(), "the menu waits for a key");
+
+    c.handle_digit(RtpLegId(3), '1');
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::Music { rtp: RtpLegId(3), on: true }), "{outs:?}");
+    assert_eq!(notices(&outs), [(5, "ringing", "A".to_owned(), None)], "the member only, not agent 6");
+    let Some(ServerMsg::CallRinging { call }) = outs.iter().find_map(|o| match o {
+        Output::Notify { msg, .. } => Some(msg),
+        _ => None,
+    }) else {
+        panic!()
+    };
+    assert_eq!(call.queue.as_deref(), Some("support"));
+    let announcement = plays(&outs);
+    assert_eq!(announcement.len(), 1, "position and wait: {outs:?}");
+    assert_eq!(announcement[0].1[0], crate::prompts::id::YOUR_POSITION);
+
+    assert_eq!(c.handle_answer(6, "A"), Err(CallError::Gone), "never offered to agent 6");
+    assert_eq!(c.handle_answer(5, "A").unwrap(), AnswerMedia::Reuse { rtp: RtpLegId(3), local });
+    c.handle_media_ready("A", LegId(9), RtpLegId(3), local).unwrap();
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::MediaHold { rtp: RtpLegId(3), held: false }));
+    assert_eq!(c.acd.agent_state(5).unwrap().0, crate::acd::AgentState::OnCall);
+
+    c.handle_hang_up(5, "A").unwrap();
+    drain(&mut c);
+    assert_eq!(c.acd.agent_state(5).unwrap().0, crate::acd::AgentState::Available);
+    assert_eq!(c.acd.waiting_len(), 0);
+}
+
+#[test]
+fn a_caller_who_hangs_up_in_the_queue_is_withdrawn_from_the_agents_desk() {
+    use shared::routing::{AgentProfile, Membership, QueueConfig};
+    let mut c = Calls::new();
+    c.advance(1_000_000);
+    c.set_queue(QueueConfig { name: "support".into(), ..QueueConfig::default() }).unwrap();
+    c.set_agent_profile(
+        5,
+        AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] },
+    );
+    c.handle_presence(5, true, true);
+    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()));
+    c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
+    c.handle_digit(RtpLegId(3), '1');
+    drain(&mut c);
+    c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(7), reason: Reason::RemoteBye });
+    let outs = drain(&mut c);
+    assert!(notices(&outs).iter().any(|n| n.0 == 5 && n.1 == "ended"), "{outs:?}");
+    assert!(outs.contains(&Output::Release { browser: None, rtp: Some(RtpLegId(3)) }));
+    assert_eq!(c.acd.agent_state(5).unwrap().0, crate::acd::AgentState::Available);
+    assert_eq!(c.acd.waiting_len(), 0);
+
+    // Media that comes up after the caller left is closed.
+    c.handle_incoming("B".into(), String::new(), 43, incoming(8, Some(OFFER)), Some(support_flow()));
+    c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(8), reason: Reason::RemoteBye });
+    drain(&mut c);
+    c.handle_caller_media("B", Ok((RtpLegId(4), "127.0.0.1:20002".parse().unwrap())));
+    assert_eq!(drain(&mut c), [Output::Release { browser: None, rtp: Some(RtpLegId(4)) }]);
 }

@@ -28,6 +28,12 @@ impl Calls {
             return Err(CallError::TargetUnavailable);
         }
         let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
+        // The queue's part is over: the engine frees the agent (wrap-up).
+        if let Some(entry) = call.acd.take() {
+            self.acd_keys.remove(&entry.key);
+            let _ = self.acd.ended(self.now, entry.key);
+        }
+        let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
         let supervisors = std::mem::take(&mut call.supervisors);
         call.state = State::Ringing;
         call.kept = Some((rtp, local));

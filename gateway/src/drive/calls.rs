@@ -12,6 +12,15 @@
 //! WebRTC offer and the caller's RTP leg, bridged; the task awaits the media
 //! driver for both (a channel round trip each), then the core answers the
 //! caller.
+//!
+//! The contact-center engine's IO is here too: each inbound call's entry
+//! point is looked up in the store (a spawned query whose answer comes back
+//! on a channel, so the loop never waits on the database), the IVR's prompts
+//! are rendered from the prompt catalog and played by the media driver,
+//! customer lookups go to the store, and the routing engine's queues and
+//! agents' profiles are loaded at start and again on every
+//! [`RoutingChanged`]. The core's timers (IVR, routing) run on the wall clock
+//! through [`Calls::advance`].
 
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -19,12 +28,20 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use shared::ws::{AgentPresence, AgentStatus, CallInfo, LiveCall, RecordAction, ServerMsg, SuperviseMode};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
+use shared::routing::{AgentProfile, QueueConfig};
+
 use super::sip::{CallLink, SipEvent};
 use super::webrtc::{MediaEvent, WebRtcHandle};
+use crate::calls::Incoming;
 use crate::calls::{AnswerMedia, CallError, Calls, Dial, Output, RecordCommand, SipCommand};
+use crate::http::routing_events::RoutingChanged;
+use crate::ivr::{CustomerRef, Flow, Lookup};
 use crate::media::conference::Supervision;
+use crate::media::rtp_leg::RtpLegId;
 use crate::media::webrtc::{G711, LegMode};
+use crate::prompts::Catalog;
 use crate::sdp::Codec;
+use crate::store::Store;
 
 /// Who a [`Notice`] is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +199,16 @@ pub struct Outbound {
     pub caller_id: String,
 }
 
+/// What the engine needs besides calls: the store (entry points, flows,
+/// customers, queues, agents' profiles), the voice prompts, and the
+/// changes made to queues and profiles through the API.
+pub struct Engine {
+    pub store: Store,
+    /// `None` when the prompts could not be loaded: the IVR runs silently.
+    pub prompts: Option<Arc<Catalog>>,
+    pub routing: broadcast::Receiver<RoutingChanged>,
+}
+
 /// Starts call control. Returns the handle for agents' sockets and the
 /// link the SIP driver takes. Recordings are written under `recordings`,
 /// one file per call named after it.
@@ -191,15 +218,53 @@ pub fn start(
     media: WebRtcHandle,
     presence: broadcast::Receiver<AgentPresence>,
     notices: broadcast::Sender<Arc<Notice>>,
+    engine: Engine,
     shutdown: watch::Receiver<bool>,
 ) -> (CallsHandle, CallLink) {
     let (req_tx, req_rx) = mpsc::channel(256);
     let (up_tx, up_rx) = mpsc::unbounded_channel();
     let (down_tx, down_rx) = mpsc::unbounded_channel();
     let (failed_tx, failed_rx) = mpsc::unbounded_channel();
-    let driver = Driver { core: Calls::new(), outbound, recordings, media, sip: down_tx, notices, failed: failed_tx };
-    tokio::spawn(driver.run(req_rx, up_rx, presence, failed_rx, shutdown));
+    let (back_tx, back_rx) = mpsc::unbounded_channel();
+    let driver = Driver {
+        core: Calls::new(),
+        outbound,
+        recordings,
+        media,
+        sip: down_tx,
+        notices,
+        failed: failed_tx,
+        store: engine.store,
+        prompts: engine.prompts,
+        back: back_tx,
+    };
+    tokio::spawn(driver.run(req_rx, up_rx, presence, failed_rx, back_rx, engine.routing, shutdown));
     (CallsHandle { requests: req_tx }, CallLink { up: up_tx, down: down_rx })
+}
+
+/// Answers of spawned work (database queries, media set-up), back in the
+/// loop.
+enum Back {
+    Routed { call_id: String, started: String, incoming: Incoming, flow: Option<Arc<Flow>> },
+    CallerMedia { call_id: String, media: Result<(RtpLegId, std::net::SocketAddr), ()> },
+    Customer { call_id: String, customer: Option<CustomerRef> },
+    Routing { queues: Vec<QueueConfig>, profiles: Vec<(i64, AgentProfile)> },
+}
+
+/// Loads the queues and agents' profiles for the routing engine.
+fn load_routing(store: Store, back: mpsc::UnboundedSender<Back>) {
+    tokio::spawn(async move {
+        match (store.list_queues().await, store.agent_profiles().await) {
+            (Ok(queues), Ok(profiles)) => {
+                let _ = back.send(Back::Routing { queues, profiles });
+            }
+            (Err(e), _) | (_, Err(e)) => tracing::error!(error = %e, "routing configuration not loaded"),
+        }
+    });
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
 
 struct Driver {
@@ -211,36 +276,75 @@ struct Driver {
     notices: broadcast::Sender<Arc<Notice>>,
     /// Recordings that could not start, by call.
     failed: mpsc::UnboundedSender<String>,
+    store: Store,
+    prompts: Option<Arc<Catalog>>,
+    back: mpsc::UnboundedSender<Back>,
 }
 
 impl Driver {
+    // The loop's inputs, each its own channel.
+    #[allow(clippy::too_many_arguments)]
     async fn run(
         mut self,
         mut requests: mpsc::Receiver<Request>,
         mut sip: mpsc::UnboundedReceiver<SipEvent>,
         mut presence: broadcast::Receiver<AgentPresence>,
         mut failed: mpsc::UnboundedReceiver<String>,
+        mut back: mpsc::UnboundedReceiver<Back>,
+        mut routing: broadcast::Receiver<RoutingChanged>,
         mut shutdown: watch::Receiver<bool>,
     ) {
         let mut media_events = self.media.subscribe();
+        load_routing(self.store.clone(), self.back.clone());
         loop {
+            let timer = self.core.poll_timeout().map(|at| {
+                let wait = std::time::Duration::from_millis(at.saturating_sub(now_ms()));
+                tokio::time::Instant::now() + wait
+            });
             tokio::select! {
                 ev = sip.recv() => match ev {
                     Some(SipEvent::Incoming(incoming)) => {
-                        let session_id = rand::random::<u32>() as u64;
-                        self.core.handle_incoming(new_call_id(), now_rfc3339(), session_id, incoming);
+                        // The dialed number's entry point decides the call's way.
+                        let (store, back) = (self.store.clone(), self.back.clone());
+                        let (call_id, started) = (new_call_id(), now_rfc3339());
+                        tokio::spawn(async move {
+                            let flow = match store.flow_for_entry(&incoming.dialed).await {
+                                Ok(flow) => flow.map(Arc::new),
+                                Err(e) => {
+                                    tracing::error!(error = %e, "entry point lookup failed");
+                                    None
+                                }
+                            };
+                            let _ = back.send(Back::Routed { call_id, started, incoming, flow });
+                        });
                     }
                     Some(SipEvent::Dialog(ev)) => self.core.handle_dialog_event(ev),
                     Some(SipEvent::Invited { call_id, dialog }) => self.core.handle_invited(&call_id, dialog),
                     None => return,
                 },
                 Some(call_id) = failed.recv() => self.core.handle_record_failed(&call_id),
+                Some(b) = back.recv() => {
+                    self.core.advance(now_ms());
+                    self.handle_back(b);
+                }
+                r = routing.recv() => match r {
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                        load_routing(self.store.clone(), self.back.clone());
+                    }
+                    Err(broadcast::error::RecvError::Closed) => {}
+                },
+                _ = async { match timer { Some(t) => tokio::time::sleep_until(t).await, None => std::future::pending().await } } => {
+                    self.core.advance(now_ms());
+                }
                 req = requests.recv() => match req {
                     Some(req) => self.handle_request(req).await,
                     None => return,
                 },
                 p = presence.recv() => match p {
-                    Ok(p) => self.core.handle_agent(p.agent_id, p.connected && p.status == AgentStatus::Available),
+                    Ok(p) => {
+                        self.core.advance(now_ms());
+                        self.core.handle_presence(p.agent_id, p.connected, p.status == AgentStatus::Available);
+                    }
                     Err(broadcast::error::RecvError::Lagged(n)) => {
                         tracing::warn!(missed = n, "call control missed presence changes");
                     }
@@ -248,8 +352,16 @@ impl Driver {
                 },
                 ev = media_events.recv() => match ev {
                     Ok(MediaEvent::LegEnded(leg, why)) => self.core.handle_leg_ended(leg, why),
-                    Ok(MediaEvent::Digit(rtp, digit)) => self.core.handle_digit(rtp, digit),
+                    Ok(MediaEvent::Digit(rtp, digit)) => {
+                        tracing::debug!(leg = rtp.0, "key pressed");
+                        self.core.advance(now_ms());
+                        self.core.handle_digit(rtp, digit);
+                    }
                     Ok(MediaEvent::RtpTimeout(rtp)) => self.core.handle_rtp_timeout(rtp),
+                    Ok(MediaEvent::PlayDone(rtp, id)) => {
+                        self.core.advance(now_ms());
+                        self.core.handle_play_done(rtp, id);
+                    }
                     Err(broadcast::error::RecvError::Lagged(n)) => {
                         tracing::warn!(missed = n, "call control missed media events");
                     }
@@ -262,7 +374,46 @@ impl Driver {
         }
     }
 
+    /// What spawned work brought back.
+    fn handle_back(&mut self, b: Back) {
+        match b {
+            Back::Routed { call_id, started, incoming, flow } => {
+                let session_id = rand::random::<u32>() as u64;
+                self.core.handle_incoming(call_id, started, session_id, incoming, flow);
+            }
+            Back::CallerMedia { call_id, media } => self.core.handle_caller_media(&call_id, media),
+            Back::Customer { call_id, customer } => self.core.handle_customer(&call_id, customer),
+            Back::Routing { queues, profiles } => {
+                for q in queues {
+                    let name = q.name.clone();
+                    if let Err(e) = self.core.set_queue(q) {
+                        tracing::warn!(queue = %name, error = %e, "queue not taken by the routing engine");
+                    }
+                }
+                for (agent, profile) in profiles {
+                    self.core.set_agent_profile(agent, profile);
+                }
+            }
+        }
+    }
+
+    /// Renders prompts to samples: the catalog's, or nothing when it has
+    /// none of them (the IVR goes on at once).
+    fn render(&self, language: &str, prompts: &[String]) -> Option<Arc<[i16]>> {
+        let catalog = self.prompts.as_ref()?;
+        let lang = shared::Lang::parse(language).unwrap_or(crate::prompts::FALLBACK);
+        let ids: Vec<&str> = prompts.iter().map(String::as_str).collect();
+        match catalog.render(lang, &ids) {
+            Ok(samples) => Some(samples.into()),
+            Err(e) => {
+                tracing::warn!(error = %e, "prompt not played");
+                None
+            }
+        }
+    }
+
     async fn handle_request(&mut self, req: Request) {
+        self.core.advance(now_ms());
         match req {
             Request::Answer { agent, call_id, sdp, reply } => {
                 let r = self.answer(agent, &call_id, sdp).await;
@@ -502,6 +653,54 @@ impl Driver {
                     self.media.set_rtp_remote(rtp, remote, g711_of(codec), pt, te_pt);
                 }
                 Output::SendDigits { rtp, digits } => self.media.send_digits(rtp, digits),
+                Output::OpenCaller { call_id, plan } => {
+                    let (media, back) = (self.media.clone(), self.back.clone());
+                    tokio::spawn(async move {
+                        let codec = g711_of(plan.codec);
+                        let opened = media.add_rtp_leg(plan.remote, codec, plan.pt, plan.telephone_event_pt).await;
+                        let media = opened.map_err(|e| tracing::warn!(error = %e, "caller's media not opened"));
+                        let _ = back.send(Back::CallerMedia { call_id, media });
+                    });
+                }
+                Output::Play { rtp, id, language, prompts } => match self.render(&language, &prompts) {
+                    Some(samples) => self.media.play(rtp, id, samples),
+                    None => self.core.handle_play_done(rtp, id),
+                },
+                Output::StopPlay { rtp } => self.media.stop_play(rtp),
+                Output::Music { rtp, on } => self.media.music(rtp, on),
+                Output::LookupCustomer { call_id, by } => {
+                    let (store, back) = (self.store.clone(), self.back.clone());
+                    tokio::spawn(async move {
+                        let found = match by {
+                            Lookup::Number(n) => match shared::customers::normalize_phone(&n) {
+                                Ok(e164) => store.customers().by_number(&e164).await,
+                                Err(_) => Ok(None),
+                            },
+                            Lookup::Code(c) => store.customers().by_code(&c).await,
+                        };
+                        let customer = match found {
+                            Ok(c) => c.map(|c| CustomerRef {
+                                id: c.id,
+                                name: c.name.unwrap_or_default(),
+                                code: Some(c.code),
+                            }),
+                            Err(e) => {
+                                tracing::error!(error = %e, "customer lookup failed");
+                                None
+                            }
+                        };
+                        let _ = back.send(Back::Customer { call_id, customer });
+                    });
+                }
+                Output::RegisterCustomer { number } => {
+                    let store = self.store.clone();
+                    tokio::spawn(async move {
+                        let Ok(e164) = shared::customers::normalize_phone(&number) else { return };
+                        if let Err(e) = store.customers().register_unknown_caller(&e164, now_ms() as i64).await {
+                            tracing::warn!(error = %e, "unknown caller not registered");
+                        }
+                    });
+                }
                 Output::Release { browser, rtp } => {
                     if let Some(b) = browser {
                         self.media.remove_leg(b);

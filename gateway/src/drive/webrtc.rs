@@ -22,6 +22,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::config::{MediaConfig, WebRtcConfig};
+use crate::media::announcer::Announcer;
 use crate::media::conference::{Conference, Member, Supervision, frames_of};
 use crate::media::g711;
 use crate::media::goertzel::DtmfDetector;
@@ -44,6 +45,8 @@ pub enum MediaEvent {
     /// A SIP leg in a call heard nothing (RTP or RTCP) for
     /// `media.rtp_timeout_secs`: its far end is gone. Sent once.
     RtpTimeout(RtpLegId),
+    /// A clip asked with [`WebRtcHandle::play`] finished playing.
+    PlayDone(RtpLegId, u64),
 }
 
 pub use crate::media::rtp_leg::RtpLegId;
@@ -98,6 +101,18 @@ enum Command {
     Bridge {
         browser: LegId,
         rtp: RtpLegId,
+    },
+    Play {
+        rtp: RtpLegId,
+        id: u64,
+        samples: Arc<[i16]>,
+    },
+    StopPlay {
+        rtp: RtpLegId,
+    },
+    Music {
+        rtp: RtpLegId,
+        on: bool,
     },
 }
 
@@ -200,6 +215,22 @@ impl WebRtcHandle {
     }
 
     /// The address browsers send media to.
+    /// Plays a clip (8 kHz samples) to a SIP leg with no agent on it, after
+    /// the clips already queued; [`MediaEvent::PlayDone`] tells when it ends.
+    pub fn play(&self, rtp: RtpLegId, id: u64, samples: Arc<[i16]>) {
+        let _ = self.commands.try_send(Command::Play { rtp, id, samples });
+    }
+
+    /// Cuts the clips playing to a SIP leg short.
+    pub fn stop_play(&self, rtp: RtpLegId) {
+        let _ = self.commands.try_send(Command::StopPlay { rtp });
+    }
+
+    /// Hold music for a waiting caller, after any clips (or silence).
+    pub fn music(&self, rtp: RtpLegId, on: bool) {
+        let _ = self.commands.try_send(Command::Music { rtp, on });
+    }
+
     pub fn local(&self) -> SocketAddr {
         self.local
     }
@@ -240,6 +271,7 @@ pub async fn start(
         hold_music,
         events: events.clone(),
         conferences: HashMap::new(),
+        players: HashMap::new(),
         browser_conf: HashMap::new(),
         recordings: HashMap::new(),
         mix_next: None,
@@ -293,6 +325,8 @@ struct Driver {
     hold_music: Arc<[i16]>,
     /// Mixed calls, by their SIP leg; plain bridges are not here.
     conferences: HashMap<RtpLegId, Conference>,
+    /// Prompts and music for SIP legs with nobody on the line (IVR, queue).
+    players: HashMap<RtpLegId, Announcer>,
     /// Browser legs in a mixed call (agents and supervisors).
     browser_conf: HashMap<LegId, RtpLegId>,
     /// Recordings being written, by the call's SIP leg.
@@ -378,6 +412,7 @@ impl Driver {
                     }
                     Some(Command::RemoveRtpLeg(id)) => {
                         self.stop_recording(id);
+                        self.players.remove(&id);
                         if let Some(c) = self.conferences.remove(&id) {
                             for m in c.members() {
                                 if let Member::Browser(b) = m {
@@ -413,6 +448,24 @@ impl Driver {
                     }
                     Some(Command::RecordStop { rtp }) => self.stop_recording(rtp),
                     Some(Command::Bridge { browser, rtp }) => self.bridge(browser, rtp),
+                    Some(Command::Play { rtp, id, samples }) => {
+                        if self.rtp.contains_key(&rtp) && !self.players.entry(rtp).or_default().play(id, samples) {
+                            metrics::counter!("cc_prompts_dropped_total").increment(1);
+                        }
+                        self.mix_next.get_or_insert_with(Instant::now);
+                    }
+                    Some(Command::StopPlay { rtp }) => {
+                        if let Some(p) = self.players.get_mut(&rtp) {
+                            p.stop();
+                        }
+                    }
+                    Some(Command::Music { rtp, on }) => {
+                        if self.rtp.contains_key(&rtp) {
+                            let music = on.then(|| self.hold_music.clone());
+                            self.players.entry(rtp).or_default().set_music(music);
+                            self.mix_next.get_or_insert_with(Instant::now);
+                        }
+                    }
                     None => return,
                 },
                 _ = async { match deadline { Some(d) => tokio::time::sleep_until(d).await, None => std::future::pending().await } } => {
@@ -548,6 +601,7 @@ impl Driver {
     /// Bridges a browser leg to a SIP leg; a browser leg already there is
     /// replaced (a refreshed page rejoining its call), in a mixed call too.
     fn bridge(&mut self, browser: LegId, rtp: RtpLegId) {
+        self.players.remove(&rtp);
         let Some(side) = self.rtp.get_mut(&rtp) else { return };
         if let Some(old) = side.browser.replace(browser)
             && old != browser
@@ -638,7 +692,7 @@ impl Driver {
     /// a stall), sending each member what it hears.
     fn mix(&mut self, now: Instant) {
         let Some(mut due) = self.mix_next else { return };
-        if self.conferences.is_empty() {
+        if self.conferences.is_empty() && self.players.is_empty() {
             self.mix_next = None;
             return;
         }
@@ -666,6 +720,14 @@ impl Driver {
                     Member::Player => {}
                 });
             }
+            for (id, player) in &mut self.players {
+                let Some(side) = rtp.get_mut(id) else { continue };
+                let mut frame = [0i16; FRAME];
+                if let Some(done) = player.next_frame(&mut frame) {
+                    let _ = self.events.send(MediaEvent::PlayDone(*id, done));
+                }
+                send_pcm(side, &frame);
+            }
         }
         if rounds > 0 {
             self.write_recordings();
@@ -679,7 +741,8 @@ impl Driver {
     fn check_liveness(&mut self, now: Instant) {
         let Some(limit) = self.rtp_timeout else { return };
         for (id, side) in &mut self.rtp {
-            let judged = side.browser.is_some() && !side.held && side.leg.destination().port() != 0;
+            let attended = side.browser.is_some() || self.players.contains_key(id);
+            let judged = attended && !side.held && side.leg.destination().port() != 0;
             if judged && !side.timed_out && side.leg.is_silent(now, side.since, limit) {
                 side.timed_out = true;
                 metrics::counter!("cc_rtp_timeouts_total").increment(1);

@@ -1,11 +1,11 @@
-//! Agents, queues and customers as the apps read them.
+//! Agents as the apps read them. (Queues and customers: `queues.rs`,
+//! `customers.rs`.)
 
 use axum::extract::State;
-use serde::Deserialize;
 use shared::Role;
-use shared::directory::{Agent, Customer, CustomerCard, Queue};
+use shared::directory::Agent;
 
-use super::error::{ApiPath, ApiQuery};
+use super::error::ApiPath;
 use super::session::{Agents, Allowed, Supervisors};
 use super::{AppError, AppState};
 use crate::store::UserRow;
@@ -61,66 +61,4 @@ pub async fn agent(
     let user = state.store.user(id).await?.filter(|u| u.role == Role::Agent || u.id == authed.user.id);
     let user = user.ok_or(AppError::NotFound)?;
     Ok(axum::Json(agent_view(&state, &user).await?))
-}
-
-/// The queues.
-#[utoipa::path(
-    get, path = "/api/v1/queues", tag = "queues",
-    security(("session" = ["agent", "supervisor", "admin"])),
-    responses((status = 200, body = Vec<Queue>), (status = 401, body = shared::Problem))
-)]
-pub async fn list_queues(
-    _: Allowed<Agents>,
-    State(state): State<AppState>,
-) -> Result<axum::Json<Vec<Queue>>, AppError> {
-    Ok(axum::Json(state.store.queues().await?))
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct CustomerSearch {
-    /// Part of a name, a customer code or a phone number.
-    #[serde(default)]
-    pub q: String,
-    /// Cursor: the last id of the previous page.
-    #[serde(default)]
-    pub after: i64,
-    /// 1 to 100; 20 when absent.
-    pub limit: Option<i64>,
-}
-
-/// Search customers.
-#[utoipa::path(
-    get, path = "/api/v1/customers", tag = "customers",
-    security(("session" = ["agent", "supervisor", "admin"])),
-    params(CustomerSearch),
-    responses((status = 200, body = Vec<Customer>), (status = 400, body = shared::Problem), (status = 401, body = shared::Problem))
-)]
-pub async fn search_customers(
-    _: Allowed<Agents>,
-    State(state): State<AppState>,
-    ApiQuery(q): ApiQuery<CustomerSearch>,
-) -> Result<axum::Json<Vec<Customer>>, AppError> {
-    let limit = q.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) || q.q.len() > 100 {
-        return Err(AppError::BadRequest("limit must be 1 to 100 and q at most 100 bytes".into()));
-    }
-    Ok(axum::Json(state.store.search_customers(q.q.trim(), q.after, limit).await?))
-}
-
-/// A customer with their earlier interactions: the customer card.
-#[utoipa::path(
-    get, path = "/api/v1/customers/{id}", tag = "customers",
-    security(("session" = ["agent", "supervisor", "admin"])),
-    params(("id" = i64, Path, description = "The customer's id")),
-    responses((status = 200, body = CustomerCard), (status = 401, body = shared::Problem), (status = 404, body = shared::Problem))
-)]
-pub async fn customer_card(
-    _: Allowed<Agents>,
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<axum::Json<CustomerCard>, AppError> {
-    let customer = state.store.customer(id).await?.ok_or(AppError::NotFound)?;
-    let interactions = state.store.customer_interactions(id, 50).await?;
-    Ok(axum::Json(CustomerCard { customer, interactions }))
 }

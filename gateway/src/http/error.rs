@@ -3,9 +3,12 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use shared::Problem;
+use shared::routing::ConfigError;
 
-use crate::store::StoreError;
+use crate::ivr::FlowError;
+use crate::store::{StoreError, WriteError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -25,6 +28,12 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    /// A value is wrong: 422, code `invalid`, `detail` says which and why.
+    /// `member`, when set, is answered as one more top-level field naming
+    /// what to blame, so that a form can mark it (`key` for a setting or a
+    /// customer's field, `node` for an IVR flow's node).
+    #[error("{detail}")]
+    Invalid { detail: String, member: Option<(&'static str, String)> },
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -38,7 +47,34 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<ConfigError> for AppError {
+    fn from(e: ConfigError) -> Self {
+        AppError::Invalid { detail: e.to_string(), member: Some(("key", e.key)) }
+    }
+}
+
+impl From<FlowError> for AppError {
+    fn from(e: FlowError) -> Self {
+        AppError::Invalid { detail: e.to_string(), member: e.node.map(|node| ("node", node)) }
+    }
+}
+
+impl From<WriteError> for AppError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::Invalid(e) => e.into(),
+            WriteError::InUse(why) => AppError::Conflict(why),
+            WriteError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl AppError {
+    /// 422 for a value that is wrong, with nothing more to name than `detail`.
+    pub fn invalid(detail: impl Into<String>) -> AppError {
+        AppError::Invalid { detail: detail.into(), member: None }
+    }
+
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         match self {
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Not signed in"),
@@ -51,6 +87,7 @@ impl AppError {
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found", "Not found"),
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request", "Bad request"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Invalid value"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
         }
     }
@@ -59,7 +96,7 @@ impl AppError {
         let (status, code, title) = self.parts();
         let detail = match self {
             AppError::Forbidden(d) => Some((*d).to_owned()),
-            AppError::BadRequest(d) | AppError::Conflict(d) => Some(d.clone()),
+            AppError::BadRequest(d) | AppError::Conflict(d) | AppError::Invalid { detail: d, .. } => Some(d.clone()),
             AppError::RateLimited { retry_after_secs } => Some(format!("Try again in {retry_after_secs} s.")),
             _ => None,
         };
@@ -74,7 +111,12 @@ impl IntoResponse for AppError {
         }
         let problem = self.problem();
         let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::to_vec(&problem).expect("a Problem always serializes");
+        let member = match &self {
+            AppError::Invalid { member, .. } => member.as_ref().map(|(name, value)| (*name, value.as_str())),
+            _ => None,
+        };
+        let body = serde_json::to_vec(&WithMember { problem, member: member.into_iter().collect() })
+            .expect("a Problem always serializes");
         let mut resp = (status, body).into_response();
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if let AppError::RateLimited { retry_after_secs } = self {
@@ -82,6 +124,15 @@ impl IntoResponse for AppError {
         }
         resp
     }
+}
+
+/// A problem+json body with its extension members after the problem's own.
+#[derive(Serialize)]
+struct WithMember<'a> {
+    #[serde(flatten)]
+    problem: Problem,
+    #[serde(flatten)]
+    member: std::collections::BTreeMap<&'static str, &'a str>,
 }
 
 /// `axum::Json` whose rejections are problem+json too.

@@ -7,17 +7,24 @@
 //! `tests/http_roles.rs` walks the document and checks that the router
 //! really refuses everyone else.
 
+mod callbacks;
+mod customers;
 mod directory;
 mod error;
+mod flows;
 mod ice;
+mod interactions;
 mod meta;
+mod queues;
+pub mod routing_events;
 pub mod session;
 mod ui;
 mod users;
+mod voicemails;
 pub use users::check_new_user;
 mod ws;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -37,7 +44,7 @@ pub use error::AppError;
 use crate::auth::throttle::{LoginThrottle, ThrottleConfig};
 use crate::config::Config;
 use crate::presence::Presence;
-use crate::store::Store;
+use crate::store::{AuditEntry, Store, StoreError};
 
 /// The time source. Real in the server; tests move a virtual one forward to
 /// check idle and absolute session timeouts without waiting.
@@ -104,6 +111,8 @@ pub struct Inner {
     /// Call events for agents (`call.ringing`, `call.ended`, …); each socket
     /// takes its own agent's.
     pub call_notices: broadcast::Sender<Arc<crate::drive::calls::Notice>>,
+    /// Queue and agent routing settings that changed (see `routing_events.rs`).
+    pub routing_changes: broadcast::Sender<routing_events::RoutingChanged>,
     /// Flips to true when the server shuts down; long-lived tasks (WebSockets)
     /// end on it.
     pub shutdown: watch::Receiver<bool>,
@@ -147,12 +156,32 @@ impl AppState {
             webrtc,
             calls: std::sync::OnceLock::new(),
             call_notices: broadcast::channel(1024).0,
+            routing_changes: routing_events::channel(),
             shutdown,
         }))
     }
 
     pub fn origin_allowed(&self, origin: &str) -> bool {
         self.origins.iter().any(|o| o.eq_ignore_ascii_case(origin))
+    }
+
+    /// Writes `action` on `target` by the signed-in user, from `addr`, to
+    /// the audit log, timed now.
+    pub(crate) async fn audit(
+        &self,
+        actor: &session::Authed,
+        addr: IpAddr,
+        action: &str,
+        target: String,
+    ) -> Result<(), StoreError> {
+        let entry = AuditEntry {
+            at: self.clock.now_ms(),
+            actor_id: Some(actor.user.id),
+            action: action.into(),
+            target: Some(target),
+            source_addr: Some(addr.to_string()),
+        };
+        self.store.audit(&entry).await
     }
 }
 
@@ -194,9 +223,24 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::list, users::create))
         .routes(routes!(directory::list_agents))
         .routes(routes!(directory::agent))
-        .routes(routes!(directory::list_queues))
-        .routes(routes!(directory::search_customers))
-        .routes(routes!(directory::customer_card))
+        .routes(routes!(queues::list, queues::create))
+        .routes(routes!(queues::read, queues::update, queues::delete))
+        .routes(routes!(queues::agent_routing, queues::set_agent_routing))
+        .routes(routes!(customers::search, customers::create))
+        .routes(routes!(customers::read, customers::update, customers::delete))
+        .routes(routes!(customers::interactions))
+        .routes(routes!(interactions::list))
+        .routes(routes!(interactions::detail))
+        .routes(routes!(interactions::wrap_up))
+        .routes(routes!(callbacks::list, callbacks::create))
+        .routes(routes!(callbacks::cancel))
+        .routes(routes!(voicemails::list))
+        .routes(routes!(voicemails::get, voicemails::update))
+        .routes(routes!(voicemails::audio))
+        .routes(routes!(flows::list, flows::create))
+        .routes(routes!(flows::read, flows::import, flows::delete))
+        .routes(routes!(flows::list_entry_points))
+        .routes(routes!(flows::read_entry_point, flows::set_entry_point, flows::delete_entry_point))
         .routes(routes!(ws::upgrade))
         .split_for_parts()
 }

@@ -14,6 +14,7 @@
 //! - [`telephone_event`]: RFC 4733 DTMF events and their de-duplication.
 //! - [`webrtc`]: browser legs through str0m, many on one UDP socket.
 
+pub mod announcer;
 pub mod conference;
 pub mod g711;
 pub mod goertzel;

@@ -10,9 +10,15 @@
 //! types leak into the code.
 
 mod audit;
+mod callbacks;
+mod customers;
 mod directory;
+mod flows;
+mod interactions;
+mod routing;
 mod sessions;
 mod users;
+mod voicemails;
 
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -21,9 +27,15 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use audit::AuditEntry;
+pub use callbacks::{CallbackRequest, CallbackRow};
+pub use customers::{CustomerFields, Customers};
 pub use directory::NewCustomer;
+pub use flows::{EntryPointRow, FlowDeleted, FlowRecord, FlowSummary};
+pub use interactions::{Cursor, InteractionFilter, InteractionPatch, LegPatch, NewInteraction, NewLeg, WrapUp};
+pub use routing::{QueueRow, WriteError, check_profile};
 pub use sessions::SessionRow;
 pub use users::{NewUser, UserRow};
+pub use voicemails::{NewVoicemail, VoicemailFilter, VoicemailRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -1,0 +1,344 @@
+//! Calls that go through the contact-center engine: answered for the IVR,
+//! queued with the routing engine ([`Acd`](crate::acd::Acd)), offered to
+//! the agent it picks.
+//!
+//! A call whose dialed number has an entry point is answered at once: the
+//! driver opens the caller's RTP leg ([`Output::OpenCaller`]) and the IVR
+//! session starts ([`Calls::handle_caller_media`]). Its prompts play on
+//! that leg ([`Output::Play`]), the caller's keys come back as digits, and
+//! customer lookups go to the store through the driver. When the flow ends
+//! in a queue, the call joins it with the flow's priority, VIP flag and
+//! skills; the caller hears their position and estimated wait, then music.
+//! The engine's offers ring agents' desks like any call; answering bridges
+//! the agent's browser leg to the caller's leg that is already up.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use shared::routing::{AgentProfile, ConfigError, QueueConfig, SkillReq};
+use shared::ws::{CallEndKind, ServerMsg};
+
+use super::{AcdEntry, Calls, MediaPlan, Output, SipCommand, State, reason};
+use crate::acd::{self, CallAttrs, Enqueued, EntryKind, Withdrawn};
+use crate::ivr::{Action, CallContext, CustomerRef, Flow, IvrSession, Outcome, PlayId, TransferTarget};
+use crate::media::rtp_leg::RtpLegId;
+use crate::prompts;
+
+/// Announcement clip ids live above the IVR's (which are 32-bit).
+const ANNOUNCEMENT: u64 = 1 << 40;
+
+impl Calls {
+    /// Moves the clock on and runs the engine's and the IVR's timers that
+    /// are due. The driver calls it before every input.
+    pub fn advance(&mut self, now: u64) {
+        self.now = self.now.max(now);
+        self.acd.handle_timeout(self.now);
+        let due: Vec<String> = self
+            .ivr
+            .iter()
+            .filter(|(_, s)| s.poll_timeout().is_some_and(|t| t <= self.now as i64))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in due {
+            if let Some(s) = self.ivr.get_mut(&id) {
+                s.handle_timeout(self.now as i64);
+            }
+            self.drive_ivr(&id);
+        }
+    }
+
+    /// When [`Calls::advance`] is next needed.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        let ivr = self.ivr.values().filter_map(|s| s.poll_timeout()).min().map(|t| t.max(0) as u64);
+        [self.acd.poll_timeout(), ivr].into_iter().flatten().min()
+    }
+
+    /// Adds or changes a queue of the routing engine.
+    pub fn set_queue(&mut self, cfg: QueueConfig) -> Result<(), ConfigError> {
+        self.acd.set_queue(self.now, cfg)
+    }
+
+    /// Removes a queue; its waiting callers overflow as it says.
+    pub fn remove_queue(&mut self, name: &str) {
+        let _ = self.acd.remove_queue(self.now, name);
+    }
+
+    /// Sets an agent's queues and skills.
+    pub fn set_agent_profile(&mut self, agent: i64, profile: AgentProfile) {
+        self.acd.set_agent(self.now, agent, profile);
+    }
+
+    /// An agent's presence: `connected` (a desk is open) and `available`
+    /// (their chosen status). Both the engine and the ring-all calls follow.
+    pub fn handle_presence(&mut self, agent: i64, connected: bool, available: bool) {
+        if connected {
+            self.acd.login(self.now, agent);
+            let reason = (!available).then(|| "not_ready".to_owned());
+            let _ = self.acd.set_ready(self.now, agent, available, reason);
+        } else {
+            self.acd.logout(self.now, agent);
+        }
+        self.handle_agent(agent, connected && available);
+    }
+
+    /// The caller's RTP leg is open (or could not be): the caller is
+    /// answered and the IVR starts, or the call is refused.
+    pub fn handle_caller_media(&mut self, call_id: &str, media: Result<(RtpLegId, SocketAddr), ()>) {
+        let Some(call) = self.calls.get_mut(call_id) else {
+            if let Ok((rtp, _)) = media {
+                self.out.push_back(Output::Release { browser: None, rtp: Some(rtp) });
+            }
+            return;
+        };
+        let (State::Opening, Some(dialog)) = (&call.state, call.dialog) else { return };
+        let Ok((rtp, local)) = media else {
+            let status = crate::sip::StatusCode::new(503).expect("503 is a status code");
+            self.out.push_back(Output::Sip(SipCommand::Reject { dialog, status }));
+            self.end(call_id, reason::end(CallEndKind::Failed, Some(503), reason::q850_of_status(503)));
+            return;
+        };
+        let answer = call
+            .offer
+            .as_ref()
+            .and_then(|o| crate::sdp::answer_offer(o, local, &super::CODECS, call.session_id, call.sdp_version).ok());
+        let Some(answer) = answer else { return };
+        self.out.push_back(Output::Sip(SipCommand::Accept { dialog, sdp: answer.sdp.to_string().into_bytes() }));
+        call.kept = Some((rtp, local));
+        call.local = Some(local);
+        call.state = State::Ivr;
+        self.by_rtp.insert(rtp, call_id.to_owned());
+        self.publish(call_id);
+        self.drive_ivr(call_id);
+    }
+
+    /// A clip played to a caller ended.
+    pub fn handle_play_done(&mut self, rtp: RtpLegId, id: u64) {
+        if id >= ANNOUNCEMENT {
+            return;
+        }
+        let Some(call_id) = self.by_rtp.get(&rtp).cloned() else { return };
+        if let Some(s) = self.ivr.get_mut(&call_id) {
+            s.handle_play_done(self.now as i64, PlayId(id as u32));
+            self.drive_ivr(&call_id);
+        }
+    }
+
+    /// The customer the IVR asked for, found or not.
+    pub fn handle_customer(&mut self, call_id: &str, customer: Option<CustomerRef>) {
+        if let Some(s) = self.ivr.get_mut(call_id) {
+            s.handle_customer(self.now as i64, customer);
+            self.drive_ivr(call_id);
+        }
+    }
+
+    /// Starts a call's way through its flow: its media first.
+    pub(super) fn start_ivr(&mut self, call_id: String, plan: MediaPlan, flow: Arc<Flow>) {
+        let Some(call) = self.calls.get(&call_id) else { return };
+        let ctx = CallContext {
+            caller: Some(call.info.from.clone()).filter(|f| !f.is_empty() && f != "anonymous"),
+            dialed: call.info.to.clone(),
+            entry: crate::ivr::EntryKind::Phone,
+            language: None,
+        };
+        let session = IvrSession::new(flow, ctx, self.now as i64);
+        self.ivr.insert(call_id.clone(), session);
+        self.out.push_back(Output::OpenCaller { call_id: call_id.clone(), plan });
+        self.publish(&call_id);
+    }
+
+    /// Carries out what the call's IVR session asks, until it waits.
+    pub(super) fn drive_ivr(&mut self, call_id: &str) {
+        // The session runs once the caller is answered.
+        let Some(rtp) = self.calls.get(call_id).filter(|c| matches!(c.state, State::Ivr)).and_then(|c| c.kept) else {
+            return;
+        };
+        let rtp = rtp.0;
+        loop {
+            let Some(session) = self.ivr.get_mut(call_id) else { return };
+            let Some(out) = session.poll_output() else { return };
+            match out {
+                crate::ivr::Output::Play { id, prompts, language } => {
+                    if let Some(c) = self.calls.get_mut(call_id) {
+                        c.language = language.clone();
+                    }
+                    self.out.push_back(Output::Play { rtp, id: u64::from(id.0), language, prompts });
+                }
+                crate::ivr::Output::StopPlay { .. } => self.out.push_back(Output::StopPlay { rtp }),
+                crate::ivr::Output::LookupCustomer(by) => {
+                    self.out.push_back(Output::LookupCustomer { call_id: call_id.to_owned(), by });
+                }
+                crate::ivr::Output::RegisterCustomer { number } => {
+                    self.out.push_back(Output::RegisterCustomer { number });
+                }
+                // Surveys after a call come with the records; answers are
+                // not kept yet.
+                crate::ivr::Output::SurveyAnswer { .. } => {}
+                crate::ivr::Output::Done(outcome) => {
+                    self.ivr.remove(call_id);
+                    self.ivr_done(call_id, outcome);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The IVR is over: the call joins a queue, rings an agent, or ends.
+    fn ivr_done(&mut self, call_id: &str, outcome: Outcome) {
+        let path: Vec<&str> = outcome.path.iter().map(|s| s.node.as_str()).collect();
+        tracing::debug!(node = %outcome.node, ?path, "IVR over");
+        if let Some(c) = self.calls.get_mut(call_id) {
+            c.language = outcome.language.clone();
+        }
+        let queue = match &outcome.action {
+            Action::Queue { queue, skills } => Some((queue.clone(), skills.clone())),
+            Action::Transfer(TransferTarget::Queue(queue)) => Some((queue.clone(), Vec::new())),
+            _ => None,
+        };
+        if let Some((queue, needs)) = queue {
+            let skills = needs.iter().map(|n| SkillReq { skill: n.skill.clone(), min_level: n.min_level }).collect();
+            let attrs = CallAttrs {
+                priority: outcome.priority,
+                vip: outcome.vip,
+                skills,
+                kind: EntryKind::Call,
+                entered: None,
+            };
+            if !self.enqueue(call_id, &queue, attrs) {
+                tracing::warn!("the flow's queue is not configured: the call rings every free agent");
+                self.ring_everyone(call_id, None);
+            }
+            return;
+        }
+        match outcome.action {
+            Action::HangUp => self.hang_up_caller(call_id, CallEndKind::LocalHangUp),
+            // The caller left; the dialog's end ends the call.
+            Action::Abandoned => {}
+            Action::Transfer(TransferTarget::Agent(agent)) => {
+                let only = agent.parse::<i64>().ok();
+                self.ring_everyone(call_id, only);
+            }
+            Action::Failed { reason } => {
+                tracing::warn!(%reason, "the IVR could not go on: the call rings every free agent");
+                self.ring_everyone(call_id, None);
+            }
+            // Voicemail, callbacks and transfers out come with their
+            // issue; until then an agent takes the call.
+            other => {
+                tracing::info!(action = ?std::mem::discriminant(&other), "not handled yet: the call rings every free agent");
+                self.ring_everyone(call_id, None);
+            }
+        }
+    }
+
+    /// The call waits with music, ringing every free agent (or only one).
+    fn ring_everyone(&mut self, call_id: &str, only: Option<i64>) {
+        let Some(c) = self.calls.get_mut(call_id) else { return };
+        c.state = State::Ringing;
+        c.only = only;
+        if let Some((rtp, _)) = c.kept {
+            self.out.push_back(Output::Music { rtp, on: true });
+        }
+        self.publish(call_id);
+        match only {
+            Some(agent) => self.offer(call_id, agent),
+            None => self.offer_all_free(call_id),
+        }
+    }
+
+    /// Puts a call in a queue; false when the engine has no such queue.
+    fn enqueue(&mut self, call_id: &str, queue: &str, attrs: CallAttrs) -> bool {
+        self.next_key += 1;
+        let key = self.next_key;
+        match self.acd.enqueue(self.now, key, queue, attrs.clone()) {
+            Err(_) => false,
+            Ok(Enqueued::Diverted { why, .. }) => {
+                tracing::info!(why = why.as_str(), "call diverted from its queue");
+                self.hang_up_caller(call_id, CallEndKind::Failed);
+                true
+            }
+            Ok(Enqueued::Waiting { queue, .. }) => {
+                self.acd_keys.insert(key, call_id.to_owned());
+                let Some(c) = self.calls.get_mut(call_id) else { return true };
+                c.state = State::Ringing;
+                c.info.queue = Some(queue.clone());
+                c.acd = Some(AcdEntry { key, queue, attrs });
+                if let Some((rtp, _)) = c.kept {
+                    self.out.push_back(Output::Music { rtp, on: true });
+                }
+                self.publish(call_id);
+                true
+            }
+        }
+    }
+
+    /// Ends a call from our side (the flow or a queue limit ended it).
+    fn hang_up_caller(&mut self, call_id: &str, kind: CallEndKind) {
+        if let Some(dialog) = self.calls.get(call_id).and_then(|c| c.dialog) {
+            self.out.push_back(Output::Sip(SipCommand::HangUp { dialog }));
+        }
+        self.end(call_id, reason::end(kind, None, Some(reason::NORMAL_CLEARING)));
+    }
+
+    /// Turns what the routing engine decided into rings, withdrawals and
+    /// announcements.
+    pub(super) fn pump_acd(&mut self) {
+        while let Some(out) = self.acd.poll_output() {
+            match out {
+                acd::Output::Offer { call, agent, queue, .. } => {
+                    let Some(call_id) = self.acd_keys.get(&call).cloned() else { continue };
+                    let Some(c) = self.calls.get_mut(&call_id) else { continue };
+                    if !matches!(c.state, State::Ringing) || !c.offered.insert(agent) {
+                        continue;
+                    }
+                    c.info.queue = Some(queue);
+                    let msg = ServerMsg::CallRinging { call: c.info.clone() };
+                    self.out.push_back(Output::Notify { agent, msg });
+                }
+                acd::Output::Withdraw { call, agent, why } => {
+                    let Some(call_id) = self.acd_keys.get(&call).cloned() else { continue };
+                    let Some(c) = self.calls.get_mut(&call_id) else { continue };
+                    if !c.offered.remove(&agent) {
+                        continue;
+                    }
+                    let kind = match why {
+                        Withdrawn::AnsweredElsewhere => CallEndKind::AnsweredElsewhere,
+                        Withdrawn::CallGone => CallEndKind::Abandoned,
+                        Withdrawn::Timeout | Withdrawn::AgentGone => CallEndKind::Withdrawn,
+                    };
+                    self.notify_end(agent, &call_id, reason::end(kind, None, None));
+                }
+                acd::Output::Announce { call, position, wait_secs } => {
+                    let Some(call_id) = self.acd_keys.get(&call) else { continue };
+                    let Some(c) = self.calls.get(call_id) else { continue };
+                    let Some((rtp, _)) = c.kept.filter(|_| c.state.agent().is_none()) else { continue };
+                    let lang = shared::Lang::parse(&c.language).unwrap_or(prompts::FALLBACK);
+                    let saying = prompts::say_queue_status(lang, position, wait_secs);
+                    self.next_play += 1;
+                    let id = ANNOUNCEMENT + self.next_play;
+                    let prompts = saying.into_iter().map(str::to_owned).collect();
+                    self.out.push_back(Output::Play { rtp, id, language: lang.tag().to_owned(), prompts });
+                }
+                acd::Output::Left { call, why, .. } => {
+                    // Voicemail and callbacks come next; until then the
+                    // caller is told nothing more and the call ends.
+                    let Some(call_id) = self.acd_keys.remove(&call) else { continue };
+                    tracing::info!(why = why.as_str(), "call left its queue");
+                    if let Some(c) = self.calls.get_mut(&call_id) {
+                        c.acd = None;
+                    }
+                    self.hang_up_caller(&call_id, CallEndKind::Failed);
+                }
+                acd::Output::Moved { call, to, .. } => {
+                    let Some(call_id) = self.acd_keys.get(&call).cloned() else { continue };
+                    if let Some(c) = self.calls.get_mut(&call_id) {
+                        c.info.queue = Some(to.clone());
+                        if let Some(entry) = &mut c.acd {
+                            entry.queue = to;
+                        }
+                    }
+                }
+                acd::Output::AgentChanged { .. } => {}
+            }
+        }
+    }
+}
