@@ -85,7 +85,26 @@ pub async fn serve(
                 None
             }
         };
-        let engine = drive::calls::Engine { store: store.clone(), prompts, routing: state.routing_changes.subscribe() };
+        let engine = drive::calls::Engine {
+            store: store.clone(),
+            prompts,
+            routing: state.routing_changes.subscribe(),
+            voicemail_dir: media.voicemail_dir.clone(),
+            set_not_ready: {
+                let state = state.clone();
+                Box::new(move |agent| {
+                    let now = state.clock.now_ms();
+                    let change = state.presence.lock().expect("presence lock").handle_set_status(
+                        now,
+                        agent,
+                        shared::ws::AgentStatus::NotReady,
+                    );
+                    if let Some(p) = change {
+                        let _ = state.agent_events.send(p);
+                    }
+                })
+            },
+        };
         let (calls, link) = drive::calls::start(
             outbound,
             state.config.media.recordings_dir.clone(),

@@ -51,6 +51,7 @@ struct Gateway {
     sip: SocketAddr,
     store: gateway::store::Store,
     recordings: std::path::PathBuf,
+    voicemails: std::path::PathBuf,
 }
 
 async fn start(outbound: Option<TrunkOutbound>, rtp_timeout_secs: u64) -> Gateway {
@@ -68,6 +69,8 @@ async fn serve(store: gateway::store::Store, outbound: Option<TrunkOutbound>, rt
     config.media.rtp_timeout_secs = rtp_timeout_secs;
     let recordings = std::env::temp_dir().join(format!("cc-rec-{}-{}", std::process::id(), rand::random::<u32>()));
     config.media.recordings_dir = recordings.clone();
+    let voicemails = recordings.join("voicemail");
+    config.media.voicemail_dir = voicemails.clone();
     config.sip.listen_udp = "127.0.0.1:0".parse().unwrap();
     config.sip.listen_tcp = "127.0.0.1:0".parse().unwrap();
     config.sip.trunks = vec![TrunkConfig {
@@ -88,7 +91,7 @@ async fn serve(store: gateway::store::Store, outbound: Option<TrunkOutbound>, rt
         Clock::system(),
         std::future::pending(),
     ));
-    Gateway { http, sip, store, recordings }
+    Gateway { http, sip, store, recordings, voicemails }
 }
 
 impl Gateway {
@@ -673,7 +676,7 @@ async fn a_caller_walks_the_ivr_and_reaches_an_agent_of_the_queue() {
         vip: false,
         notes: String::new(),
     };
-    store.customers().create(&customer, now).await.unwrap();
+    let customer = store.customers().create(&customer, now).await.unwrap();
     let entry = gateway::ivr::EntryPoint::parse(DID).unwrap();
     store.set_entry_point(&entry, "main", None, now).await.unwrap();
     let gw = serve(store, None, 60).await;
@@ -710,4 +713,75 @@ async fn a_caller_walks_the_ivr_and_reaches_an_agent_of_the_queue() {
     send(&mut ws, &ClientMsg::CallHangUp { call_id: call.call_id.clone() }).await;
     assert_eq!(ended(&mut ws, &call.call_id).await.kind, CallEndKind::LocalHangUp);
     sipp_passed(caller).await;
+
+    // The call's record: who, which queue, the customer the IVR found, who
+    // took it, how it ended, and its timeline in order.
+    let omid = gw.store.user_by_username("omid").await.unwrap().unwrap();
+    let until = tokio::time::Instant::now() + Duration::from_secs(5);
+    let detail = loop {
+        let d = gw.store.interaction(&call.call_id).await.unwrap();
+        if let Some(d) = d.filter(|d| d.interaction.ended_at.is_some()) {
+            break d;
+        }
+        assert!(tokio::time::Instant::now() < until, "no finished record");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let r = &detail.interaction;
+    assert_eq!(r.caller.as_deref(), Some("+966501234567"));
+    assert_eq!(r.callee.as_deref(), Some(DID));
+    assert_eq!(r.queue.as_deref(), Some("support"));
+    assert_eq!(r.customer_id, Some(customer.id), "identified by the code entered");
+    assert_eq!(r.agent_id, Some(omid.id));
+    assert_eq!(r.disposition, Some(shared::records::Disposition::Answered));
+    assert_eq!(r.ended_by, Some(shared::records::EndedBy::Agent));
+    assert!(r.ivr_ended_at.is_some() && r.enqueued_at.is_some() && r.answered_at.is_some());
+    assert!(r.billsec_ms.unwrap() >= 3000, "talked at least 3 s: {:?}", r.billsec_ms);
+    let kinds: Vec<&str> = detail.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["call.started", "ivr.left", "queue.entered", "call.answered", "call.ended"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_caller_leaves_a_voicemail_that_is_kept_with_its_record() {
+    if !have_sipp() {
+        return;
+    }
+    let store = common::sqlite().await;
+    let now = Clock::system().now_ms();
+    gateway::demo::seed_demo(&store, now).await.unwrap();
+    let flow = gateway::ivr::Flow::parse(
+        r#"{ "name": "after_hours", "start": "vm", "language": "en", "nodes": {
+            "vm": { "type": "voicemail", "mailbox": "support" } } }"#,
+    )
+    .unwrap();
+    store.create_flow(&flow, None, now).await.unwrap();
+    let entry = gateway::ivr::EntryPoint::parse(DID).unwrap();
+    store.set_entry_point(&entry, "after_hours", None, now).await.unwrap();
+    let gw = serve(store, None, 60).await;
+    let dir = carrier_dir();
+    sipp_passed(sipp(&gw, &dir, "call_in_voicemail.xml", &[])).await;
+
+    let until = tokio::time::Instant::now() + Duration::from_secs(5);
+    let filter = gateway::store::VoicemailFilter::default();
+    let vm = loop {
+        let page = gw.store.voicemails(&filter, None, 10).await.unwrap();
+        if let Some(v) = page.items.into_iter().next() {
+            break v;
+        }
+        assert!(tokio::time::Instant::now() < until, "no voicemail stored");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!((vm.mailbox_kind, vm.mailbox.as_str()), (shared::records::MailboxKind::Queue, "support"));
+    assert_eq!(vm.caller.as_deref(), Some("+966501234567"));
+    // 9 s on the line, less the greeting and the beep.
+    assert!((2_000..9_000).contains(&vm.duration_ms), "duration {} ms", vm.duration_ms);
+    let call_id = vm.call_id.clone().unwrap();
+    let wav = gateway::media::wav::read(&std::fs::read(gw.voicemails.join(format!("{call_id}.wav"))).unwrap()).unwrap();
+    assert_eq!(wav.channels, 1);
+    assert_eq!(wav.samples.len() as i64 / 8, vm.duration_ms);
+    let middle = &wav.samples[wav.samples.len() / 4..wav.samples.len() * 3 / 4];
+    let r = tone_ratio(middle, 1000.0, 8000.0);
+    assert!(r > 0.8, "the caller's 1 kHz is in the message (share {r:.2})");
+    let record = gw.store.interaction(&call_id).await.unwrap().unwrap();
+    assert_eq!(record.interaction.disposition, Some(shared::records::Disposition::Voicemail));
+    assert!(record.events.iter().any(|e| e.kind == "voicemail.created"));
 }

@@ -428,11 +428,12 @@ impl Acd {
     /// to its overflow target (another queue if it still exists).
     pub fn remove_queue(&mut self, now: Millis, name: &str) -> Result<(), AcdError> {
         let q = *self.queue_index.get(name).ok_or(AcdError::NoQueue)?;
+        // Out of the index first: overflow chains cannot lead back here.
+        self.queue_index.remove(name);
         let waiting: Vec<CallKey> = self.queue(q).waiting.iter().map(|(_, c)| *c).collect();
         for call in waiting {
             self.overflow(now, call, LeaveReason::Removed);
         }
-        self.queue_index.remove(name);
         self.queues[q] = None;
         for a in 0..self.agents.len() {
             self.agents[a].queues.retain(|&(qq, _)| qq != q);
@@ -572,7 +573,7 @@ impl Acd {
     pub fn set_direct_call(&mut self, now: Millis, agent: AgentId, busy: bool) {
         let a = self.agent_slot(now, agent);
         match (self.agents[a].activity, busy) {
-            (Activity::Idle, true) => {
+            (Activity::Idle | Activity::WrapUp { .. }, true) => {
                 self.agents[a].activity = Activity::Direct;
                 self.emit_agent(now, a);
             }
@@ -841,7 +842,11 @@ impl Acd {
     /// plus its own.
     fn needs<'a>(&'a self, c: &'a Call) -> impl Iterator<Item = &'a (u32, u8)> {
         let queue = self.queue(c.queue);
-        let base = if c.step == 0 { &queue.reqs } else { &queue.escalation[c.step - 1].1 };
+        // A queue edited while the call waited may have fewer steps now.
+        let base = match c.step.min(queue.escalation.len()) {
+            0 => &queue.reqs,
+            step => &queue.escalation[step - 1].1,
+        };
         base.iter().chain(c.extra.iter())
     }
 
@@ -871,7 +876,10 @@ impl Acd {
             }
             return Enqueued::Diverted { queue: name, why, to };
         }
-        entry.epoch += 1;
+        // Unique across admissions, so a call admitted again (after a failed
+        // answer, an overflow) never matches its old timers.
+        self.seq += 1;
+        entry.epoch = self.seq;
         let epoch = entry.epoch;
         let place = entry.place;
         let kind = entry.kind;
@@ -1073,8 +1081,10 @@ impl Acd {
             self.scratch = cands;
             return;
         }
-        if !strategy.rings_several() {
-            // Someone who has not missed or declined this call goes first.
+        {
+            // Someone who has not missed or declined this call goes first
+            // (ring-several strategies too: a decliner is not rung again
+            // at once while others are free).
             if cands.iter().any(|a| !c.tried.contains(a)) {
                 cands.retain(|a| !c.tried.contains(a));
             } else {
@@ -1170,7 +1180,8 @@ impl Acd {
             }
             Timer::Step { call, round } => {
                 let Some(c) = self.calls.get(&call) else { return };
-                if c.round != round || c.ringing.is_empty() {
+                let progressive = self.queue(c.queue).cfg.strategy == Strategy::Progressive;
+                if c.round != round || c.ringing.is_empty() || !progressive {
                     return;
                 }
                 let mut cands = std::mem::take(&mut self.scratch);
@@ -1187,10 +1198,11 @@ impl Acd {
                 self.timers.push(Reverse((now + step, Timer::Step { call, round })));
             }
             Timer::Escalate { call, epoch, step } => {
-                let Some(c) = self.calls.get_mut(&call) else { return };
-                if c.epoch != epoch || c.step + 1 != step {
+                let Some(c) = self.calls.get(&call) else { return };
+                if c.epoch != epoch || c.step + 1 != step || step > self.queue(c.queue).escalation.len() {
                     return;
                 }
+                let c = self.calls.get_mut(&call).expect("checked above");
                 c.step = step;
                 let (q, entered) = (c.queue, c.queue_entered);
                 if let Some((after, _)) = self.queue(q).escalation.get(step) {

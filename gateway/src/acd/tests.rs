@@ -631,3 +631,54 @@ fn bad_inputs_are_refused() {
     bad.ring_timeout_secs = 0;
     assert_eq!(t.acd.set_queue(0, bad).unwrap_err().key, "ring_timeout_secs");
 }
+
+#[test]
+fn editing_a_queue_under_waiting_calls_is_safe() {
+    let mut q = queue("q", Strategy::LongestIdle);
+    q.skills = vec![SkillReq { skill: "tech".into(), min_level: 9 }];
+    q.escalation = vec![
+        Escalation { after_secs: 10, skills: vec![SkillReq { skill: "tech".into(), min_level: 5 }] },
+        Escalation { after_secs: 20, skills: vec![] },
+    ];
+    let mut t = T::new(vec![q.clone()]);
+    t.call(1, "q");
+    t.at(15_000);
+    // The steps go while call 1 is at step 1; its step-2 timer still fires.
+    q.escalation.clear();
+    t.acd.set_queue(t.now, q).unwrap();
+    t.at(25_000);
+    t.agent(1, &[("q", 0)], &[("tech", 9)]);
+    assert_eq!(t.offers(), vec![(1, 1)], "the queue's own skills apply again");
+
+    // A queue removed while its overflow partner points back at it.
+    let mut a = queue("a", Strategy::LongestIdle);
+    a.overflow = Overflow::Queue("b".into());
+    let mut b = queue("b", Strategy::LongestIdle);
+    b.max_len = Some(0);
+    b.overflow = Overflow::Queue("a".into());
+    let mut t = T::new(vec![a, b]);
+    t.call(1, "a");
+    t.acd.remove_queue(t.now, "a").unwrap();
+    let out = t.drain();
+    assert!(out.iter().any(|o| matches!(o, Output::Left { call: 1, to: Overflow::HangUp, .. })), "{out:?}");
+    assert_eq!(t.acd.waiting_len(), 0);
+    t.at(1_000_000);
+}
+
+#[test]
+fn an_agent_who_dials_out_during_wrap_up_gets_no_offer_until_done() {
+    let mut q = queue("q", Strategy::LongestIdle);
+    q.wrap_up_secs = 30;
+    let mut t = T::new(vec![q]);
+    t.agent(1, &[("q", 0)], &[]);
+    t.call(1, "q");
+    t.offers();
+    t.serve(1, 1, 5_000);
+    assert_eq!(t.state(1), AgentState::WrapUp);
+    t.acd.set_direct_call(t.now, 1, true);
+    t.call(2, "q");
+    t.at(t.now + 60_000);
+    assert_eq!(t.offers(), vec![], "busy on the direct call past the wrap-up");
+    t.acd.set_direct_call(t.now, 1, false);
+    assert_eq!(t.offers(), vec![(2, 1)]);
+}

@@ -33,6 +33,7 @@ impl Calls {
     pub fn advance(&mut self, now: u64) {
         self.now = self.now.max(now);
         self.acd.handle_timeout(self.now);
+        self.voicemail_timeouts();
         let due: Vec<String> = self
             .ivr
             .iter()
@@ -50,7 +51,7 @@ impl Calls {
     /// When [`Calls::advance`] is next needed.
     pub fn poll_timeout(&self) -> Option<u64> {
         let ivr = self.ivr.values().filter_map(|s| s.poll_timeout()).min().map(|t| t.max(0) as u64);
-        [self.acd.poll_timeout(), ivr].into_iter().flatten().min()
+        [self.acd.poll_timeout(), ivr, self.voicemail_deadline()].into_iter().flatten().min()
     }
 
     /// Adds or changes a queue of the routing engine.
@@ -101,7 +102,14 @@ impl Calls {
             .offer
             .as_ref()
             .and_then(|o| crate::sdp::answer_offer(o, local, &super::CODECS, call.session_id, call.sdp_version).ok());
-        let Some(answer) = answer else { return };
+        let Some(answer) = answer else {
+            // The offer was answerable on arrival; if not now, refuse it.
+            let status = crate::sip::StatusCode::new(488).expect("488 is a status code");
+            self.out.push_back(Output::Sip(SipCommand::Reject { dialog, status }));
+            self.out.push_back(Output::Release { browser: None, rtp: Some(rtp) });
+            self.end(call_id, reason::end(CallEndKind::Failed, Some(488), reason::q850_of_status(488)));
+            return;
+        };
         self.out.push_back(Output::Sip(SipCommand::Accept { dialog, sdp: answer.sdp.to_string().into_bytes() }));
         call.kept = Some((rtp, local));
         call.local = Some(local);
@@ -113,10 +121,11 @@ impl Calls {
 
     /// A clip played to a caller ended.
     pub fn handle_play_done(&mut self, rtp: RtpLegId, id: u64) {
+        let Some(call_id) = self.by_rtp.get(&rtp).cloned() else { return };
         if id >= ANNOUNCEMENT {
+            self.voicemail_play_done(&call_id, id);
             return;
         }
-        let Some(call_id) = self.by_rtp.get(&rtp).cloned() else { return };
         if let Some(s) = self.ivr.get_mut(&call_id) {
             s.handle_play_done(self.now as i64, PlayId(id as u32));
             self.drive_ivr(&call_id);
@@ -184,10 +193,13 @@ impl Calls {
 
     /// The IVR is over: the call joins a queue, rings an agent, or ends.
     fn ivr_done(&mut self, call_id: &str, outcome: Outcome) {
-        let path: Vec<&str> = outcome.path.iter().map(|s| s.node.as_str()).collect();
+        let path: Vec<String> = outcome.path.iter().map(|s| s.node.clone()).collect();
         tracing::debug!(node = %outcome.node, ?path, "IVR over");
+        let customer = outcome.customer.as_ref().map(|c| c.id);
+        self.track(call_id, super::Tracked::IvrLeft { path, customer });
         if let Some(c) = self.calls.get_mut(call_id) {
             c.language = outcome.language.clone();
+            c.customer = outcome.customer.as_ref().map(|c| c.id);
         }
         let queue = match &outcome.action {
             Action::Queue { queue, skills } => Some((queue.clone(), skills.clone())),
@@ -213,6 +225,7 @@ impl Calls {
             Action::HangUp => self.hang_up_caller(call_id, CallEndKind::LocalHangUp),
             // The caller left; the dialog's end ends the call.
             Action::Abandoned => {}
+            Action::Voicemail { mailbox } => self.start_voicemail(call_id, super::Mailbox::parse(&mailbox)),
             Action::Transfer(TransferTarget::Agent(agent)) => {
                 let only = agent.parse::<i64>().ok();
                 self.ring_everyone(call_id, only);
@@ -251,9 +264,9 @@ impl Calls {
         let key = self.next_key;
         match self.acd.enqueue(self.now, key, queue, attrs.clone()) {
             Err(_) => false,
-            Ok(Enqueued::Diverted { why, .. }) => {
+            Ok(Enqueued::Diverted { queue, why, to }) => {
                 tracing::info!(why = why.as_str(), "call diverted from its queue");
-                self.hang_up_caller(call_id, CallEndKind::Failed);
+                self.overflowed(call_id, queue, to);
                 true
             }
             Ok(Enqueued::Waiting { queue, .. }) => {
@@ -261,18 +274,34 @@ impl Calls {
                 let Some(c) = self.calls.get_mut(call_id) else { return true };
                 c.state = State::Ringing;
                 c.info.queue = Some(queue.clone());
-                c.acd = Some(AcdEntry { key, queue, attrs });
+                // The entry time is kept, so a call queued again (a failed
+                // answer) keeps its place.
+                let attrs = CallAttrs { entered: Some(attrs.entered.unwrap_or(self.now)), ..attrs };
+                c.acd = Some(AcdEntry { key, queue: queue.clone(), attrs });
                 if let Some((rtp, _)) = c.kept {
                     self.out.push_back(Output::Music { rtp, on: true });
                 }
                 self.publish(call_id);
+                self.track(call_id, super::Tracked::Queued { queue });
                 true
             }
         }
     }
 
+    /// A call that could not stay in `queue` goes where it says.
+    fn overflowed(&mut self, call_id: &str, queue: String, to: acd::Overflow) {
+        match to {
+            acd::Overflow::Voicemail(mailbox) => {
+                let name = if mailbox.is_empty() { queue } else { mailbox };
+                self.start_voicemail(call_id, super::Mailbox::parse(&name));
+            }
+            // Callbacks come next; until then the call ends.
+            _ => self.hang_up_caller(call_id, CallEndKind::Failed),
+        }
+    }
+
     /// Ends a call from our side (the flow or a queue limit ended it).
-    fn hang_up_caller(&mut self, call_id: &str, kind: CallEndKind) {
+    pub(super) fn hang_up_caller(&mut self, call_id: &str, kind: CallEndKind) {
         if let Some(dialog) = self.calls.get(call_id).and_then(|c| c.dialog) {
             self.out.push_back(Output::Sip(SipCommand::HangUp { dialog }));
         }
@@ -318,15 +347,13 @@ impl Calls {
                     let prompts = saying.into_iter().map(str::to_owned).collect();
                     self.out.push_back(Output::Play { rtp, id, language: lang.tag().to_owned(), prompts });
                 }
-                acd::Output::Left { call, why, .. } => {
-                    // Voicemail and callbacks come next; until then the
-                    // caller is told nothing more and the call ends.
+                acd::Output::Left { call, queue, why, to } => {
                     let Some(call_id) = self.acd_keys.remove(&call) else { continue };
                     tracing::info!(why = why.as_str(), "call left its queue");
                     if let Some(c) = self.calls.get_mut(&call_id) {
                         c.acd = None;
                     }
-                    self.hang_up_caller(&call_id, CallEndKind::Failed);
+                    self.overflowed(&call_id, queue, to);
                 }
                 acd::Output::Moved { call, to, .. } => {
                     let Some(call_id) = self.acd_keys.get(&call).cloned() else { continue };
@@ -336,6 +363,11 @@ impl Calls {
                             entry.queue = to;
                         }
                     }
+                }
+                // Missed offers in a row: the agent is made not ready where
+                // everyone sees it, not only in the engine.
+                acd::Output::AgentChanged { agent, state: acd::AgentState::Missed, .. } => {
+                    self.out.push_back(Output::AgentMissed { agent });
                 }
                 acd::Output::AgentChanged { .. } => {}
             }

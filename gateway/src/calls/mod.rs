@@ -30,10 +30,14 @@ mod engine;
 pub mod identity;
 pub mod reason;
 mod supervise;
+mod track;
 mod transfer;
+pub(crate) mod voicemail;
 
 pub use supervise::RecordCommand;
 use supervise::Supervisor;
+pub use track::Tracked;
+pub use voicemail::Mailbox;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -178,6 +182,30 @@ pub enum Output {
     RegisterCustomer {
         number: String,
     },
+    /// Record what the caller says (a voicemail), into `<call_id>.wav`.
+    RecordCaller {
+        call_id: String,
+        rtp: RtpLegId,
+    },
+    /// The voicemail is over: close its file and store it in `mailbox`.
+    SaveVoicemail {
+        call_id: String,
+        rtp: RtpLegId,
+        mailbox: voicemail::Mailbox,
+        caller: String,
+        customer: Option<i64>,
+        at: u64,
+    },
+    /// The agent missed offers in a row: make them not ready.
+    AgentMissed {
+        agent: i64,
+    },
+    /// A step of the call's life for its interaction record (`at`: ms).
+    Track {
+        call_id: String,
+        at: u64,
+        what: Tracked,
+    },
 }
 
 /// The media an answering agent's call needs.
@@ -238,6 +266,8 @@ enum State {
     Opening,
     /// Answered, in the IVR (its session is in `Calls::ivr`).
     Ivr,
+    /// Answered, leaving a voicemail.
+    Voicemail(voicemail::Stage),
     /// Waiting for an agent (in a queue, or ringing every free agent);
     /// `offered` see it ringing.
     Ringing,
@@ -253,7 +283,7 @@ enum State {
 impl State {
     fn agent(&self) -> Option<i64> {
         match *self {
-            State::Opening | State::Ivr | State::Ringing => None,
+            State::Opening | State::Ivr | State::Voicemail(_) | State::Ringing => None,
             State::Answering { agent } | State::Dialing { agent } | State::Talking { agent, .. } => Some(agent),
         }
     }
@@ -297,6 +327,12 @@ struct Call {
     acd: Option<AcdEntry>,
     /// The caller's language (from the IVR), for prompts.
     language: String,
+    /// An agent (or the far end of an outbound call) took it.
+    answered: bool,
+    /// Held since (ms), while held.
+    held_since: Option<u64>,
+    /// The customer the IVR found.
+    customer: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -327,6 +363,9 @@ impl Call {
             only: None,
             acd: None,
             language: "en".to_owned(),
+            answered: false,
+            held_since: None,
+            customer: None,
             recording: RecordingState::Off,
             supervisors: Vec::new(),
         }
@@ -469,11 +508,19 @@ impl Calls {
         self.next_seq += 1;
         self.by_dialog.insert(incoming.dialog, call_id.clone());
         let state = if flow.is_some() { State::Opening } else { State::Ringing };
+        let started = track::Tracked::Started {
+            initiation: shared::records::Initiation::Inbound,
+            caller: info.from.clone(),
+            callee: info.to.clone(),
+            trunk: info.trunk.clone(),
+            agent: None,
+        };
         let mut call = Call::new(info, self.next_seq, session_id, state);
         call.dialog = Some(incoming.dialog);
         call.offer = Some(offer);
         call.plan = Some(plan);
         self.calls.insert(call_id.clone(), call);
+        self.track(&call_id, started);
         if let Some(flow) = flow {
             self.start_ivr(call_id, plan, flow);
             return;
@@ -583,9 +630,13 @@ impl Calls {
             // Back to its place in the queue (the engine had let it go).
             Some(entry) => {
                 let _ = self.acd.ended(self.now, entry.key);
-                let mut attrs = entry.attrs.clone();
-                attrs.entered = attrs.entered.or(Some(self.now));
-                if self.acd.enqueue(self.now, entry.key, &entry.queue, attrs).is_err() {
+                let again = self.acd.enqueue(self.now, entry.key, &entry.queue, entry.attrs.clone());
+                if !matches!(again, Ok(crate::acd::Enqueued::Waiting { .. })) {
+                    // Its queue will not take it back: anyone free may.
+                    self.acd_keys.remove(&entry.key);
+                    if let Some(c) = self.calls.get_mut(call_id) {
+                        c.acd = None;
+                    }
                     self.offer_all_free(call_id);
                 }
             }
@@ -678,6 +729,13 @@ impl Calls {
                 let Some(call) = self.calls.get_mut(&call_id) else { return };
                 if let State::Talking { agent, connected, .. } = &mut call.state {
                     *connected = true;
+                    call.answered = true;
+                    let agent_id = *agent;
+                    self.out.push_back(Output::Track {
+                        call_id: call_id.clone(),
+                        at: self.now,
+                        what: Tracked::Answered { agent: agent_id },
+                    });
                     let msg = ServerMsg::CallConnected { call_id: call_id.clone() };
                     self.out.push_back(Output::Notify { agent: *agent, msg });
                 }
@@ -775,6 +833,11 @@ impl Calls {
     /// The far end of a call pressed a key: its agent hears of it.
     pub fn handle_digit(&mut self, rtp: RtpLegId, digit: char) {
         let Some(call_id) = self.by_rtp.get(&rtp) else { return };
+        if self.calls.get(call_id).is_some_and(|c| matches!(c.state, State::Voicemail(_))) {
+            let call_id = call_id.clone();
+            self.voicemail_digit(&call_id, digit);
+            return;
+        }
         if let Some(session) = self.ivr.get_mut(call_id) {
             let call_id = call_id.clone();
             session.handle_digit(self.now as i64, digit);
@@ -824,9 +887,21 @@ impl Calls {
         let Some(call_id) = self.by_dialog.get(&dialog).cloned() else { return };
         let Some(call) = self.calls.get_mut(&call_id) else { return };
         let Some(wanted) = call.hold_pending.take() else { return };
-        if accepted {
+        let mut tracked = None;
+        if accepted && call.held != wanted {
             call.held = wanted;
+            tracked = Some(if wanted {
+                call.held_since = Some(self.now);
+                Tracked::Held
+            } else {
+                let held_ms = call.held_since.take().map_or(0, |t| self.now.saturating_sub(t));
+                Tracked::Resumed { held_ms }
+            });
         }
+        if let Some(what) = tracked {
+            self.track(&call_id, what);
+        }
+        let Some(call) = self.calls.get_mut(&call_id) else { return };
         if let State::Talking { agent, rtp, .. } = call.state {
             self.out.push_back(Output::MediaHold { rtp, held: call.held });
             let msg = ServerMsg::CallHeld { call_id: call_id.clone(), held: call.held };
@@ -862,6 +937,14 @@ impl Calls {
         self.next_seq += 1;
         let call = Call::new(info.clone(), self.next_seq, dial.session_id, State::Dialing { agent });
         self.calls.insert(dial.call_id.clone(), call);
+        let started = Tracked::Started {
+            initiation: shared::records::Initiation::Outbound,
+            caller: info.from.clone(),
+            callee: info.to.clone(),
+            trunk: info.trunk.clone(),
+            agent: Some(agent),
+        };
+        self.track(&dial.call_id, started);
         self.publish(&dial.call_id);
         Ok(info)
     }
@@ -962,6 +1045,14 @@ impl Calls {
         let Some(call) = self.calls.get_mut(call_id) else { return };
         call.state = State::Talking { agent, browser, rtp, connected };
         call.local = Some(local);
+        if connected {
+            call.answered = true;
+            self.out.push_back(Output::Track {
+                call_id: call_id.to_owned(),
+                at: self.now,
+                what: Tracked::Answered { agent },
+            });
+        }
         self.by_leg.insert(browser, call_id.to_owned());
         self.by_rtp.insert(rtp, call_id.to_owned());
         self.publish(call_id);
@@ -1038,7 +1129,9 @@ impl Calls {
         if let Some(dialog) = call.dialog {
             self.by_dialog.remove(&dialog);
         }
+        self.track_end(call_id, &call, why);
         self.ivr.remove(call_id);
+        self.voicemail_cut(call_id, &call);
         if let Some(entry) = call.acd.take() {
             self.acd_keys.remove(&entry.key);
             // Waiting: abandoned; taken: over, its agent wraps up.

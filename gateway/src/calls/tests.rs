@@ -531,7 +531,10 @@ fn a_call_with_an_entry_point_walks_the_ivr_then_rings_the_agent_its_queue_picks
 
     c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()));
     let outs = drain(&mut c);
-    assert!(matches!(outs.as_slice(), [Output::OpenCaller { call_id, .. }, ..] if call_id == "A"), "{outs:?}");
+    assert!(
+        matches!(outs.as_slice(), [Output::Track { what: Tracked::Started { .. }, .. }, Output::OpenCaller { call_id, .. }, ..] if call_id == "A"),
+        "{outs:?}"
+    );
     assert!(notices(&outs).is_empty(), "nobody rings during the IVR");
     assert!(sip(&outs).is_empty(), "answered once the caller's media is up");
 
@@ -591,6 +594,11 @@ fn a_caller_who_hangs_up_in_the_queue_is_withdrawn_from_the_agents_desk() {
     c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(7), reason: Reason::RemoteBye });
     let outs = drain(&mut c);
     assert!(notices(&outs).iter().any(|n| n.0 == 5 && n.1 == "ended"), "{outs:?}");
+    assert!(
+        outs.iter().any(|o| matches!(o, Output::Track { what: Tracked::Ended { disposition, ended_by, .. }, .. }
+            if *disposition == shared::records::Disposition::Abandoned && *ended_by == shared::records::EndedBy::Caller)),
+        "abandoned in the queue: {outs:?}"
+    );
     assert!(outs.contains(&Output::Release { browser: None, rtp: Some(RtpLegId(3)) }));
     assert_eq!(c.acd.agent_state(5).unwrap().0, crate::acd::AgentState::Available);
     assert_eq!(c.acd.waiting_len(), 0);
@@ -598,7 +606,81 @@ fn a_caller_who_hangs_up_in_the_queue_is_withdrawn_from_the_agents_desk() {
     // Media that comes up after the caller left is closed.
     c.handle_incoming("B".into(), String::new(), 43, incoming(8, Some(OFFER)), Some(support_flow()));
     c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(8), reason: Reason::RemoteBye });
-    drain(&mut c);
+    let outs = drain(&mut c);
+    let tracked: Vec<&Tracked> = outs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Track { call_id, what, .. } if call_id == "B" => Some(what),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        matches!(tracked.as_slice(), [Tracked::Started { .. }, Tracked::Ended { disposition, .. }]
+            if *disposition == shared::records::Disposition::IvrHangUp),
+        "{tracked:?}"
+    );
     c.handle_caller_media("B", Ok((RtpLegId(4), "127.0.0.1:20002".parse().unwrap())));
     assert_eq!(drain(&mut c), [Output::Release { browser: None, rtp: Some(RtpLegId(4)) }]);
+}
+
+#[test]
+fn a_voicemail_ends_with_the_hash_key_or_at_its_length_limit() {
+    let flow = Arc::new(
+        Flow::parse(
+            r#"{ "name": "vm", "start": "vm", "nodes": { "vm": { "type": "voicemail", "mailbox": "agent:7" } } }"#,
+        )
+        .unwrap(),
+    );
+    for bad in ["agent:x", "number:123", "box:1", "queue:a b"] {
+        let json = format!(
+            r#"{{ "name": "vm", "start": "vm", "nodes": {{ "vm": {{ "type": "voicemail", "mailbox": "{bad}" }} }} }}"#
+        );
+        let e = Flow::parse(&json).unwrap_err();
+        assert_eq!(e.node.as_deref(), Some("vm"), "{bad}: {e}");
+    }
+    for by_key in [true, false] {
+        let mut c = Calls::new();
+        c.advance(5_000);
+        c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(flow.clone()));
+        c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
+        let outs = drain(&mut c);
+        let greeting = plays(&outs);
+        assert_eq!(greeting.len(), 1, "{outs:?}");
+        assert_eq!(greeting[0].1, [crate::prompts::id::VOICEMAIL_GREETING, crate::prompts::id::BEEP]);
+        assert!(!outs.iter().any(|o| matches!(o, Output::RecordCaller { .. })), "not before the beep");
+        c.handle_digit(RtpLegId(3), '#');
+        assert!(
+            drain(&mut c).iter().all(|o| !matches!(o, Output::SaveVoicemail { .. })),
+            "# in the greeting is nothing"
+        );
+        c.handle_play_done(RtpLegId(3), greeting[0].0);
+        assert_eq!(drain(&mut c), [Output::RecordCaller { call_id: "A".into(), rtp: RtpLegId(3) }]);
+        if by_key {
+            c.handle_digit(RtpLegId(3), '5');
+            assert!(drain(&mut c).is_empty(), "other keys are part of the message");
+            c.advance(9_000);
+            c.handle_digit(RtpLegId(3), '#');
+        } else {
+            assert_eq!(c.poll_timeout(), Some(5_000 + voicemail::MAX_MS));
+            c.advance(5_000 + voicemail::MAX_MS);
+        }
+        let outs = drain(&mut c);
+        let saved = outs.iter().find_map(|o| match o {
+            Output::SaveVoicemail { mailbox, at, .. } => Some((mailbox.clone(), *at)),
+            _ => None,
+        });
+        let expected_at = if by_key { 9_000 } else { 5_000 + voicemail::MAX_MS };
+        assert_eq!(
+            saved,
+            Some((Mailbox { kind: shared::records::MailboxKind::Agent, target: "7".into() }, expected_at))
+        );
+        let bye = plays(&outs);
+        assert_eq!(bye.len(), 1);
+        c.handle_play_done(RtpLegId(3), bye[0].0);
+        let outs = drain(&mut c);
+        assert!(sip(&outs).iter().any(|s| matches!(s, SipCommand::HangUp { .. })), "{outs:?}");
+        assert!(outs.iter().any(|o| matches!(o, Output::Track { what: Tracked::Ended { disposition, .. }, .. }
+            if *disposition == shared::records::Disposition::Voicemail)));
+        assert!(!outs.iter().any(|o| matches!(o, Output::SaveVoicemail { .. })), "saved once");
+    }
 }

@@ -48,6 +48,7 @@ impl Calls {
         self.out.push_back(Output::MediaHold { rtp, held: true });
         self.out.push_back(Output::Release { browser: Some(browser), rtp: None });
         self.notify_end(agent, call_id, reason::end(CallEndKind::Transferred, None, None));
+        self.track(call_id, super::Tracked::Transferred { from: agent, to: target });
         self.free(agent);
         self.offer(call_id, target);
         self.publish(call_id);

@@ -22,6 +22,7 @@
 //! [`RoutingChanged`]. The core's timers (IVR, routing) run on the wall clock
 //! through [`Calls::advance`].
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -33,7 +34,7 @@ use shared::routing::{AgentProfile, QueueConfig};
 use super::sip::{CallLink, SipEvent};
 use super::webrtc::{MediaEvent, WebRtcHandle};
 use crate::calls::Incoming;
-use crate::calls::{AnswerMedia, CallError, Calls, Dial, Output, RecordCommand, SipCommand};
+use crate::calls::{AnswerMedia, CallError, Calls, Dial, Output, RecordCommand, SipCommand, Tracked};
 use crate::http::routing_events::RoutingChanged;
 use crate::ivr::{CustomerRef, Flow, Lookup};
 use crate::media::conference::Supervision;
@@ -41,6 +42,7 @@ use crate::media::rtp_leg::RtpLegId;
 use crate::media::webrtc::{G711, LegMode};
 use crate::prompts::Catalog;
 use crate::sdp::Codec;
+use crate::sip::dialog::{DialogId, Event as DialogEvent};
 use crate::store::Store;
 
 /// Who a [`Notice`] is for.
@@ -207,6 +209,11 @@ pub struct Engine {
     /// `None` when the prompts could not be loaded: the IVR runs silently.
     pub prompts: Option<Arc<Catalog>>,
     pub routing: broadcast::Receiver<RoutingChanged>,
+    /// Where voicemails are written (`media.voicemail_dir`).
+    pub voicemail_dir: std::path::PathBuf,
+    /// Makes an agent not ready as if they chose it (the routing engine
+    /// does so after missed offers), so that their desk and supervisors see it.
+    pub set_not_ready: Box<dyn Fn(i64) + Send>,
 }
 
 /// Starts call control. Returns the handle for agents' sockets and the
@@ -226,6 +233,8 @@ pub fn start(
     let (down_tx, down_rx) = mpsc::unbounded_channel();
     let (failed_tx, failed_rx) = mpsc::unbounded_channel();
     let (back_tx, back_rx) = mpsc::unbounded_channel();
+    let (records_tx, records_rx) = mpsc::unbounded_channel();
+    tokio::spawn(write_records(engine.store.clone(), records_rx));
     let driver = Driver {
         core: Calls::new(),
         outbound,
@@ -236,7 +245,13 @@ pub fn start(
         failed: failed_tx,
         store: engine.store,
         prompts: engine.prompts,
+        voicemail_dir: engine.voicemail_dir,
+        set_not_ready: engine.set_not_ready,
+        routing_dialogs: HashMap::new(),
+        profiled: std::collections::HashSet::new(),
+        routing_seq: 0,
         back: back_tx,
+        records: records_tx,
     };
     tokio::spawn(driver.run(req_rx, up_rx, presence, failed_rx, back_rx, engine.routing, shutdown));
     (CallsHandle { requests: req_tx }, CallLink { up: up_tx, down: down_rx })
@@ -248,19 +263,103 @@ enum Back {
     Routed { call_id: String, started: String, incoming: Incoming, flow: Option<Arc<Flow>> },
     CallerMedia { call_id: String, media: Result<(RtpLegId, std::net::SocketAddr), ()> },
     Customer { call_id: String, customer: Option<CustomerRef> },
-    Routing { queues: Vec<QueueConfig>, profiles: Vec<(i64, AgentProfile)> },
+    Routing { seq: u64, queues: Vec<QueueConfig>, profiles: Vec<(i64, AgentProfile)> },
 }
 
 /// Loads the queues and agents' profiles for the routing engine.
-fn load_routing(store: Store, back: mpsc::UnboundedSender<Back>) {
+fn load_routing(store: Store, back: mpsc::UnboundedSender<Back>, seq: u64) {
     tokio::spawn(async move {
         match (store.list_queues().await, store.agent_profiles().await) {
             (Ok(queues), Ok(profiles)) => {
-                let _ = back.send(Back::Routing { queues, profiles });
+                let _ = back.send(Back::Routing { seq, queues, profiles });
             }
             (Err(e), _) | (_, Err(e)) => tracing::error!(error = %e, "routing configuration not loaded"),
         }
     });
+}
+
+/// Writes calls' interaction records and timelines, one step after the
+/// other, so that a record exists before its updates. A failed write is
+/// logged and the next goes on (calls never wait for the database).
+async fn write_records(store: Store, mut steps: mpsc::UnboundedReceiver<(String, u64, Tracked)>) {
+    use crate::store::{InteractionPatch, NewInteraction};
+    use shared::records as kinds;
+    while let Some((call_id, at, what)) = steps.recv().await {
+        let at = at as i64;
+        let (update, kind, data): (Option<InteractionPatch>, &str, Option<serde_json::Value>) = match what {
+            Tracked::Started { initiation, caller, callee, trunk, agent } => {
+                let mut n = NewInteraction::new(call_id.clone(), initiation, at);
+                n.caller = Some(caller).filter(|c| !c.is_empty());
+                n.callee = Some(callee).filter(|c| !c.is_empty());
+                n.trunk = Some(trunk);
+                n.agent_id = agent;
+                if let Err(e) = store.interaction_start(&n).await {
+                    tracing::warn!(error = %e, "interaction record not started");
+                }
+                (None, kinds::CALL_STARTED, None)
+            }
+            Tracked::IvrLeft { path, customer } => (
+                Some(InteractionPatch { ivr_ended_at: Some(at), customer_id: customer, ..Default::default() }),
+                kinds::IVR_LEFT,
+                Some(serde_json::json!({ "path": path })),
+            ),
+            Tracked::Queued { queue } => (
+                Some(InteractionPatch { queue: Some(queue.clone()), enqueued_at: Some(at), ..Default::default() }),
+                kinds::QUEUE_ENTERED,
+                Some(serde_json::json!({ "queue": queue })),
+            ),
+            Tracked::Answered { agent } => (
+                Some(InteractionPatch {
+                    agent_id: Some(agent),
+                    answered_at: Some(at),
+                    dequeued_at: Some(at),
+                    ..Default::default()
+                }),
+                kinds::CALL_ANSWERED,
+                Some(serde_json::json!({ "agent_id": agent })),
+            ),
+            Tracked::Held => {
+                (Some(InteractionPatch { holds_added: Some(1), ..Default::default() }), kinds::CALL_HELD, None)
+            }
+            Tracked::Resumed { held_ms } => (
+                Some(InteractionPatch { hold_ms_added: Some(held_ms as i64), ..Default::default() }),
+                kinds::CALL_RESUMED,
+                None,
+            ),
+            Tracked::Transferred { from, to } => (
+                Some(InteractionPatch { agent_id: Some(to), ..Default::default() }),
+                kinds::CALL_TRANSFERRED,
+                Some(serde_json::json!({ "from": from, "to": to })),
+            ),
+            Tracked::Ended { disposition, ended_by, sip_status, q850 } => {
+                let kind = if disposition == shared::records::Disposition::Abandoned {
+                    kinds::QUEUE_ABANDONED
+                } else {
+                    kinds::CALL_ENDED
+                };
+                (
+                    Some(InteractionPatch {
+                        ended_at: Some(at),
+                        disposition: Some(disposition),
+                        ended_by: Some(ended_by),
+                        sip_status,
+                        q850,
+                        ..Default::default()
+                    }),
+                    kind,
+                    None,
+                )
+            }
+        };
+        if let Some(p) = update
+            && let Err(e) = store.interaction_update(&call_id, &p, at).await
+        {
+            tracing::warn!(error = %e, "interaction record not updated");
+        }
+        if let Err(e) = store.interaction_event(&call_id, at, kind, data.as_ref()).await {
+            tracing::warn!(error = %e, "interaction event not written");
+        }
+    }
 }
 
 fn now_ms() -> u64 {
@@ -278,7 +377,18 @@ struct Driver {
     failed: mpsc::UnboundedSender<String>,
     store: Store,
     prompts: Option<Arc<Catalog>>,
+    voicemail_dir: std::path::PathBuf,
+    set_not_ready: Box<dyn Fn(i64) + Send>,
+    /// Inbound calls whose entry point is being looked up: false once the
+    /// caller hung up meanwhile.
+    routing_dialogs: HashMap<DialogId, bool>,
+    /// Agents given a routing profile, to clear those that lost theirs.
+    profiled: std::collections::HashSet<i64>,
+    /// The latest routing reload asked; older answers are ignored.
+    routing_seq: u64,
     back: mpsc::UnboundedSender<Back>,
+    /// Interaction records, written in order by their own task.
+    records: mpsc::UnboundedSender<(String, u64, Tracked)>,
 }
 
 impl Driver {
@@ -295,7 +405,7 @@ impl Driver {
         mut shutdown: watch::Receiver<bool>,
     ) {
         let mut media_events = self.media.subscribe();
-        load_routing(self.store.clone(), self.back.clone());
+        self.reload_routing();
         loop {
             let timer = self.core.poll_timeout().map(|at| {
                 let wait = std::time::Duration::from_millis(at.saturating_sub(now_ms()));
@@ -305,6 +415,7 @@ impl Driver {
                 ev = sip.recv() => match ev {
                     Some(SipEvent::Incoming(incoming)) => {
                         // The dialed number's entry point decides the call's way.
+                        self.routing_dialogs.insert(incoming.dialog, true);
                         let (store, back) = (self.store.clone(), self.back.clone());
                         let (call_id, started) = (new_call_id(), now_rfc3339());
                         tokio::spawn(async move {
@@ -318,19 +429,36 @@ impl Driver {
                             let _ = back.send(Back::Routed { call_id, started, incoming, flow });
                         });
                     }
-                    Some(SipEvent::Dialog(ev)) => self.core.handle_dialog_event(ev),
-                    Some(SipEvent::Invited { call_id, dialog }) => self.core.handle_invited(&call_id, dialog),
+                    Some(SipEvent::Dialog(ev)) => {
+                        if let DialogEvent::Terminated { id, .. } = &ev
+                            && let Some(alive) = self.routing_dialogs.get_mut(id)
+                        {
+                            *alive = false;
+                        }
+                        self.core.advance(now_ms());
+                        self.core.handle_dialog_event(ev);
+                    }
+                    Some(SipEvent::Invited { call_id, dialog }) => {
+                        self.core.advance(now_ms());
+                        self.core.handle_invited(&call_id, dialog);
+                    }
                     None => return,
                 },
-                Some(call_id) = failed.recv() => self.core.handle_record_failed(&call_id),
+                Some(call_id) = failed.recv() => {
+                    self.core.advance(now_ms());
+                    self.core.handle_record_failed(&call_id);
+                }
                 Some(b) = back.recv() => {
                     self.core.advance(now_ms());
                     self.handle_back(b);
                 }
                 r = routing.recv() => match r {
-                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
-                        load_routing(self.store.clone(), self.back.clone());
+                    Ok(RoutingChanged::QueueRemoved(name)) => {
+                        self.core.advance(now_ms());
+                        self.core.remove_queue(&name);
+                        self.reload_routing();
                     }
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => self.reload_routing(),
                     Err(broadcast::error::RecvError::Closed) => {}
                 },
                 _ = async { match timer { Some(t) => tokio::time::sleep_until(t).await, None => std::future::pending().await } } => {
@@ -351,13 +479,19 @@ impl Driver {
                     Err(broadcast::error::RecvError::Closed) => return,
                 },
                 ev = media_events.recv() => match ev {
-                    Ok(MediaEvent::LegEnded(leg, why)) => self.core.handle_leg_ended(leg, why),
+                    Ok(MediaEvent::LegEnded(leg, why)) => {
+                        self.core.advance(now_ms());
+                        self.core.handle_leg_ended(leg, why);
+                    }
                     Ok(MediaEvent::Digit(rtp, digit)) => {
                         tracing::debug!(leg = rtp.0, "key pressed");
                         self.core.advance(now_ms());
                         self.core.handle_digit(rtp, digit);
                     }
-                    Ok(MediaEvent::RtpTimeout(rtp)) => self.core.handle_rtp_timeout(rtp),
+                    Ok(MediaEvent::RtpTimeout(rtp)) => {
+                        self.core.advance(now_ms());
+                        self.core.handle_rtp_timeout(rtp);
+                    }
                     Ok(MediaEvent::PlayDone(rtp, id)) => {
                         self.core.advance(now_ms());
                         self.core.handle_play_done(rtp, id);
@@ -378,23 +512,40 @@ impl Driver {
     fn handle_back(&mut self, b: Back) {
         match b {
             Back::Routed { call_id, started, incoming, flow } => {
+                // A caller who hung up during the lookup has no call to make.
+                if self.routing_dialogs.remove(&incoming.dialog) != Some(true) {
+                    return;
+                }
                 let session_id = rand::random::<u32>() as u64;
                 self.core.handle_incoming(call_id, started, session_id, incoming, flow);
             }
             Back::CallerMedia { call_id, media } => self.core.handle_caller_media(&call_id, media),
             Back::Customer { call_id, customer } => self.core.handle_customer(&call_id, customer),
-            Back::Routing { queues, profiles } => {
+            Back::Routing { seq, queues, profiles } => {
+                if seq != self.routing_seq {
+                    return;
+                }
                 for q in queues {
                     let name = q.name.clone();
                     if let Err(e) = self.core.set_queue(q) {
                         tracing::warn!(queue = %name, error = %e, "queue not taken by the routing engine");
                     }
                 }
+                let listed: std::collections::HashSet<i64> = profiles.iter().map(|(a, _)| *a).collect();
+                for gone in self.profiled.difference(&listed) {
+                    self.core.set_agent_profile(*gone, AgentProfile::default());
+                }
                 for (agent, profile) in profiles {
                     self.core.set_agent_profile(agent, profile);
                 }
+                self.profiled = listed;
             }
         }
+    }
+
+    fn reload_routing(&mut self) {
+        self.routing_seq += 1;
+        load_routing(self.store.clone(), self.back.clone(), self.routing_seq);
     }
 
     /// Renders prompts to samples: the catalog's, or nothing when it has
@@ -667,6 +818,44 @@ impl Driver {
                     None => self.core.handle_play_done(rtp, id),
                 },
                 Output::StopPlay { rtp } => self.media.stop_play(rtp),
+                Output::RecordCaller { call_id, rtp } => {
+                    // Asked now, in order with what follows (a quick hang-up).
+                    let started = self.media.record_caller(rtp, self.voicemail_dir.join(format!("{call_id}.wav")));
+                    tokio::spawn(async move {
+                        if let Ok(Err(e)) = started.await {
+                            tracing::warn!(error = %e, "voicemail not recorded");
+                        }
+                    });
+                }
+                Output::AgentMissed { agent } => (self.set_not_ready)(agent),
+                Output::SaveVoicemail { call_id, rtp, mailbox, caller, customer, at } => {
+                    // Asked now, so the file closes before the leg goes.
+                    let written = self.media.finish_caller(rtp);
+                    let store = self.store.clone();
+                    tokio::spawn(async move {
+                        let Ok(Some(samples)) = written.await else { return };
+                        let v = crate::store::NewVoicemail {
+                            mailbox_kind: mailbox.kind,
+                            mailbox: mailbox.target,
+                            call_id: Some(call_id.clone()),
+                            caller: Some(caller).filter(|c| !c.is_empty()),
+                            customer_id: customer,
+                            received_at: at as i64,
+                            duration_ms: (samples / 8) as i64,
+                            file: format!("{call_id}.wav"),
+                        };
+                        match store.voicemail_create(&v, now_ms() as i64).await {
+                            Ok(_) => {
+                                let kind = shared::records::VOICEMAIL_CREATED;
+                                let _ = store.interaction_event(&call_id, at as i64, kind, None).await;
+                            }
+                            Err(e) => tracing::error!(error = %e, "voicemail not stored"),
+                        }
+                    });
+                }
+                Output::Track { call_id, at, what } => {
+                    let _ = self.records.send((call_id, at, what));
+                }
                 Output::Music { rtp, on } => self.media.music(rtp, on),
                 Output::LookupCustomer { call_id, by } => {
                     let (store, back) = (self.store.clone(), self.back.clone());

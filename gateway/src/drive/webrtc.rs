@@ -114,6 +114,15 @@ enum Command {
         rtp: RtpLegId,
         on: bool,
     },
+    RecordCaller {
+        rtp: RtpLegId,
+        path: std::path::PathBuf,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
+    FinishCaller {
+        rtp: RtpLegId,
+        reply: oneshot::Sender<Option<u64>>,
+    },
 }
 
 /// How the rest of the gateway reaches the driver. Cheap to clone.
@@ -231,6 +240,23 @@ impl WebRtcHandle {
         let _ = self.commands.try_send(Command::Music { rtp, on });
     }
 
+    /// Records what the caller on a SIP leg says (a voicemail): mono WAV.
+    /// Asked at once, in order with the commands that follow.
+    pub fn record_caller(&self, rtp: RtpLegId, path: std::path::PathBuf) -> oneshot::Receiver<Result<(), String>> {
+        let (reply, rx) = oneshot::channel();
+        let _ = self.commands.try_send(Command::RecordCaller { rtp, path, reply });
+        rx
+    }
+
+    /// Ends a caller's recording, in order with the commands sent after it
+    /// (a leg removed next is removed after); the answer is the samples
+    /// written, if a recording was going.
+    pub fn finish_caller(&self, rtp: RtpLegId) -> oneshot::Receiver<Option<u64>> {
+        let (reply, rx) = oneshot::channel();
+        let _ = self.commands.try_send(Command::FinishCaller { rtp, reply });
+        rx
+    }
+
     pub fn local(&self) -> SocketAddr {
         self.local
     }
@@ -272,6 +298,7 @@ pub async fn start(
         events: events.clone(),
         conferences: HashMap::new(),
         players: HashMap::new(),
+        callers: HashMap::new(),
         browser_conf: HashMap::new(),
         recordings: HashMap::new(),
         mix_next: None,
@@ -327,6 +354,8 @@ struct Driver {
     conferences: HashMap<RtpLegId, Conference>,
     /// Prompts and music for SIP legs with nobody on the line (IVR, queue).
     players: HashMap<RtpLegId, Announcer>,
+    /// Callers being recorded alone (voicemail), with the samples written.
+    callers: HashMap<RtpLegId, (Recording, u64)>,
     /// Browser legs in a mixed call (agents and supervisors).
     browser_conf: HashMap<LegId, RtpLegId>,
     /// Recordings being written, by the call's SIP leg.
@@ -413,6 +442,7 @@ impl Driver {
                     Some(Command::RemoveRtpLeg(id)) => {
                         self.stop_recording(id);
                         self.players.remove(&id);
+                        self.finish_caller(id);
                         if let Some(c) = self.conferences.remove(&id) {
                             for m in c.members() {
                                 if let Member::Browser(b) = m {
@@ -450,9 +480,18 @@ impl Driver {
                     Some(Command::Bridge { browser, rtp }) => self.bridge(browser, rtp),
                     Some(Command::Play { rtp, id, samples }) => {
                         if self.rtp.contains_key(&rtp) && !self.players.entry(rtp).or_default().play(id, samples) {
+                            // Too many queued: dropped, and said to be done
+                            // so that nobody waits for it.
                             metrics::counter!("cc_prompts_dropped_total").increment(1);
+                            let _ = self.events.send(MediaEvent::PlayDone(rtp, id));
                         }
                         self.mix_next.get_or_insert_with(Instant::now);
+                    }
+                    Some(Command::RecordCaller { rtp, path, reply }) => {
+                        let _ = reply.send(self.record_caller(rtp, &path));
+                    }
+                    Some(Command::FinishCaller { rtp, reply }) => {
+                        let _ = reply.send(self.finish_caller(rtp));
                     }
                     Some(Command::StopPlay { rtp }) => {
                         if let Some(p) = self.players.get_mut(&rtp) {
@@ -567,6 +606,18 @@ impl Driver {
                     let _ = self.events.send(MediaEvent::Digit(id, d.digit));
                 }
             }
+            if let Some((file, written)) = self.callers.get_mut(&id)
+                && packet.payload.len() <= 1600
+            {
+                let mut pcm = [0i16; 1600];
+                let pcm = &mut pcm[..packet.payload.len()];
+                decode(side.codec, packet.payload, pcm);
+                if file.write(pcm).is_ok() {
+                    *written += pcm.len() as u64;
+                } else {
+                    metrics::counter!("cc_recording_errors_total").increment(1);
+                }
+            }
             if let Some(conf) = self.conferences.get_mut(&id) {
                 if !side.held && packet.payload.len() <= 1600 {
                     let mut pcm = [0i16; 1600];
@@ -657,6 +708,33 @@ impl Driver {
         }
         metrics::counter!("cc_recordings_started_total").increment(1);
         Ok(())
+    }
+
+    fn record_caller(&mut self, rtp: RtpLegId, path: &std::path::Path) -> Result<(), String> {
+        if !self.rtp.contains_key(&rtp) {
+            return Err("no such leg".into());
+        }
+        let file = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::File::create(path))
+            .and_then(|f| WavWriter::new(std::io::BufWriter::new(f), 1))
+            .map_err(|e| format!("recording file: {e}"))?;
+        self.callers.insert(rtp, (file, 0));
+        Ok(())
+    }
+
+    /// Closes a caller's recording; the samples written.
+    fn finish_caller(&mut self, rtp: RtpLegId) -> Option<u64> {
+        let (file, written) = self.callers.remove(&rtp)?;
+        match file.finish() {
+            Ok(_) => Some(written),
+            Err(e) => {
+                metrics::counter!("cc_recording_errors_total").increment(1);
+                tracing::warn!(error = %e, "voicemail not completed");
+                None
+            }
+        }
     }
 
     fn stop_recording(&mut self, rtp: RtpLegId) {

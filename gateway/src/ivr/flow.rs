@@ -311,7 +311,8 @@ pub struct SkillNeed {
     pub min_level: u8,
 }
 
-/// Ends the IVR: the caller leaves a message in `mailbox`.
+/// Ends the IVR: the caller leaves a message in `mailbox`: a queue's name
+/// (or `queue:<name>`), `agent:<user id>` or `number:<+E.164>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Voicemail {
@@ -591,7 +592,7 @@ impl Flow {
                 }
                 Ok(())
             }
-            Node::Voicemail(v) => check_name(&v.mailbox, "mailbox"),
+            Node::Voicemail(v) => check_mailbox(&v.mailbox),
             Node::Callback(c) => check_name(&c.queue, "queue"),
             Node::Transfer(t) => match &t.to {
                 TransferTarget::Number(n) => {
@@ -743,6 +744,22 @@ fn check_name(s: &str, what: &str) -> Result<(), String> {
         return Err(format!("{what} {:?}: only A-Z a-z 0-9 _ - .", clip(s)));
     }
     Ok(())
+}
+
+/// A queue's name, `queue:<name>`, `agent:<id>` or `number:<+digits>`.
+fn check_mailbox(s: &str) -> Result<(), String> {
+    match s.split_once(':') {
+        None => check_name(s, "mailbox"),
+        Some(("queue", q)) => check_name(q, "mailbox"),
+        Some(("agent", id)) if !id.is_empty() && id.len() <= 19 && id.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
+        Some(("number", n))
+            if n.len() <= 17
+                && n.strip_prefix('+').is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            Ok(())
+        }
+        _ => Err(format!("mailbox {:?}: a queue's name, queue:<name>, agent:<user id> or number:<+E.164>", clip(s))),
+    }
 }
 
 fn check_len(s: &str, what: &str) -> Result<(), String> {
