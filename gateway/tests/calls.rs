@@ -785,3 +785,123 @@ async fn a_caller_leaves_a_voicemail_that_is_kept_with_its_record() {
     assert_eq!(record.interaction.disposition, Some(shared::records::Disposition::Voicemail));
     assert!(record.events.iter().any(|e| e.kind == "voicemail.created"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_waiting_caller_is_called_back_when_an_agent_is_free() {
+    if !have_sipp() {
+        return;
+    }
+    let store = common::sqlite().await;
+    let now = Clock::system().now_ms();
+    gateway::demo::seed_demo(&store, now).await.unwrap();
+    let support = shared::routing::QueueConfig { name: "support".into(), offer_callback: true, ..Default::default() };
+    store.update_queue_config(&support, None, now).await.unwrap();
+    let flow = gateway::ivr::Flow::parse(
+        r#"{ "name": "main", "start": "menu", "language": "en", "nodes": {
+            "menu": { "type": "menu", "prompt": "menu_main", "options": { "1": "support" }, "on_fail": "support" },
+            "support": { "type": "queue", "queue": "support" } } }"#,
+    )
+    .unwrap();
+    store.create_flow(&flow, None, now).await.unwrap();
+    store.set_entry_point(&gateway::ivr::EntryPoint::parse(DID).unwrap(), "main", None, now).await.unwrap();
+    // The customer's side of the callback: the carrier answers (after a
+    // digest challenge) and echoes.
+    let carrier = std::net::UdpSocket::bind((CARRIER_IP, 0)).unwrap().local_addr().unwrap();
+    let outbound = toml::from_str::<TrunkOutbound>(&format!(
+        "proxy = \"{carrier}\"\ndomain = \"carrier.test\"\ncaller_id = \"{DID}\"\n\
+         username = \"cc-out\"\npassword = \"s3cret-out\"\n"
+    ))
+    .unwrap();
+    let gw = serve(store, Some(outbound), 60).await;
+    let dir = carrier_dir();
+    let customer = tokio::process::Command::new("sipp")
+        .current_dir(&dir)
+        .args(["-sf", &format!("{}/tests/data/sipp/call_out_auth_echo.xml", env!("CARGO_MANIFEST_DIR"))])
+        .args(["-i", CARRIER_IP, "-p", &carrier.port().to_string(), "-mi", CARRIER_IP, "-mp", "0", "-m", "1"])
+        .args(["-rtp_echo", "-timeout", "90", "-timeout_error", "-nostdin"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+
+    // Omid is logged in but not ready: the caller waits, and takes a callback.
+    let mut ws = gw.desk_without_status("omid").await;
+    sipp_passed(sipp(&gw, &dir, "call_in_callback.xml", &[])).await;
+    let until = tokio::time::Instant::now() + Duration::from_secs(5);
+    let pending = loop {
+        let rows = gw.store.callbacks_pending().await.unwrap();
+        if let Some(cb) = rows.into_iter().next() {
+            break cb;
+        }
+        assert!(tokio::time::Instant::now() < until, "no callback stored");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!((pending.queue.as_str(), pending.number.as_str()), ("support", "+966501234567"));
+
+    // Omid becomes available: the callback rings on his desk, he takes it,
+    // and the gateway dials the customer with him on the line.
+    send(&mut ws, &ClientMsg::SetStatus { status: AgentStatus::Available }).await;
+    let call = wait_for(&mut ws, "callback ringing", |m| match m {
+        ServerMsg::CallRinging { call } => Some(call),
+        _ => None,
+    })
+    .await;
+    assert_eq!((call.direction, call.to.as_str()), (shared::ws::CallDirection::Outbound, "+966501234567"));
+    let (mut phone, pending_sdp, offer) = Softphone::new().await;
+    send(&mut ws, &ClientMsg::CallAnswer { call_id: call.call_id.clone(), sdp: offer }).await;
+    let answer = wait_for(&mut ws, "call.answered", |m| match m {
+        ServerMsg::CallAnswered { call_id, sdp } if call_id == call.call_id => Some(sdp),
+        _ => None,
+    })
+    .await;
+    phone.rtc.sdp_api().accept_answer(pending_sdp, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+    wait_for(&mut ws, "connected", |m| matches!(m, ServerMsg::CallConnected { .. }).then_some(())).await;
+    let heard = phone.talk(Duration::from_secs(3), 440.0).await;
+    let r = tone_ratio(&heard[heard.len().saturating_sub(8000)..], 440.0, 8000.0);
+    assert!(r > 0.8, "the agent's 440 Hz reached the customer and came back (share {r:.2})");
+    send(&mut ws, &ClientMsg::CallHangUp { call_id: call.call_id.clone() }).await;
+    ended(&mut ws, &call.call_id).await;
+    sipp_passed(customer).await;
+    let until = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let cb = gw.store.callback(pending.id).await.unwrap().unwrap();
+        if cb.state == shared::records::CallbackState::Completed {
+            assert_eq!(cb.attempts, 1);
+            break;
+        }
+        assert!(tokio::time::Instant::now() < until, "callback not completed: {:?}", cb.state);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn callbacks_stored_before_a_restart_ring_after_it() {
+    let store = common::sqlite().await;
+    let now = Clock::system().now_ms();
+    gateway::demo::seed_demo(&store, now).await.unwrap();
+    // Left by the gateway that ran before this one.
+    let request = gateway::store::CallbackRequest {
+        queue: "support".into(),
+        number: "+905321234567".into(),
+        customer_id: None,
+        call_id: Some("before-the-restart".into()),
+        requested_at: now - 60_000,
+        due_at: None,
+        position_at: now - 90_000,
+        max_attempts: 3,
+        created_by: None,
+    };
+    let id = store.callback_create(&request, now - 60_000).await.unwrap();
+    let carrier = std::net::UdpSocket::bind((CARRIER_IP, 0)).unwrap().local_addr().unwrap();
+    let outbound = toml::from_str::<TrunkOutbound>(&format!("proxy = \"{carrier}\"\ncaller_id = \"{DID}\"\n")).unwrap();
+    let gw = serve(store, Some(outbound), 60).await;
+    let mut ws = gw.desk("omid").await;
+    let call = wait_for(&mut ws, "the stored callback ringing", |m| match m {
+        ServerMsg::CallRinging { call } => Some(call),
+        _ => None,
+    })
+    .await;
+    assert_eq!((call.to.as_str(), call.queue.as_deref()), ("+905321234567", Some("support")));
+    assert!(call.call_id.starts_with(&format!("callback-{id}-")), "{}", call.call_id);
+}

@@ -141,6 +141,8 @@ pub struct QueueConfig {
     pub weights: Weights,
     /// Target answer time for the service level, in seconds.
     pub service_level_secs: u32,
+    /// Waiting callers are offered a callback (key 9) that keeps their place.
+    pub offer_callback: bool,
 }
 
 impl Default for QueueConfig {
@@ -162,6 +164,7 @@ impl Default for QueueConfig {
             max_missed: 3,
             weights: Weights::default(),
             service_level_secs: 20,
+            offer_callback: false,
         }
     }
 }

@@ -762,6 +762,10 @@ impl Acd {
         Some(s)
     }
 
+    pub fn queue_config(&self, name: &str) -> Option<&QueueConfig> {
+        self.queue_index.get(name).map(|&q| &self.queue(q).cfg)
+    }
+
     pub fn queue_names(&self) -> impl Iterator<Item = &str> {
         self.queues.iter().flatten().map(|q| q.cfg.name.as_str())
     }

@@ -34,6 +34,7 @@ impl Calls {
         self.now = self.now.max(now);
         self.acd.handle_timeout(self.now);
         self.voicemail_timeouts();
+        self.callback_retries();
         let due: Vec<String> = self
             .ivr
             .iter()
@@ -51,7 +52,7 @@ impl Calls {
     /// When [`Calls::advance`] is next needed.
     pub fn poll_timeout(&self) -> Option<u64> {
         let ivr = self.ivr.values().filter_map(|s| s.poll_timeout()).min().map(|t| t.max(0) as u64);
-        [self.acd.poll_timeout(), ivr, self.voicemail_deadline()].into_iter().flatten().min()
+        [self.acd.poll_timeout(), ivr, self.voicemail_deadline(), self.callback_deadline()].into_iter().flatten().min()
     }
 
     /// Adds or changes a queue of the routing engine.
@@ -122,6 +123,12 @@ impl Calls {
     /// A clip played to a caller ended.
     pub fn handle_play_done(&mut self, rtp: RtpLegId, id: u64) {
         let Some(call_id) = self.by_rtp.get(&rtp).cloned() else { return };
+        if id == super::callback::LEAVING {
+            if self.calls.get(&call_id).is_some_and(|c| matches!(c.state, State::Leaving)) {
+                self.hang_up_caller(&call_id, CallEndKind::LocalHangUp);
+            }
+            return;
+        }
         if id >= ANNOUNCEMENT {
             self.voicemail_play_done(&call_id, id);
             return;
@@ -313,6 +320,9 @@ impl Calls {
     pub(super) fn pump_acd(&mut self) {
         while let Some(out) = self.acd.poll_output() {
             match out {
+                acd::Output::Offer { call, agent, queue, kind: EntryKind::Callback, .. } => {
+                    self.offer_callback(call, agent, queue);
+                }
                 acd::Output::Offer { call, agent, queue, .. } => {
                     let Some(call_id) = self.acd_keys.get(&call).cloned() else { continue };
                     let Some(c) = self.calls.get_mut(&call_id) else { continue };
@@ -341,7 +351,10 @@ impl Calls {
                     let Some(c) = self.calls.get(call_id) else { continue };
                     let Some((rtp, _)) = c.kept.filter(|_| c.state.agent().is_none()) else { continue };
                     let lang = shared::Lang::parse(&c.language).unwrap_or(prompts::FALLBACK);
-                    let saying = prompts::say_queue_status(lang, position, wait_secs);
+                    let mut saying = prompts::say_queue_status(lang, position, wait_secs);
+                    if c.acd.as_ref().is_some_and(|e| self.offers_callback(&e.queue)) {
+                        saying.push(prompts::id::CALLBACK_OFFER);
+                    }
                     self.next_play += 1;
                     let id = ANNOUNCEMENT + self.next_play;
                     let prompts = saying.into_iter().map(str::to_owned).collect();

@@ -26,6 +26,7 @@
 //! and tells everyone it rang for. No input can panic the core; nothing here
 //! does IO, reads a clock or draws a random number (call ids come in).
 
+pub mod callback;
 mod engine;
 pub mod identity;
 pub mod reason;
@@ -196,6 +197,27 @@ pub enum Output {
         customer: Option<i64>,
         at: u64,
     },
+    /// Store a callback a caller asked for; answer with
+    /// [`Calls::handle_callback_saved`].
+    SaveCallback {
+        key: u64,
+        queue: String,
+        number: String,
+        customer: Option<i64>,
+        call_id: String,
+        entered: u64,
+    },
+    /// An agent took the stored callback `id`: an attempt starts.
+    CallbackDialing {
+        id: i64,
+        agent: i64,
+    },
+    /// How the attempt went, and when the next one is, if any.
+    CallbackResult {
+        id: i64,
+        result: shared::records::CallbackResult,
+        retry_at: Option<u64>,
+    },
     /// The agent missed offers in a row: make them not ready.
     AgentMissed {
         agent: i64,
@@ -215,6 +237,9 @@ pub enum AnswerMedia {
     Open(MediaPlan),
     /// The caller's leg is up already (a transferred call): bridge to it.
     Reuse { rtp: RtpLegId, local: SocketAddr },
+    /// A callback: open the agent's leg and an RTP leg, then dial the
+    /// customer ([`Calls::handle_dial_media`]).
+    Dial,
 }
 
 /// The SIP leg's media, agreed from the caller's offer: what
@@ -268,6 +293,8 @@ enum State {
     Ivr,
     /// Answered, leaving a voicemail.
     Voicemail(voicemail::Stage),
+    /// Hearing a last message before we hang up (a callback confirmed).
+    Leaving,
     /// Waiting for an agent (in a queue, or ringing every free agent);
     /// `offered` see it ringing.
     Ringing,
@@ -283,7 +310,7 @@ enum State {
 impl State {
     fn agent(&self) -> Option<i64> {
         match *self {
-            State::Opening | State::Ivr | State::Voicemail(_) | State::Ringing => None,
+            State::Opening | State::Ivr | State::Voicemail(_) | State::Leaving | State::Ringing => None,
             State::Answering { agent } | State::Dialing { agent } | State::Talking { agent, .. } => Some(agent),
         }
     }
@@ -333,6 +360,10 @@ struct Call {
     held_since: Option<u64>,
     /// The customer the IVR found.
     customer: Option<i64>,
+    /// The engine's key of the callback this call is for.
+    callback: Option<u64>,
+    /// Why the caller was let go, when not by an agent (a callback taken).
+    left_for: Option<shared::records::Disposition>,
 }
 
 #[derive(Debug, Clone)]
@@ -366,6 +397,8 @@ impl Call {
             answered: false,
             held_since: None,
             customer: None,
+            callback: None,
+            left_for: None,
             recording: RecordingState::Off,
             supervisors: Vec::new(),
         }
@@ -422,6 +455,9 @@ pub struct Calls {
     now: u64,
     /// Ids of announcements played to waiting callers.
     next_play: u64,
+    /// The trunk and caller id callbacks use.
+    outbound: Option<(String, String)>,
+    callbacks: callback::Callbacks,
 }
 
 impl Default for Calls {
@@ -441,6 +477,8 @@ impl Default for Calls {
             ivr: HashMap::new(),
             now: 0,
             next_play: 0,
+            outbound: None,
+            callbacks: callback::Callbacks::default(),
         }
     }
 }
@@ -567,6 +605,25 @@ impl Calls {
         }
         self.agents.entry(agent).or_default().call = Some(call_id.to_owned());
         let Some(call) = self.calls.get_mut(call_id) else { return Err(CallError::Gone) };
+        if call.callback.is_some() {
+            call.state = State::Dialing { agent };
+            let started = Tracked::Started {
+                initiation: shared::records::Initiation::Callback,
+                caller: call.info.from.clone(),
+                callee: call.info.to.clone(),
+                trunk: call.info.trunk.clone(),
+                agent: Some(agent),
+            };
+            let others: Vec<i64> = std::mem::take(&mut call.offered).into_iter().filter(|a| *a != agent).collect();
+            self.withdraw_all(agent, CallEndKind::Withdrawn);
+            for other in others {
+                self.notify_end(other, call_id, reason::end(CallEndKind::AnsweredElsewhere, None, None));
+            }
+            self.track(call_id, started);
+            self.callback_dialing(call_id, agent);
+            self.publish(call_id);
+            return Ok(AnswerMedia::Dial);
+        }
         call.state = State::Answering { agent };
         call.only = None;
         let media = match (call.kept, call.plan) {
@@ -832,16 +889,19 @@ impl Calls {
 
     /// The far end of a call pressed a key: its agent hears of it.
     pub fn handle_digit(&mut self, rtp: RtpLegId, digit: char) {
-        let Some(call_id) = self.by_rtp.get(&rtp) else { return };
+        let Some(call_id) = self.by_rtp.get(&rtp).cloned() else { return };
+        let call_id = &call_id;
         if self.calls.get(call_id).is_some_and(|c| matches!(c.state, State::Voicemail(_))) {
-            let call_id = call_id.clone();
-            self.voicemail_digit(&call_id, digit);
+            self.voicemail_digit(call_id, digit);
+            return;
+        }
+        let waiting = self.calls.get(call_id).is_some_and(|c| c.acd.is_some() && c.state.agent().is_none());
+        if digit == callback::KEY && waiting && self.take_callback(call_id) {
             return;
         }
         if let Some(session) = self.ivr.get_mut(call_id) {
-            let call_id = call_id.clone();
             session.handle_digit(self.now as i64, digit);
-            self.drive_ivr(&call_id);
+            self.drive_ivr(call_id);
             return;
         }
         let Some(agent) = self.calls.get(call_id).and_then(|c| c.state.agent()) else { return };
@@ -1132,6 +1192,7 @@ impl Calls {
         self.track_end(call_id, &call, why);
         self.ivr.remove(call_id);
         self.voicemail_cut(call_id, &call);
+        self.callback_call_over(&call, why);
         if let Some(entry) = call.acd.take() {
             self.acd_keys.remove(&entry.key);
             // Waiting: abandoned; taken: over, its agent wraps up.

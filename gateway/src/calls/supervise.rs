@@ -40,7 +40,9 @@ impl Calls {
     fn live(&self, call_id: &str, c: &super::Call) -> LiveCall {
         let _ = call_id;
         let state = match c.state {
-            State::Opening | State::Ivr | State::Voicemail(_) | State::Ringing => LiveCallState::Ringing,
+            State::Opening | State::Ivr | State::Voicemail(_) | State::Leaving | State::Ringing => {
+                LiveCallState::Ringing
+            }
             State::Answering { .. } | State::Dialing { .. } => LiveCallState::Connecting,
             State::Talking { connected: false, .. } => LiveCallState::Connecting,
             State::Talking { .. } if c.held => LiveCallState::Held,

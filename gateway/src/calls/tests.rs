@@ -684,3 +684,82 @@ fn a_voicemail_ends_with_the_hash_key_or_at_its_length_limit() {
         assert!(!outs.iter().any(|o| matches!(o, Output::SaveVoicemail { .. })), "saved once");
     }
 }
+
+#[test]
+fn a_waiting_caller_takes_a_callback_that_keeps_the_place_and_is_retried_when_busy() {
+    use shared::records::{CallbackResult, Disposition};
+    use shared::routing::{AgentProfile, Membership, QueueConfig};
+    let mut c = Calls::new();
+    c.advance(1_000_000);
+    c.set_outbound("carrier".into(), "+441234567890".into());
+    c.set_queue(QueueConfig { name: "support".into(), offer_callback: true, ..QueueConfig::default() }).unwrap();
+    c.set_agent_profile(
+        5,
+        AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] },
+    );
+    c.handle_presence(5, true, false);
+    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()));
+    c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
+    c.handle_digit(RtpLegId(3), '1');
+    let outs = drain(&mut c);
+    let announcement = plays(&outs).pop().unwrap();
+    assert_eq!(announcement.1.last().map(String::as_str), Some(crate::prompts::id::CALLBACK_OFFER));
+
+    c.handle_digit(RtpLegId(3), '9');
+    let outs = drain(&mut c);
+    let Some(Output::SaveCallback { key, number, entered, .. }) =
+        outs.iter().find(|o| matches!(o, Output::SaveCallback { .. })).cloned()
+    else {
+        panic!("{outs:?}")
+    };
+    assert_eq!((number.as_str(), entered), ("+966501234567", 1_000_000), "the caller's number and place");
+    let bye = plays(&outs);
+    assert_eq!(bye.len(), 1);
+    c.handle_play_done(RtpLegId(3), bye[0].0);
+    let outs = drain(&mut c);
+    assert!(sip(&outs).iter().any(|s| matches!(s, SipCommand::HangUp { .. })));
+    assert!(
+        outs.iter().any(|o| matches!(
+            o,
+            Output::Track { what: Tracked::Ended { disposition: Disposition::Callback, .. }, .. }
+        ))
+    );
+    c.handle_callback_saved(key, 77);
+    assert_eq!(c.acd.waiting_len(), 1, "the callback waits in the caller's place");
+
+    // The agent is free: the callback rings as an outbound call.
+    c.advance(1_010_000);
+    c.handle_presence(5, true, true);
+    let outs = drain(&mut c);
+    let Some(ServerMsg::CallRinging { call }) = outs.iter().find_map(|o| match o {
+        Output::Notify { agent: 5, msg } => Some(msg.clone()),
+        _ => None,
+    }) else {
+        panic!("{outs:?}")
+    };
+    assert_eq!(
+        (call.direction, call.to.as_str(), call.queue.as_deref()),
+        (CallDirection::Outbound, "+966501234567", Some("support"))
+    );
+    assert_eq!(c.handle_answer(5, &call.call_id).unwrap(), AnswerMedia::Dial);
+    assert!(drain(&mut c).contains(&Output::CallbackDialing { id: 77, agent: 5 }));
+    c.handle_dial_media(&call.call_id, LegId(8), RtpLegId(9), "127.0.0.1:20002".parse().unwrap()).unwrap();
+    let outs = drain(&mut c);
+    assert!(sip(&outs).iter().any(|s| matches!(s, SipCommand::Invite { number, .. } if number == "+966501234567")));
+    c.handle_invited(&call.call_id, Ok(DialogId::for_test(30)));
+    let busy = Reason::Rejected(crate::sip::StatusCode::new(486).unwrap());
+    c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(30), reason: busy });
+    let outs = drain(&mut c);
+    assert!(
+        outs.contains(&Output::CallbackResult {
+            id: 77,
+            result: CallbackResult::Busy,
+            retry_at: Some(1_010_000 + callback::RETRY_MS)
+        }),
+        "{outs:?}"
+    );
+    // Later it rings again.
+    c.advance(1_010_000 + callback::RETRY_MS);
+    let outs = drain(&mut c);
+    assert!(notices(&outs).iter().any(|n| n.0 == 5 && n.1 == "ringing"), "{outs:?}");
+}

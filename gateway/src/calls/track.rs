@@ -57,6 +57,7 @@ impl Calls {
         let answered = call.answered;
         let disposition = match (&call.state, why.kind) {
             _ if answered => Disposition::Answered,
+            _ if call.left_for.is_some() => call.left_for.unwrap_or(Disposition::Failed),
             (State::Voicemail(_), _) => Disposition::Voicemail,
             (State::Opening | State::Ivr, _) => Disposition::IvrHangUp,
             (_, CallEndKind::Rejected) if why.sip_status == Some(486) || why.sip_status == Some(600) => {

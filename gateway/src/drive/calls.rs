@@ -252,6 +252,7 @@ pub fn start(
         routing_seq: 0,
         back: back_tx,
         records: records_tx,
+        callbacks_restored: false,
     };
     tokio::spawn(driver.run(req_rx, up_rx, presence, failed_rx, back_rx, engine.routing, shutdown));
     (CallsHandle { requests: req_tx }, CallLink { up: up_tx, down: down_rx })
@@ -264,6 +265,15 @@ enum Back {
     CallerMedia { call_id: String, media: Result<(RtpLegId, std::net::SocketAddr), ()> },
     Customer { call_id: String, customer: Option<CustomerRef> },
     Routing { seq: u64, queues: Vec<QueueConfig>, profiles: Vec<(i64, AgentProfile)> },
+    CallbackSaved { key: u64, id: i64 },
+    Callbacks(Vec<crate::store::CallbackRow>),
+}
+
+/// What the writer task stores, in order.
+enum Write {
+    Track(String, u64, Tracked),
+    CallbackDialing { id: i64, agent: i64, at: u64 },
+    CallbackResult { id: i64, result: shared::records::CallbackResult, retry_at: Option<u64>, at: u64 },
 }
 
 /// Loads the queues and agents' profiles for the routing engine.
@@ -281,10 +291,26 @@ fn load_routing(store: Store, back: mpsc::UnboundedSender<Back>, seq: u64) {
 /// Writes calls' interaction records and timelines, one step after the
 /// other, so that a record exists before its updates. A failed write is
 /// logged and the next goes on (calls never wait for the database).
-async fn write_records(store: Store, mut steps: mpsc::UnboundedReceiver<(String, u64, Tracked)>) {
+async fn write_records(store: Store, mut steps: mpsc::UnboundedReceiver<Write>) {
     use crate::store::{InteractionPatch, NewInteraction};
     use shared::records as kinds;
-    while let Some((call_id, at, what)) = steps.recv().await {
+    while let Some(step) = steps.recv().await {
+        let (call_id, at, what) = match step {
+            Write::Track(call_id, at, what) => (call_id, at, what),
+            Write::CallbackDialing { id, agent, at } => {
+                if let Err(e) = store.callback_attempt_started(id, Some(agent), at as i64).await {
+                    tracing::warn!(error = %e, "callback attempt not stored");
+                }
+                continue;
+            }
+            Write::CallbackResult { id, result, retry_at, at } => {
+                let retry = retry_at.map(|t| t as i64);
+                if let Err(e) = store.callback_attempt_result(id, result, retry, at as i64).await {
+                    tracing::warn!(error = %e, "callback result not stored");
+                }
+                continue;
+            }
+        };
         let at = at as i64;
         let (update, kind, data): (Option<InteractionPatch>, &str, Option<serde_json::Value>) = match what {
             Tracked::Started { initiation, caller, callee, trunk, agent } => {
@@ -387,8 +413,11 @@ struct Driver {
     /// The latest routing reload asked; older answers are ignored.
     routing_seq: u64,
     back: mpsc::UnboundedSender<Back>,
-    /// Interaction records, written in order by their own task.
-    records: mpsc::UnboundedSender<(String, u64, Tracked)>,
+    /// Interaction records and callbacks' attempts, written in order by
+    /// their own task.
+    records: mpsc::UnboundedSender<Write>,
+    /// Stored callbacks were taken back after the first routing load.
+    callbacks_restored: bool,
 }
 
 impl Driver {
@@ -405,6 +434,9 @@ impl Driver {
         mut shutdown: watch::Receiver<bool>,
     ) {
         let mut media_events = self.media.subscribe();
+        if let Some(o) = &self.outbound {
+            self.core.set_outbound(o.trunk.clone(), o.caller_id.clone());
+        }
         self.reload_routing();
         loop {
             let timer = self.core.poll_timeout().map(|at| {
@@ -520,6 +552,15 @@ impl Driver {
                 self.core.handle_incoming(call_id, started, session_id, incoming, flow);
             }
             Back::CallerMedia { call_id, media } => self.core.handle_caller_media(&call_id, media),
+            Back::CallbackSaved { key, id } => self.core.handle_callback_saved(key, id),
+            Back::Callbacks(rows) => {
+                for cb in rows {
+                    let entered = cb.position_at.max(0) as u64;
+                    if !self.core.restore_callback(cb.id, &cb.queue, cb.number, entered, cb.attempts) {
+                        tracing::warn!(callback = cb.id, "stored callback's queue is gone");
+                    }
+                }
+            }
             Back::Customer { call_id, customer } => self.core.handle_customer(&call_id, customer),
             Back::Routing { seq, queues, profiles } => {
                 if seq != self.routing_seq {
@@ -539,6 +580,19 @@ impl Driver {
                     self.core.set_agent_profile(agent, profile);
                 }
                 self.profiled = listed;
+                if !self.callbacks_restored {
+                    // Callbacks waiting before a restart take their places again.
+                    self.callbacks_restored = true;
+                    let (store, back) = (self.store.clone(), self.back.clone());
+                    tokio::spawn(async move {
+                        match store.callbacks_pending().await {
+                            Ok(rows) => {
+                                let _ = back.send(Back::Callbacks(rows));
+                            }
+                            Err(e) => tracing::error!(error = %e, "stored callbacks not loaded"),
+                        }
+                    });
+                }
             }
         }
     }
@@ -630,6 +684,9 @@ impl Driver {
         let media = self.core.handle_answer(agent, call_id)?;
         // The agent is now on this call; its other offers were withdrawn.
         self.flush();
+        if media == AnswerMedia::Dial {
+            return self.dial_callback(agent, call_id, offer).await;
+        }
         let (leg, answer) = match self.media.add_leg(offer, LegMode::Forward).await {
             Ok(x) => x,
             Err(message) => {
@@ -640,6 +697,7 @@ impl Driver {
         let (rtp, local, opened) = match media {
             // A transferred call: the caller's leg is up; bridge to it.
             AnswerMedia::Reuse { rtp, local } => (rtp, local, false),
+            AnswerMedia::Dial => unreachable!("callbacks returned above"),
             AnswerMedia::Open(plan) => {
                 let codec = g711_of(plan.codec);
                 match self.media.add_rtp_leg(plan.remote, codec, plan.pt, plan.telephone_event_pt).await {
@@ -662,6 +720,43 @@ impl Driver {
                 self.media.remove_rtp_leg(rtp);
             }
             self.core.handle_media_failed(call_id);
+            return Err(e);
+        }
+        Ok(answer)
+    }
+
+    /// The agent took a callback: their leg, an RTP leg, then the INVITE
+    /// to the customer. A failure ends the attempt (another comes later).
+    async fn dial_callback(&mut self, agent: i64, call_id: &str, offer: String) -> Result<String, Refusal> {
+        let fail = |this: &mut Self| {
+            let _ = this.core.handle_hang_up(agent, call_id);
+        };
+        let (leg, answer) = match self.media.add_leg(offer, LegMode::Forward).await {
+            Ok(x) => x,
+            Err(message) => {
+                fail(self);
+                return Err(Refusal { code: "bad_sdp", message });
+            }
+        };
+        let nowhere = std::net::SocketAddr::from(([0, 0, 0, 0], 0));
+        let (rtp, local) = match self.media.add_rtp_leg(nowhere, G711::Pcmu, 0, None).await {
+            Ok(x) => x,
+            Err(message) => {
+                self.media.remove_leg(leg);
+                fail(self);
+                return Err(Refusal { code: "media_unavailable", message });
+            }
+        };
+        let ready = self
+            .media
+            .bridge(leg, rtp)
+            .await
+            .map_err(|message| Refusal { code: "media_unavailable", message })
+            .and_then(|()| self.core.handle_dial_media(call_id, leg, rtp, local).map_err(Refusal::from));
+        if let Err(e) = ready {
+            self.media.remove_leg(leg);
+            self.media.remove_rtp_leg(rtp);
+            fail(self);
             return Err(e);
         }
         Ok(answer)
@@ -854,7 +949,36 @@ impl Driver {
                     });
                 }
                 Output::Track { call_id, at, what } => {
-                    let _ = self.records.send((call_id, at, what));
+                    let _ = self.records.send(Write::Track(call_id, at, what));
+                }
+                Output::CallbackDialing { id, agent } => {
+                    let _ = self.records.send(Write::CallbackDialing { id, agent, at: now_ms() });
+                }
+                Output::CallbackResult { id, result, retry_at } => {
+                    let _ = self.records.send(Write::CallbackResult { id, result, retry_at, at: now_ms() });
+                }
+                Output::SaveCallback { key, queue, number, customer, call_id, entered } => {
+                    let (store, back) = (self.store.clone(), self.back.clone());
+                    tokio::spawn(async move {
+                        let now = now_ms() as i64;
+                        let request = crate::store::CallbackRequest {
+                            queue,
+                            number,
+                            customer_id: customer,
+                            call_id: Some(call_id),
+                            requested_at: now,
+                            due_at: None,
+                            position_at: entered as i64,
+                            max_attempts: crate::calls::callback::MAX_ATTEMPTS,
+                            created_by: None,
+                        };
+                        match store.callback_create(&request, now).await {
+                            Ok(id) => {
+                                let _ = back.send(Back::CallbackSaved { key, id });
+                            }
+                            Err(e) => tracing::error!(error = %e, "callback not stored"),
+                        }
+                    });
                 }
                 Output::Music { rtp, on } => self.media.music(rtp, on),
                 Output::LookupCustomer { call_id, by } => {

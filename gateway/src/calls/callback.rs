@@ -1,0 +1,245 @@
+//! Callbacks that keep the caller's place.
+//!
+//! A caller waiting in a queue that offers callbacks presses 9: their entry
+//! in the routing engine becomes a callback (same place), they hear when to
+//! expect the call and are hung up on, and the callback is stored. When its
+//! place comes up the engine offers it to an agent like a call (ringing on
+//! the desk as an outbound call to the customer); the agent accepts with
+//! their softphone and the gateway dials the customer through the outbound
+//! trunk, with the agent already on the line. Busy, no answer or a failure
+//! schedule another attempt (up to [`MAX_ATTEMPTS`], [`RETRY_MS`] apart) at
+//! the same place; stored callbacks come back after a restart
+//! ([`Calls::restore_callback`]).
+
+use std::collections::BTreeSet;
+
+use shared::records::{CallbackResult, Disposition};
+use shared::ws::{CallDirection, CallEndKind, CallEndReason, CallInfo, ServerMsg};
+
+use super::{AcdEntry, Call, Calls, Output, State};
+use crate::acd::{CallAttrs, EntryKind};
+use crate::prompts;
+
+/// Attempts to reach the customer before the callback fails.
+pub const MAX_ATTEMPTS: u32 = 3;
+/// Time between attempts.
+pub const RETRY_MS: u64 = 120_000;
+/// The key that asks for a callback while waiting.
+pub const KEY: char = '9';
+/// Clip id of the confirmation, after which the caller is hung up on.
+pub(super) const LEAVING: u64 = (1 << 41) + 2;
+
+/// A callback the gateway owes a customer.
+#[derive(Debug, Clone)]
+pub(super) struct Pending {
+    pub queue: String,
+    pub number: String,
+    pub customer: Option<i64>,
+    /// Its place: the original call's entry time.
+    pub entered: u64,
+    pub attempts: u32,
+    /// Its row in the store, once written.
+    pub id: Option<i64>,
+    /// The call ringing agents or dialing the customer for it now.
+    pub call: Option<String>,
+}
+
+/// The callbacks' part of [`Calls`].
+#[derive(Debug, Default)]
+pub(super) struct Callbacks {
+    pub pending: std::collections::HashMap<u64, Pending>,
+    /// (due, engine key) of attempts to make again.
+    pub retries: BTreeSet<(u64, u64)>,
+}
+
+impl Calls {
+    /// The trunk callbacks leave on and the number they show; without one,
+    /// no callbacks are offered.
+    pub fn set_outbound(&mut self, trunk: String, caller_id: String) {
+        self.outbound = Some((trunk, caller_id));
+    }
+
+    /// Whether waiting callers of `queue` may ask for a callback.
+    pub(super) fn offers_callback(&self, queue: &str) -> bool {
+        self.outbound.is_some() && self.acd.queue_config(queue).is_some_and(|q| q.offer_callback)
+    }
+
+    /// The caller pressed the callback key while waiting: their place
+    /// becomes a callback, they hear when to expect it and are hung up on.
+    /// False when the call cannot take a callback now.
+    pub(super) fn take_callback(&mut self, call_id: &str) -> bool {
+        let Some(c) = self.calls.get(call_id) else { return false };
+        let (State::Ringing, Some(entry), Some((rtp, _))) = (&c.state, &c.acd, c.kept) else { return false };
+        if !self.offers_callback(&entry.queue) || c.info.from.is_empty() {
+            return false;
+        }
+        let entry = entry.clone();
+        if self.acd.convert_to_callback(self.now, entry.key).is_err() {
+            return false;
+        }
+        let wait = self.acd.position(self.now, entry.key).and_then(|(_, w)| w).unwrap_or(0);
+        let Some(c) = self.calls.get_mut(call_id) else { return false };
+        c.acd = None;
+        c.left_for = Some(Disposition::Callback);
+        c.state = State::Leaving;
+        let entered = entry.attrs.entered.unwrap_or(self.now);
+        let pending = Pending {
+            queue: entry.queue.clone(),
+            number: c.info.from.clone(),
+            customer: c.customer,
+            entered,
+            attempts: 0,
+            id: None,
+            call: None,
+        };
+        let lang = shared::Lang::parse(&c.language).unwrap_or(prompts::FALLBACK);
+        // Offers of the call that rang are taken back by the engine.
+        for agent in std::mem::take(&mut c.offered) {
+            self.notify_end(agent, call_id, super::reason::end(CallEndKind::Withdrawn, None, None));
+        }
+        self.acd_keys.remove(&entry.key);
+        self.out.push_back(Output::SaveCallback {
+            key: entry.key,
+            queue: pending.queue.clone(),
+            number: pending.number.clone(),
+            customer: pending.customer,
+            call_id: call_id.to_owned(),
+            entered,
+        });
+        self.callbacks.pending.insert(entry.key, pending);
+        let saying = prompts::say_callback_confirmed(lang, wait);
+        let prompts = saying.into_iter().map(str::to_owned).collect();
+        self.out.push_back(Output::Music { rtp, on: false });
+        self.out.push_back(Output::Play { rtp, id: LEAVING, language: lang.tag().to_owned(), prompts });
+        self.publish(call_id);
+        true
+    }
+
+    /// The store has the callback: its row id.
+    pub fn handle_callback_saved(&mut self, key: u64, id: i64) {
+        if let Some(p) = self.callbacks.pending.get_mut(&key) {
+            p.id = Some(id);
+        }
+    }
+
+    /// A stored callback after a restart: it takes its place again.
+    pub fn restore_callback(&mut self, id: i64, queue: &str, number: String, entered: u64, attempts: u32) -> bool {
+        self.next_key += 1;
+        let key = self.next_key;
+        let attrs = CallAttrs { kind: EntryKind::Callback, entered: Some(entered), ..CallAttrs::default() };
+        if !matches!(self.acd.enqueue(self.now, key, queue, attrs), Ok(crate::acd::Enqueued::Waiting { .. })) {
+            return false;
+        }
+        let pending =
+            Pending { queue: queue.to_owned(), number, customer: None, entered, attempts, id: Some(id), call: None };
+        self.callbacks.pending.insert(key, pending);
+        true
+    }
+
+    /// The engine offers a callback to an agent: it rings on their desk as
+    /// an outbound call to the customer.
+    pub(super) fn offer_callback(&mut self, key: u64, agent: i64, queue: String) {
+        let Some(p) = self.callbacks.pending.get_mut(&key) else { return };
+        let call_id = match &p.call {
+            Some(id) => id.clone(),
+            None => {
+                let Some((trunk, caller_id)) = self.outbound.clone() else { return };
+                let call_id = format!("callback-{}-{}-{}", p.id.unwrap_or(0), key, p.attempts + 1);
+                let info = CallInfo {
+                    call_id: call_id.clone(),
+                    direction: CallDirection::Outbound,
+                    from: caller_id,
+                    from_name: None,
+                    to: p.number.clone(),
+                    trunk,
+                    started: crate::store::rfc3339(self.now as i64),
+                    queue: Some(queue.clone()),
+                };
+                let attrs = CallAttrs { kind: EntryKind::Callback, entered: Some(p.entered), ..CallAttrs::default() };
+                p.call = Some(call_id.clone());
+                self.next_seq += 1;
+                let mut call = Call::new(info, self.next_seq, rand_free_session(key), State::Ringing);
+                call.acd = Some(AcdEntry { key, queue, attrs });
+                call.callback = Some(key);
+                self.calls.insert(call_id.clone(), call);
+                self.acd_keys.insert(key, call_id.clone());
+                call_id
+            }
+        };
+        let Some(c) = self.calls.get_mut(&call_id) else { return };
+        if !c.offered.insert(agent) {
+            return;
+        }
+        let msg = ServerMsg::CallRinging { call: c.info.clone() };
+        self.out.push_back(Output::Notify { agent, msg });
+        self.publish(&call_id);
+    }
+
+    /// A callback's call reached the customer, or could not: done, or
+    /// another attempt later at the same place.
+    pub(super) fn callback_call_over(&mut self, call: &Call, why: CallEndReason) {
+        let Some(key) = call.callback else { return };
+        let Some(p) = self.callbacks.pending.get_mut(&key) else { return };
+        p.call = None;
+        // Only a call that rang the customer is an attempt.
+        if !matches!(call.state, State::Talking { .. } | State::Dialing { .. }) {
+            return;
+        }
+        p.attempts += 1;
+        let result = if call.answered {
+            CallbackResult::Answered
+        } else {
+            match why.sip_status {
+                Some(486 | 600) => CallbackResult::Busy,
+                Some(408 | 480 | 487) => CallbackResult::NoAnswer,
+                _ => CallbackResult::Failed,
+            }
+        };
+        let retry = (result != CallbackResult::Answered && p.attempts < MAX_ATTEMPTS).then(|| self.now + RETRY_MS);
+        let id = p.id;
+        match retry {
+            Some(due) => {
+                self.callbacks.retries.insert((due, key));
+            }
+            None => {
+                self.callbacks.pending.remove(&key);
+            }
+        }
+        if let Some(id) = id {
+            self.out.push_back(Output::CallbackResult { id, result, retry_at: retry });
+        }
+    }
+
+    /// The agent accepted a callback: the attempt starts.
+    pub(super) fn callback_dialing(&mut self, call_id: &str, agent: i64) {
+        let key = self.calls.get(call_id).and_then(|c| c.callback);
+        if let Some(id) = key.and_then(|k| self.callbacks.pending.get(&k)).and_then(|p| p.id) {
+            self.out.push_back(Output::CallbackDialing { id, agent });
+        }
+    }
+
+    /// Attempts due again take their place in the queue.
+    pub(super) fn callback_retries(&mut self) {
+        while let Some(&(due, key)) = self.callbacks.retries.first() {
+            if due > self.now {
+                break;
+            }
+            self.callbacks.retries.pop_first();
+            let Some(p) = self.callbacks.pending.get(&key) else { continue };
+            let attrs = CallAttrs { kind: EntryKind::Callback, entered: Some(p.entered), ..CallAttrs::default() };
+            let queue = p.queue.clone();
+            if !matches!(self.acd.enqueue(self.now, key, &queue, attrs), Ok(crate::acd::Enqueued::Waiting { .. })) {
+                self.callbacks.pending.remove(&key);
+            }
+        }
+    }
+
+    pub(super) fn callback_deadline(&self) -> Option<u64> {
+        self.callbacks.retries.first().map(|(due, _)| *due)
+    }
+}
+
+/// A session id for a callback's SDP (`o=` line): any number will do.
+fn rand_free_session(key: u64) -> u64 {
+    key.wrapping_mul(0x9e37_79b9) & 0xffff_ffff
+}
