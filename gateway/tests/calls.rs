@@ -905,3 +905,51 @@ async fn callbacks_stored_before_a_restart_ring_after_it() {
     assert_eq!((call.to.as_str(), call.queue.as_deref()), ("+905321234567", Some("support")));
     assert!(call.call_id.starts_with(&format!("callback-{id}-")), "{}", call.call_id);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_the_agent_hangs_up_the_caller_rates_the_call() {
+    if !have_sipp() {
+        return;
+    }
+    let store = common::sqlite().await;
+    let now = Clock::system().now_ms();
+    gateway::demo::seed_demo(&store, now).await.unwrap();
+    let support =
+        shared::routing::QueueConfig { name: "support".into(), survey_flow: Some("rate".into()), ..Default::default() };
+    store.update_queue_config(&support, None, now).await.unwrap();
+    for json in [
+        r#"{ "name": "main", "start": "menu", "language": "en", "nodes": {
+            "menu": { "type": "menu", "prompt": "menu_main", "options": { "1": "support" }, "on_fail": "support" },
+            "support": { "type": "queue", "queue": "support" } } }"#,
+        r#"{ "name": "rate", "start": "ask", "language": "en", "nodes": {
+            "ask": { "type": "survey", "prompt": "survey_question", "var": "rating", "next": "thanks" },
+            "thanks": { "type": "hang_up", "prompt": "survey_thanks" } } }"#,
+    ] {
+        store.create_flow(&gateway::ivr::Flow::parse(json).unwrap(), None, now).await.unwrap();
+    }
+    store.set_entry_point(&gateway::ivr::EntryPoint::parse(DID).unwrap(), "main", None, now).await.unwrap();
+    let gw = serve(store, None, 60).await;
+    let mut ws = gw.desk("omid").await;
+    let dir = carrier_dir();
+    let caller = sipp(&gw, &dir, "call_in_survey.xml", &["-rtp_echo"]);
+    let (mut phone, call_id) = answer(&mut ws).await;
+    let heard = phone.talk(Duration::from_secs(2), 440.0).await;
+    let r = tone_ratio(&heard[heard.len().saturating_sub(4000)..], 440.0, 8000.0);
+    assert!(r > 0.8, "the agent's 440 Hz came back (share {r:.2})");
+    send(&mut ws, &ClientMsg::CallHangUp { call_id: call_id.clone() }).await;
+    assert_eq!(ended(&mut ws, &call_id).await.kind, CallEndKind::LocalHangUp);
+    // The caller stays for the survey, rates 5, and is hung up on.
+    sipp_passed(caller).await;
+    let until = tokio::time::Instant::now() + Duration::from_secs(5);
+    let detail = loop {
+        let d = gw.store.interaction(&call_id).await.unwrap();
+        if let Some(d) = d.filter(|d| d.interaction.ended_at.is_some()) {
+            break d;
+        }
+        assert!(tokio::time::Instant::now() < until, "no finished record");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(detail.interaction.survey_score, Some(5));
+    assert_eq!(detail.interaction.disposition, Some(shared::records::Disposition::Answered));
+    assert!(detail.events.iter().any(|e| e.kind == "survey.completed"));
+}

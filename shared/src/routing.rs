@@ -143,6 +143,9 @@ pub struct QueueConfig {
     pub service_level_secs: u32,
     /// Waiting callers are offered a callback (key 9) that keeps their place.
     pub offer_callback: bool,
+    /// The IVR flow the caller is put through when the agent hangs up
+    /// (a rating of the call); none: the call simply ends.
+    pub survey_flow: Option<String>,
 }
 
 impl Default for QueueConfig {
@@ -165,6 +168,7 @@ impl Default for QueueConfig {
             weights: Weights::default(),
             service_level_secs: 20,
             offer_callback: false,
+            survey_flow: None,
         }
     }
 }
@@ -250,6 +254,13 @@ impl QueueConfig {
         }
         if self.max_missed == 0 {
             return Err(bad("max_missed", "must be at least 1"));
+        }
+        if let Some(f) = &self.survey_flow
+            && (f.is_empty()
+                || f.len() > 64
+                || !f.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        {
+            return Err(bad("survey_flow", "must be a flow's name (1 to 64 of A-Z a-z 0-9 _ - .)"));
         }
         if self.whisper.len() > 200 {
             return Err(bad("whisper", "must be at most 200 characters"));

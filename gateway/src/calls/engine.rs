@@ -186,9 +186,11 @@ impl Calls {
                 crate::ivr::Output::RegisterCustomer { number } => {
                     self.out.push_back(Output::RegisterCustomer { number });
                 }
-                // Surveys after a call come with the records; answers are
-                // not kept yet.
-                crate::ivr::Output::SurveyAnswer { .. } => {}
+                crate::ivr::Output::SurveyAnswer { value, .. } => {
+                    if let Ok(score) = value.parse::<i64>() {
+                        self.track(call_id, super::Tracked::Survey { score });
+                    }
+                }
                 crate::ivr::Output::Done(outcome) => {
                     self.ivr.remove(call_id);
                     self.ivr_done(call_id, outcome);
@@ -263,6 +265,57 @@ impl Calls {
             Some(agent) => self.offer(call_id, agent),
             None => self.offer_all_free(call_id),
         }
+    }
+
+    /// The agent hung up a queue's call whose queue asks callers to rate it:
+    /// the caller stays, the agent is free, and the survey flow is loaded.
+    /// False when the call ends as usual (no survey, or a mixed call).
+    pub(super) fn start_survey(&mut self, call_id: &str) -> bool {
+        let Some(c) = self.calls.get(call_id) else { return false };
+        let State::Talking { agent, browser, rtp, connected: true } = c.state else { return false };
+        let Some(flow) =
+            c.acd.as_ref().and_then(|e| self.acd.queue_config(&e.queue)).and_then(|q| q.survey_flow.clone())
+        else {
+            return false;
+        };
+        // Mixed calls (recorded, supervised, held) end as usual.
+        if c.held || c.recording != shared::ws::RecordingState::Off || !c.supervisors.is_empty() {
+            return false;
+        }
+        let Some(local) = c.local else { return false };
+        let Some(c) = self.calls.get_mut(call_id) else { return false };
+        let entry = c.acd.take();
+        c.state = State::Ivr;
+        c.kept = Some((rtp, local));
+        self.by_leg.remove(&browser);
+        if let Some(entry) = entry {
+            self.acd_keys.remove(&entry.key);
+            let _ = self.acd.ended(self.now, entry.key);
+        }
+        self.out.push_back(Output::Release { browser: Some(browser), rtp: None });
+        self.notify_end(agent, call_id, reason::end(CallEndKind::LocalHangUp, None, Some(reason::NORMAL_CLEARING)));
+        self.free(agent);
+        self.out.push_back(Output::LoadSurvey { call_id: call_id.to_owned(), flow });
+        self.publish(call_id);
+        true
+    }
+
+    /// The survey's flow, or none (missing): the caller rates the call, or
+    /// is hung up on.
+    pub fn handle_survey_flow(&mut self, call_id: &str, flow: Option<Arc<Flow>>) {
+        let Some(c) = self.calls.get(call_id).filter(|c| matches!(c.state, State::Ivr)) else { return };
+        let Some(flow) = flow else {
+            self.hang_up_caller(call_id, CallEndKind::LocalHangUp);
+            return;
+        };
+        let ctx = CallContext {
+            caller: None,
+            dialed: c.info.to.clone(),
+            entry: crate::ivr::EntryKind::Phone,
+            language: Some(c.language.clone()),
+        };
+        self.ivr.insert(call_id.to_owned(), IvrSession::new(flow, ctx, self.now as i64));
+        self.drive_ivr(call_id);
     }
 
     /// Puts a call in a queue; false when the engine has no such queue.

@@ -174,6 +174,11 @@ pub enum Output {
         rtp: RtpLegId,
         on: bool,
     },
+    /// Load the flow `flow` and answer with [`Calls::handle_survey_flow`].
+    LoadSurvey {
+        call_id: String,
+        flow: String,
+    },
     /// Find the customer and answer with [`Calls::handle_customer`].
     LookupCustomer {
         call_id: String,
@@ -734,9 +739,13 @@ impl Calls {
         if call.state.agent() != Some(agent) {
             return Err(CallError::Gone);
         }
+        let dialog = call.dialog;
+        if self.start_survey(call_id) {
+            return Ok(());
+        }
         // An outbound call not yet placed is hung up when it is
         // (handle_invited finds no call).
-        if let Some(dialog) = call.dialog {
+        if let Some(dialog) = dialog {
             self.out.push_back(Output::Sip(SipCommand::HangUp { dialog }));
         }
         self.end(call_id, reason::end(CallEndKind::LocalHangUp, None, Some(reason::NORMAL_CLEARING)));

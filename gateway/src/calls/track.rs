@@ -38,6 +38,10 @@ pub enum Tracked {
         from: i64,
         to: i64,
     },
+    /// The caller rated the call in the survey.
+    Survey {
+        score: i64,
+    },
     Ended {
         disposition: Disposition,
         ended_by: EndedBy,

@@ -266,6 +266,7 @@ enum Back {
     Customer { call_id: String, customer: Option<CustomerRef> },
     Routing { seq: u64, queues: Vec<QueueConfig>, profiles: Vec<(i64, AgentProfile)> },
     CallbackSaved { key: u64, id: i64 },
+    Survey { call_id: String, flow: Option<Arc<Flow>> },
     Callbacks(Vec<crate::store::CallbackRow>),
 }
 
@@ -351,6 +352,11 @@ async fn write_records(store: Store, mut steps: mpsc::UnboundedReceiver<Write>) 
                 Some(InteractionPatch { hold_ms_added: Some(held_ms as i64), ..Default::default() }),
                 kinds::CALL_RESUMED,
                 None,
+            ),
+            Tracked::Survey { score } => (
+                Some(InteractionPatch { survey_score: Some(score), ..Default::default() }),
+                kinds::SURVEY_COMPLETED,
+                Some(serde_json::json!({ "score": score })),
             ),
             Tracked::Transferred { from, to } => (
                 Some(InteractionPatch { agent_id: Some(to), ..Default::default() }),
@@ -553,6 +559,7 @@ impl Driver {
             }
             Back::CallerMedia { call_id, media } => self.core.handle_caller_media(&call_id, media),
             Back::CallbackSaved { key, id } => self.core.handle_callback_saved(key, id),
+            Back::Survey { call_id, flow } => self.core.handle_survey_flow(&call_id, flow),
             Back::Callbacks(rows) => {
                 for cb in rows {
                     let entered = cb.position_at.max(0) as u64;
@@ -950,6 +957,19 @@ impl Driver {
                 }
                 Output::Track { call_id, at, what } => {
                     let _ = self.records.send(Write::Track(call_id, at, what));
+                }
+                Output::LoadSurvey { call_id, flow } => {
+                    let (store, back) = (self.store.clone(), self.back.clone());
+                    tokio::spawn(async move {
+                        let flow = match store.flow(&flow).await {
+                            Ok(f) => f.map(Arc::new),
+                            Err(e) => {
+                                tracing::error!(error = %e, "survey flow not loaded");
+                                None
+                            }
+                        };
+                        let _ = back.send(Back::Survey { call_id, flow });
+                    });
                 }
                 Output::CallbackDialing { id, agent } => {
                     let _ = self.records.send(Write::CallbackDialing { id, agent, at: now_ms() });
