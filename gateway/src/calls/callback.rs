@@ -8,8 +8,9 @@
 //! their softphone and the gateway dials the customer through the outbound
 //! trunk, with the agent already on the line. Busy, no answer or a failure
 //! schedule another attempt (up to [`MAX_ATTEMPTS`], [`RETRY_MS`] apart) at
-//! the same place; stored callbacks come back after a restart
-//! ([`Calls::restore_callback`]).
+//! the same place. Callbacks in the store (after a restart, scheduled for a
+//! time the customer chose, asked for over the API) join their queue when
+//! due, and cancelled ones leave ([`Calls::sync_callbacks`]).
 
 use std::collections::BTreeSet;
 
@@ -42,6 +43,24 @@ pub(super) struct Pending {
     pub id: Option<i64>,
     /// The call ringing agents or dialing the customer for it now.
     pub call: Option<String>,
+    /// The call during which the caller asked for it.
+    pub origin: Option<String>,
+}
+
+/// A callback as the store keeps it, for [`Calls::sync_callbacks`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub id: i64,
+    pub queue: String,
+    pub number: String,
+    pub customer: Option<i64>,
+    /// The call it came from, if a caller asked during one.
+    pub origin: Option<String>,
+    /// Its place (ms).
+    pub position_at: u64,
+    /// Not before (a scheduled callback, or the next attempt).
+    pub not_before: Option<u64>,
+    pub attempts: u32,
 }
 
 /// The callbacks' part of [`Calls`].
@@ -50,6 +69,9 @@ pub(super) struct Callbacks {
     pub pending: std::collections::HashMap<u64, Pending>,
     /// (due, engine key) of attempts to make again.
     pub retries: BTreeSet<(u64, u64)>,
+    /// Stored callbacks finished here (the store may say pending a moment
+    /// longer): never taken again.
+    pub done: std::collections::HashSet<i64>,
 }
 
 impl Calls {
@@ -91,6 +113,7 @@ impl Calls {
             attempts: 0,
             id: None,
             call: None,
+            origin: Some(call_id.to_owned()),
         };
         let lang = shared::Lang::parse(&c.language).unwrap_or(prompts::FALLBACK);
         // Offers of the call that rang are taken back by the engine.
@@ -122,18 +145,57 @@ impl Calls {
         }
     }
 
-    /// A stored callback after a restart: it takes its place again.
-    pub fn restore_callback(&mut self, id: i64, queue: &str, number: String, entered: u64, attempts: u32) -> bool {
-        self.next_key += 1;
-        let key = self.next_key;
-        let attrs = CallAttrs { kind: EntryKind::Callback, entered: Some(entered), ..CallAttrs::default() };
-        if !matches!(self.acd.enqueue(self.now, key, queue, attrs), Ok(crate::acd::Enqueued::Waiting { .. })) {
-            return false;
+    /// The callbacks the store holds as pending: new ones (after a restart,
+    /// scheduled or asked for over the API) take their place in their queue
+    /// now or when due; known ones that are no longer pending (cancelled)
+    /// leave, unless an agent is already on them.
+    pub fn sync_callbacks(&mut self, stored: Vec<Stored>) {
+        let listed: std::collections::HashSet<i64> = stored.iter().map(|s| s.id).collect();
+        let gone: Vec<u64> = self
+            .callbacks
+            .pending
+            .iter()
+            .filter(|(_, p)| p.id.is_some_and(|id| !listed.contains(&id)) && p.call.is_none())
+            .map(|(k, _)| *k)
+            .collect();
+        for key in gone {
+            self.callbacks.pending.remove(&key);
+            self.callbacks.retries.retain(|(_, k)| *k != key);
+            let _ = self.acd.abandon(self.now, key);
         }
-        let pending =
-            Pending { queue: queue.to_owned(), number, customer: None, entered, attempts, id: Some(id), call: None };
-        self.callbacks.pending.insert(key, pending);
-        true
+        for s in stored {
+            if self.callbacks.done.contains(&s.id) {
+                continue;
+            }
+            let known =
+                self.callbacks.pending.iter_mut().find(|(_, p)| {
+                    p.id == Some(s.id) || (p.id.is_none() && p.origin.is_some() && p.origin == s.origin)
+                });
+            if let Some((_, p)) = known {
+                p.id = Some(s.id);
+                continue;
+            }
+            if self.acd.queue_config(&s.queue).is_none() {
+                continue;
+            }
+            self.next_key += 1;
+            let key = self.next_key;
+            let pending = Pending {
+                queue: s.queue,
+                number: s.number,
+                customer: s.customer,
+                entered: s.position_at,
+                attempts: s.attempts,
+                id: Some(s.id),
+                call: None,
+                origin: s.origin,
+            };
+            self.callbacks.pending.insert(key, pending);
+            // Due now or later: it joins its queue from the retries' clock.
+            let due = s.not_before.unwrap_or(self.now).max(self.now);
+            self.callbacks.retries.insert((due, key));
+        }
+        self.callback_retries();
     }
 
     /// The engine offers a callback to an agent: it rings on their desk as
@@ -203,6 +265,9 @@ impl Calls {
             }
             None => {
                 self.callbacks.pending.remove(&key);
+                if let Some(id) = id {
+                    self.callbacks.done.insert(id);
+                }
             }
         }
         if let Some(id) = id {

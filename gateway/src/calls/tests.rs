@@ -763,3 +763,43 @@ fn a_waiting_caller_takes_a_callback_that_keeps_the_place_and_is_retried_when_bu
     let outs = drain(&mut c);
     assert!(notices(&outs).iter().any(|n| n.0 == 5 && n.1 == "ringing"), "{outs:?}");
 }
+
+#[test]
+fn stored_callbacks_join_their_queue_when_due_and_leave_when_cancelled() {
+    use crate::calls::callback::Stored;
+    use shared::routing::QueueConfig;
+    let mut c = Calls::new();
+    c.advance(1_000_000);
+    c.set_outbound("carrier".into(), "+441234567890".into());
+    c.set_queue(QueueConfig { name: "support".into(), ..QueueConfig::default() }).unwrap();
+    let stored = |id: i64, not_before: Option<u64>| Stored {
+        id,
+        queue: "support".into(),
+        number: "+905321234567".into(),
+        customer: None,
+        origin: None,
+        position_at: 900_000,
+        not_before,
+        attempts: 0,
+    };
+    c.sync_callbacks(vec![stored(1, None), stored(2, Some(1_060_000)), stored(3, None)]);
+    assert_eq!(c.acd.waiting_len(), 2, "one is scheduled for later");
+    c.sync_callbacks(vec![stored(1, None), stored(2, Some(1_060_000)), stored(3, None)]);
+    assert_eq!(c.acd.waiting_len(), 2, "known ones are not added twice");
+    assert_eq!(c.poll_timeout(), Some(1_060_000));
+    c.advance(1_060_000);
+    assert_eq!(c.acd.waiting_len(), 3, "due now");
+    // Callback 3 was cancelled over the API.
+    c.sync_callbacks(vec![stored(1, None), stored(2, Some(1_060_000))]);
+    assert_eq!(c.acd.waiting_len(), 2);
+    c.sync_callbacks(
+        vec![stored(9, None)]
+            .into_iter()
+            .map(|mut s| {
+                s.queue = "gone".into();
+                s
+            })
+            .collect(),
+    );
+    assert_eq!(c.acd.waiting_len(), 0, "1 and 2 left too; 9's queue does not exist");
+}

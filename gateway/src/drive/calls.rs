@@ -444,6 +444,10 @@ impl Driver {
             self.core.set_outbound(o.trunk.clone(), o.caller_id.clone());
         }
         self.reload_routing();
+        // Callbacks scheduled or cancelled over the API reach the queues
+        // within this long.
+        let mut callback_sync = tokio::time::interval(std::time::Duration::from_secs(15));
+        callback_sync.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let timer = self.core.poll_timeout().map(|at| {
                 let wait = std::time::Duration::from_millis(at.saturating_sub(now_ms()));
@@ -499,6 +503,7 @@ impl Driver {
                     Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => self.reload_routing(),
                     Err(broadcast::error::RecvError::Closed) => {}
                 },
+                _ = callback_sync.tick(), if self.callbacks_restored => self.load_callbacks(),
                 _ = async { match timer { Some(t) => tokio::time::sleep_until(t).await, None => std::future::pending().await } } => {
                     self.core.advance(now_ms());
                 }
@@ -561,12 +566,20 @@ impl Driver {
             Back::CallbackSaved { key, id } => self.core.handle_callback_saved(key, id),
             Back::Survey { call_id, flow } => self.core.handle_survey_flow(&call_id, flow),
             Back::Callbacks(rows) => {
-                for cb in rows {
-                    let entered = cb.position_at.max(0) as u64;
-                    if !self.core.restore_callback(cb.id, &cb.queue, cb.number, entered, cb.attempts) {
-                        tracing::warn!(callback = cb.id, "stored callback's queue is gone");
-                    }
-                }
+                let stored = rows
+                    .into_iter()
+                    .map(|cb| crate::calls::callback::Stored {
+                        id: cb.id,
+                        queue: cb.queue,
+                        number: cb.number,
+                        customer: cb.customer_id,
+                        origin: cb.call_id,
+                        position_at: cb.position_at.max(0) as u64,
+                        not_before: cb.next_attempt_at.or(cb.due_at).map(|t| t.max(0) as u64),
+                        attempts: cb.attempts,
+                    })
+                    .collect();
+                self.core.sync_callbacks(stored);
             }
             Back::Customer { call_id, customer } => self.core.handle_customer(&call_id, customer),
             Back::Routing { seq, queues, profiles } => {
@@ -590,18 +603,23 @@ impl Driver {
                 if !self.callbacks_restored {
                     // Callbacks waiting before a restart take their places again.
                     self.callbacks_restored = true;
-                    let (store, back) = (self.store.clone(), self.back.clone());
-                    tokio::spawn(async move {
-                        match store.callbacks_pending().await {
-                            Ok(rows) => {
-                                let _ = back.send(Back::Callbacks(rows));
-                            }
-                            Err(e) => tracing::error!(error = %e, "stored callbacks not loaded"),
-                        }
-                    });
+                    self.load_callbacks();
                 }
             }
         }
+    }
+
+    /// The store's pending callbacks, for [`Calls::sync_callbacks`].
+    fn load_callbacks(&self) {
+        let (store, back) = (self.store.clone(), self.back.clone());
+        tokio::spawn(async move {
+            match store.callbacks_pending().await {
+                Ok(rows) => {
+                    let _ = back.send(Back::Callbacks(rows));
+                }
+                Err(e) => tracing::error!(error = %e, "stored callbacks not loaded"),
+            }
+        });
     }
 
     fn reload_routing(&mut self) {
