@@ -680,6 +680,8 @@ async fn a_caller_walks_the_ivr_and_reaches_an_agent_of_the_queue() {
     let entry = gateway::ivr::EntryPoint::parse(DID).unwrap();
     store.set_entry_point(&entry, "main", None, now).await.unwrap();
     let gw = serve(store, None, 60).await;
+    let mut boss = gw.desk("sara").await;
+    send(&mut boss, &ClientMsg::WatchCalls).await;
     // Omid serves support (the demo's queue); Elif and Karim serve sales too.
     let mut ws = gw.desk("omid").await;
     wait_for(&mut ws, "available", |m| match m {
@@ -738,6 +740,17 @@ async fn a_caller_walks_the_ivr_and_reaches_an_agent_of_the_queue() {
     assert!(r.billsec_ms.unwrap() >= 3000, "talked at least 3 s: {:?}", r.billsec_ms);
     let kinds: Vec<&str> = detail.events.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["call.started", "ivr.left", "queue.entered", "call.answered", "call.ended"]);
+    // Supervisors watching calls saw the same steps as they happened.
+    let mut seen = Vec::new();
+    while seen.len() < kinds.len() {
+        let kind = wait_for(&mut boss, "call events", |m| match m {
+            ServerMsg::CallEvent { call_id, kind, .. } if call_id == call.call_id => Some(kind),
+            _ => None,
+        })
+        .await;
+        seen.push(kind);
+    }
+    assert_eq!(seen, kinds);
 }
 
 #[tokio::test(flavor = "multi_thread")]

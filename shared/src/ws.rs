@@ -347,6 +347,15 @@ pub enum ServerMsg {
     LiveCallRemoved {
         call_id: String,
     },
+    /// A step in a call's life (`resource.verb`, e.g. `queue.entered`,
+    /// `call.answered`, `survey.completed`), as its record's timeline has
+    /// it, for supervisors watching calls.
+    CallEvent {
+        call_id: String,
+        kind: String,
+        /// RFC 3339.
+        at: String,
+    },
     /// The supervisor is on the call: `sdp` is the gateway's WebRTC answer.
     SupervisionStarted {
         call_id: String,

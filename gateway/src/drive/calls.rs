@@ -294,7 +294,6 @@ fn load_routing(store: Store, back: mpsc::UnboundedSender<Back>, seq: u64) {
 /// logged and the next goes on (calls never wait for the database).
 async fn write_records(store: Store, mut steps: mpsc::UnboundedReceiver<Write>) {
     use crate::store::{InteractionPatch, NewInteraction};
-    use shared::records as kinds;
     while let Some(step) = steps.recv().await {
         let (call_id, at, what) = match step {
             Write::Track(call_id, at, what) => (call_id, at, what),
@@ -313,7 +312,8 @@ async fn write_records(store: Store, mut steps: mpsc::UnboundedReceiver<Write>) 
             }
         };
         let at = at as i64;
-        let (update, kind, data): (Option<InteractionPatch>, &str, Option<serde_json::Value>) = match what {
+        let kind = kind_of(&what);
+        let (update, data): (Option<InteractionPatch>, Option<serde_json::Value>) = match what {
             Tracked::Started { initiation, caller, callee, trunk, agent } => {
                 let mut n = NewInteraction::new(call_id.clone(), initiation, at);
                 n.caller = Some(caller).filter(|c| !c.is_empty());
@@ -323,16 +323,14 @@ async fn write_records(store: Store, mut steps: mpsc::UnboundedReceiver<Write>) 
                 if let Err(e) = store.interaction_start(&n).await {
                     tracing::warn!(error = %e, "interaction record not started");
                 }
-                (None, kinds::CALL_STARTED, None)
+                (None, None)
             }
             Tracked::IvrLeft { path, customer } => (
                 Some(InteractionPatch { ivr_ended_at: Some(at), customer_id: customer, ..Default::default() }),
-                kinds::IVR_LEFT,
                 Some(serde_json::json!({ "path": path })),
             ),
             Tracked::Queued { queue } => (
                 Some(InteractionPatch { queue: Some(queue.clone()), enqueued_at: Some(at), ..Default::default() }),
-                kinds::QUEUE_ENTERED,
                 Some(serde_json::json!({ "queue": queue })),
             ),
             Tracked::Answered { agent } => (
@@ -342,46 +340,31 @@ async fn write_records(store: Store, mut steps: mpsc::UnboundedReceiver<Write>) 
                     dequeued_at: Some(at),
                     ..Default::default()
                 }),
-                kinds::CALL_ANSWERED,
                 Some(serde_json::json!({ "agent_id": agent })),
             ),
-            Tracked::Held => {
-                (Some(InteractionPatch { holds_added: Some(1), ..Default::default() }), kinds::CALL_HELD, None)
+            Tracked::Held => (Some(InteractionPatch { holds_added: Some(1), ..Default::default() }), None),
+            Tracked::Resumed { held_ms } => {
+                (Some(InteractionPatch { hold_ms_added: Some(held_ms as i64), ..Default::default() }), None)
             }
-            Tracked::Resumed { held_ms } => (
-                Some(InteractionPatch { hold_ms_added: Some(held_ms as i64), ..Default::default() }),
-                kinds::CALL_RESUMED,
-                None,
-            ),
             Tracked::Survey { score } => (
                 Some(InteractionPatch { survey_score: Some(score), ..Default::default() }),
-                kinds::SURVEY_COMPLETED,
                 Some(serde_json::json!({ "score": score })),
             ),
             Tracked::Transferred { from, to } => (
                 Some(InteractionPatch { agent_id: Some(to), ..Default::default() }),
-                kinds::CALL_TRANSFERRED,
                 Some(serde_json::json!({ "from": from, "to": to })),
             ),
-            Tracked::Ended { disposition, ended_by, sip_status, q850 } => {
-                let kind = if disposition == shared::records::Disposition::Abandoned {
-                    kinds::QUEUE_ABANDONED
-                } else {
-                    kinds::CALL_ENDED
-                };
-                (
-                    Some(InteractionPatch {
-                        ended_at: Some(at),
-                        disposition: Some(disposition),
-                        ended_by: Some(ended_by),
-                        sip_status,
-                        q850,
-                        ..Default::default()
-                    }),
-                    kind,
-                    None,
-                )
-            }
+            Tracked::Ended { disposition, ended_by, sip_status, q850 } => (
+                Some(InteractionPatch {
+                    ended_at: Some(at),
+                    disposition: Some(disposition),
+                    ended_by: Some(ended_by),
+                    sip_status,
+                    q850,
+                    ..Default::default()
+                }),
+                None,
+            ),
         };
         if let Some(p) = update
             && let Err(e) = store.interaction_update(&call_id, &p, at).await
@@ -391,6 +374,23 @@ async fn write_records(store: Store, mut steps: mpsc::UnboundedReceiver<Write>) 
         if let Err(e) = store.interaction_event(&call_id, at, kind, data.as_ref()).await {
             tracing::warn!(error = %e, "interaction event not written");
         }
+    }
+}
+
+/// The timeline's name of a step (`resource.verb`).
+fn kind_of(what: &Tracked) -> &'static str {
+    use shared::records as kinds;
+    match what {
+        Tracked::Started { .. } => kinds::CALL_STARTED,
+        Tracked::IvrLeft { .. } => kinds::IVR_LEFT,
+        Tracked::Queued { .. } => kinds::QUEUE_ENTERED,
+        Tracked::Answered { .. } => kinds::CALL_ANSWERED,
+        Tracked::Held => kinds::CALL_HELD,
+        Tracked::Resumed { .. } => kinds::CALL_RESUMED,
+        Tracked::Transferred { .. } => kinds::CALL_TRANSFERRED,
+        Tracked::Survey { .. } => kinds::SURVEY_COMPLETED,
+        Tracked::Ended { disposition: shared::records::Disposition::Abandoned, .. } => kinds::QUEUE_ABANDONED,
+        Tracked::Ended { .. } => kinds::CALL_ENDED,
     }
 }
 
@@ -974,6 +974,10 @@ impl Driver {
                     });
                 }
                 Output::Track { call_id, at, what } => {
+                    let kind = kind_of(&what).to_owned();
+                    let msg =
+                        ServerMsg::CallEvent { call_id: call_id.clone(), kind, at: crate::store::rfc3339(at as i64) };
+                    let _ = self.notices.send(Arc::new(Notice { to: Audience::Supervisors, msg }));
                     let _ = self.records.send(Write::Track(call_id, at, what));
                 }
                 Output::LoadSurvey { call_id, flow } => {
