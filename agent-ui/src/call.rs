@@ -38,6 +38,8 @@
 //! `error` within [`DTMF_REFUSAL_WINDOW`] of a key is taken as the key's.
 //!
 //! Test ids: `call-panel`, `call-ringing` (`call-answer`, `call-decline`),
+//! `call-queue` and `call-whisper` (the queue a call came through and
+//! what it tells agents about it, on the ringing call),
 //! `call-active` (`data-state` connecting | dialing | ringing | talking,
 //! `data-direction`, `data-held`, `data-muted`) with `call-timer`,
 //! `call-from` and `call-to` (the call's `from` and `to`: the caller and
@@ -920,7 +922,27 @@ fn CallFacts(call: CallInfo, #[prop(optional)] active: bool) -> impl IntoView {
             </div>
         }
     });
-    view! { <dl class="call-facts">{number} {trunk}</dl> }
+    let queue = call.queue.map(|q| {
+        view! {
+            <div>
+                <dt>{tr("call-queue")}</dt>
+                <dd data-testid="call-queue">
+                    <bdi>{q}</bdi>
+                </dd>
+            </div>
+        }
+    });
+    let whisper = call.whisper.filter(|_| !active).map(|w| {
+        view! {
+            <p class="call-whisper" data-testid="call-whisper">
+                <bdi>{w}</bdi>
+            </p>
+        }
+    });
+    view! {
+        {whisper}
+        <dl class="call-facts">{number} {queue} {trunk}</dl>
+    }
 }
 
 /// The other party as accessible names say it: "name (number)" or the

@@ -104,6 +104,7 @@ call-announce = مكالمة واردة من { $caller }
 call-waiting = مدة الانتظار
 call-to = الرقم المطلوب
 call-trunk = خط الاتصال
+call-queue = قائمة الانتظار
 call-answer = رد
 call-answer-label = الرد على مكالمة { $caller }
 call-decline = رفض

@@ -105,6 +105,7 @@ call-announce = Incoming call from { $caller }
 call-waiting = Waiting
 call-to = Dialed number
 call-trunk = Trunk
+call-queue = Queue
 call-answer = Answer
 call-answer-label = Answer the call from { $caller }
 call-decline = Decline

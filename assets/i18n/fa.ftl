@@ -104,6 +104,7 @@ call-announce = تماس ورودی از { $caller }
 call-waiting = مدت انتظار
 call-to = شمارهٔ گرفته‌شده
 call-trunk = ترانک
+call-queue = صف
 call-answer = پاسخ
 call-answer-label = پاسخ به تماس { $caller }
 call-decline = رد تماس

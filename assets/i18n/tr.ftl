@@ -104,6 +104,7 @@ call-announce = Gelen çağrı: { $caller }
 call-waiting = Bekleme
 call-to = Aranan numara
 call-trunk = Hat
+call-queue = Kuyruk
 call-answer = Yanıtla
 call-answer-label = { $caller } çağrısını yanıtla
 call-decline = Reddet

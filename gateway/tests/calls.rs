@@ -665,6 +665,12 @@ async fn a_caller_walks_the_ivr_and_reaches_an_agent_of_the_queue() {
     )
     .unwrap();
     store.create_flow(&flow, None, now).await.unwrap();
+    let support = shared::routing::QueueConfig {
+        name: "support".into(),
+        whisper: "Technical support".into(),
+        ..Default::default()
+    };
+    store.update_queue_config(&support, None, now).await.unwrap();
     // RFC 4733 tells presses apart by timestamp, and sipp's recordings of
     // one key all carry the same: a code with no key twice in a row.
     let customer = gateway::store::CustomerFields {
@@ -697,6 +703,7 @@ async fn a_caller_walks_the_ivr_and_reaches_an_agent_of_the_queue() {
     })
     .await;
     assert_eq!(call.queue.as_deref(), Some("support"), "menu choice 1 after code 4725");
+    assert_eq!(call.whisper.as_deref(), Some("Technical support"), "the queue's word to its agents");
     let (mut phone, pending, offer) = Softphone::new().await;
     send(&mut ws, &ClientMsg::CallAnswer { call_id: call.call_id.clone(), sdp: offer }).await;
     let answer = wait_for(&mut ws, "call.answered", |m| match m {

@@ -163,6 +163,10 @@ pub struct CallInfo {
     /// The queue the call came through, when it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
+    /// What the queue tells its agents before they take the call (the call's
+    /// type), shown on the ringing call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub whisper: Option<String>,
 }
 
 /// Why a call ended or stopped ringing for this agent.

@@ -451,6 +451,7 @@ impl Calls {
             trunk: String::new(),
             started: String::new(),
             queue: None,
+            whisper: None,
         };
         self.active = Some(ActiveCall::new(info, false));
         true
@@ -867,6 +868,7 @@ mod tests {
             trunk: "carrier".into(),
             started: "2025-01-01T10:00:00Z".into(),
             queue: None,
+            whisper: None,
         }
     }
 
@@ -1086,6 +1088,7 @@ mod tests {
             trunk: "carrier".into(),
             started: "2025-01-01T10:00:00Z".into(),
             queue: None,
+            whisper: None,
         }
     }
 

@@ -155,6 +155,7 @@ mod tests {
                 trunk: "carrier".into(),
                 started: "2025-01-01T10:00:00Z".into(),
                 queue: None,
+                whisper: None,
             },
             state,
             agent_id: (state != LiveCallState::Ringing).then_some(7),

@@ -91,22 +91,55 @@ impl Calls {
     /// False when the call cannot take a callback now.
     pub(super) fn take_callback(&mut self, call_id: &str) -> bool {
         let Some(c) = self.calls.get(call_id) else { return false };
-        let (State::Ringing, Some(entry), Some((rtp, _))) = (&c.state, &c.acd, c.kept) else { return false };
-        if !self.offers_callback(&entry.queue) || c.info.from.is_empty() {
+        let (State::Ringing, Some(entry)) = (&c.state, &c.acd) else { return false };
+        if !self.offers_callback(&entry.queue) || c.info.from.is_empty() || c.kept.is_none() {
             return false;
         }
         let entry = entry.clone();
         if self.acd.convert_to_callback(self.now, entry.key).is_err() {
             return false;
         }
-        let wait = self.acd.position(self.now, entry.key).and_then(|(_, w)| w).unwrap_or(0);
         let Some(c) = self.calls.get_mut(call_id) else { return false };
         c.acd = None;
+        // Offers of the call that rang are taken back by the engine.
+        for agent in std::mem::take(&mut c.offered) {
+            self.notify_end(agent, call_id, super::reason::end(CallEndKind::Withdrawn, None, None));
+        }
+        self.acd_keys.remove(&entry.key);
+        let entered = entry.attrs.entered.unwrap_or(self.now);
+        self.callback_taken(call_id, entry.key, entry.queue, entered);
+        true
+    }
+
+    /// The flow's `callback` node: the caller is called back from `queue`,
+    /// their place counted from now. False when no callback can be made (no
+    /// outbound trunk, no such queue, no caller number).
+    pub(super) fn callback_from_ivr(&mut self, call_id: &str, queue: &str, mut attrs: CallAttrs) -> bool {
+        let Some(c) = self.calls.get(call_id) else { return false };
+        if self.outbound.is_none() || c.info.from.is_empty() || c.kept.is_none() {
+            return false;
+        }
+        self.next_key += 1;
+        let key = self.next_key;
+        attrs.kind = EntryKind::Callback;
+        attrs.entered = Some(self.now);
+        if !matches!(self.acd.enqueue(self.now, key, queue, attrs), Ok(crate::acd::Enqueued::Waiting { .. })) {
+            return false;
+        }
+        self.callback_taken(call_id, key, queue.to_owned(), self.now);
+        true
+    }
+
+    /// The caller's callback waits in the engine under `key`: it is stored,
+    /// and the caller hears when to expect it and is hung up on.
+    fn callback_taken(&mut self, call_id: &str, key: u64, queue: String, entered: u64) {
+        let wait = self.acd.position(self.now, key).and_then(|(_, w)| w).unwrap_or(0);
+        let Some(c) = self.calls.get_mut(call_id) else { return };
+        let Some((rtp, _)) = c.kept else { return };
         c.left_for = Some(Disposition::Callback);
         c.state = State::Leaving;
-        let entered = entry.attrs.entered.unwrap_or(self.now);
         let pending = Pending {
-            queue: entry.queue.clone(),
+            queue,
             number: c.info.from.clone(),
             customer: c.customer,
             entered,
@@ -116,26 +149,20 @@ impl Calls {
             origin: Some(call_id.to_owned()),
         };
         let lang = shared::Lang::parse(&c.language).unwrap_or(prompts::FALLBACK);
-        // Offers of the call that rang are taken back by the engine.
-        for agent in std::mem::take(&mut c.offered) {
-            self.notify_end(agent, call_id, super::reason::end(CallEndKind::Withdrawn, None, None));
-        }
-        self.acd_keys.remove(&entry.key);
         self.out.push_back(Output::SaveCallback {
-            key: entry.key,
+            key,
             queue: pending.queue.clone(),
             number: pending.number.clone(),
             customer: pending.customer,
             call_id: call_id.to_owned(),
             entered,
         });
-        self.callbacks.pending.insert(entry.key, pending);
+        self.callbacks.pending.insert(key, pending);
         let saying = prompts::say_callback_confirmed(lang, wait);
         let prompts = saying.into_iter().map(str::to_owned).collect();
         self.out.push_back(Output::Music { rtp, on: false });
         self.out.push_back(Output::Play { rtp, id: LEAVING, language: lang.tag().to_owned(), prompts });
         self.publish(call_id);
-        true
     }
 
     /// The store has the callback: its row id.
@@ -216,6 +243,7 @@ impl Calls {
                     trunk,
                     started: crate::store::rfc3339(self.now as i64),
                     queue: Some(queue.clone()),
+                    whisper: None,
                 };
                 let attrs = CallAttrs { kind: EntryKind::Callback, entered: Some(p.entered), ..CallAttrs::default() };
                 p.call = Some(call_id.clone());

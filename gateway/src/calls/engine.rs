@@ -235,6 +235,13 @@ impl Calls {
             // The caller left; the dialog's end ends the call.
             Action::Abandoned => {}
             Action::Voicemail { mailbox } => self.start_voicemail(call_id, super::Mailbox::parse(&mailbox)),
+            Action::Callback { queue } => {
+                let attrs = CallAttrs { priority: outcome.priority, vip: outcome.vip, ..CallAttrs::default() };
+                if !self.callback_from_ivr(call_id, &queue, attrs) {
+                    tracing::info!("no callback possible: the call rings every free agent");
+                    self.ring_everyone(call_id, None);
+                }
+            }
             Action::Transfer(TransferTarget::Agent(agent)) => {
                 let only = agent.parse::<i64>().ok();
                 self.ring_everyone(call_id, only);
@@ -376,13 +383,14 @@ impl Calls {
                 acd::Output::Offer { call, agent, queue, kind: EntryKind::Callback, .. } => {
                     self.offer_callback(call, agent, queue);
                 }
-                acd::Output::Offer { call, agent, queue, .. } => {
+                acd::Output::Offer { call, agent, queue, whisper, .. } => {
                     let Some(call_id) = self.acd_keys.get(&call).cloned() else { continue };
                     let Some(c) = self.calls.get_mut(&call_id) else { continue };
                     if !matches!(c.state, State::Ringing) || !c.offered.insert(agent) {
                         continue;
                     }
                     c.info.queue = Some(queue);
+                    c.info.whisper = Some(whisper).filter(|w| !w.is_empty());
                     let msg = ServerMsg::CallRinging { call: c.info.clone() };
                     self.out.push_back(Output::Notify { agent, msg });
                 }

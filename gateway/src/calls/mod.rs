@@ -547,6 +547,7 @@ impl Calls {
             trunk: incoming.trunk,
             started,
             queue: None,
+            whisper: None,
         };
         self.next_seq += 1;
         self.by_dialog.insert(incoming.dialog, call_id.clone());
@@ -1002,6 +1003,7 @@ impl Calls {
             trunk: dial.trunk,
             started: dial.started,
             queue: None,
+            whisper: None,
         };
         self.next_seq += 1;
         let call = Call::new(info.clone(), self.next_seq, dial.session_id, State::Dialing { agent });

@@ -803,3 +803,36 @@ fn stored_callbacks_join_their_queue_when_due_and_leave_when_cancelled() {
     );
     assert_eq!(c.acd.waiting_len(), 0, "1 and 2 left too; 9's queue does not exist");
 }
+
+#[test]
+fn the_flows_callback_node_books_a_callback_and_lets_the_caller_go() {
+    use shared::records::Disposition;
+    use shared::routing::QueueConfig;
+    let flow = Arc::new(
+        Flow::parse(
+            r#"{ "name": "cb", "start": "cb", "nodes": { "cb": { "type": "callback", "queue": "support" } } }"#,
+        )
+        .unwrap(),
+    );
+    let mut c = Calls::new();
+    c.advance(2_000_000);
+    c.set_queue(QueueConfig { name: "support".into(), ..QueueConfig::default() }).unwrap();
+    // Without an outbound trunk nobody could call back: an agent takes it.
+    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(flow.clone()));
+    c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
+    assert!(!drain(&mut c).iter().any(|o| matches!(o, Output::SaveCallback { .. })));
+    c.set_outbound("carrier".into(), "+441234567890".into());
+    c.handle_incoming("B".into(), String::new(), 43, incoming(8, Some(OFFER)), Some(flow));
+    c.handle_caller_media("B", Ok((RtpLegId(4), "127.0.0.1:20002".parse().unwrap())));
+    let outs = drain(&mut c);
+    assert!(
+        outs.iter().any(|o| matches!(o, Output::SaveCallback { call_id, entered: 2_000_000, .. } if call_id == "B")),
+        "{outs:?}"
+    );
+    let bye = plays(&outs).pop().unwrap();
+    c.handle_play_done(RtpLegId(4), bye.0);
+    let outs = drain(&mut c);
+    assert!(sip(&outs).iter().any(|s| matches!(s, SipCommand::HangUp { dialog } if *dialog == DialogId::for_test(8))));
+    assert!(outs.iter().any(|o| matches!(o, Output::Track { call_id, what: Tracked::Ended { disposition: Disposition::Callback, .. }, .. } if call_id == "B")));
+    assert_eq!(c.acd.waiting_len(), 1, "the callback waits in support");
+}
