@@ -69,10 +69,17 @@ pub(super) struct Callbacks {
     pub pending: std::collections::HashMap<u64, Pending>,
     /// (due, engine key) of attempts to make again.
     pub retries: BTreeSet<(u64, u64)>,
-    /// Stored callbacks finished here (the store may say pending a moment
-    /// longer): never taken again.
+    /// Stored callbacks finished or cancelled here (the store may say
+    /// pending a moment longer): never taken again.
     pub done: std::collections::HashSet<i64>,
+    /// Attempts that began or ended before the store gave the callback its
+    /// id, written once it does.
+    pub unsaved: std::collections::HashMap<u64, Unsaved>,
 }
+
+/// An attempt not yet written: the agent, and how it ended with the time
+/// of the next try, if it did.
+pub(super) type Unsaved = (i64, Option<(CallbackResult, Option<u64>)>);
 
 impl Calls {
     /// The trunk callbacks leave on and the number they show; without one,
@@ -82,8 +89,10 @@ impl Calls {
     }
 
     /// Whether waiting callers of `queue` may ask for a callback.
-    pub(super) fn offers_callback(&self, queue: &str) -> bool {
-        self.outbound.is_some() && self.acd.queue_config(queue).is_some_and(|q| q.offer_callback)
+    pub(super) fn offers_callback(&self, queue: &str, caller: &str) -> bool {
+        self.outbound.is_some()
+            && super::is_dialable(caller)
+            && self.acd.queue_config(queue).is_some_and(|q| q.offer_callback)
     }
 
     /// The caller pressed the callback key while waiting: their place
@@ -92,7 +101,7 @@ impl Calls {
     pub(super) fn take_callback(&mut self, call_id: &str) -> bool {
         let Some(c) = self.calls.get(call_id) else { return false };
         let (State::Ringing, Some(entry)) = (&c.state, &c.acd) else { return false };
-        if !self.offers_callback(&entry.queue) || c.info.from.is_empty() || c.kept.is_none() {
+        if !self.offers_callback(&entry.queue, &c.info.from) || c.kept.is_none() {
             return false;
         }
         let entry = entry.clone();
@@ -116,7 +125,7 @@ impl Calls {
     /// outbound trunk, no such queue, no caller number).
     pub(super) fn callback_from_ivr(&mut self, call_id: &str, queue: &str, mut attrs: CallAttrs) -> bool {
         let Some(c) = self.calls.get(call_id) else { return false };
-        if self.outbound.is_none() || c.info.from.is_empty() || c.kept.is_none() {
+        if self.outbound.is_none() || !super::is_dialable(&c.info.from) || c.kept.is_none() {
             return false;
         }
         self.next_key += 1;
@@ -170,6 +179,16 @@ impl Calls {
         if let Some(p) = self.callbacks.pending.get_mut(&key) {
             p.id = Some(id);
         }
+        // An attempt that began (or ended) before: written now, in order.
+        if let Some((agent, ended)) = self.callbacks.unsaved.remove(&key) {
+            self.out.push_back(Output::CallbackDialing { id, agent });
+            if let Some((result, retry_at)) = ended {
+                self.out.push_back(Output::CallbackResult { id, result, retry_at });
+                if retry_at.is_none() {
+                    self.callbacks.done.insert(id);
+                }
+            }
+        }
     }
 
     /// The callbacks the store holds as pending: new ones (after a restart,
@@ -177,17 +196,39 @@ impl Calls {
     /// now or when due; known ones that are no longer pending (cancelled)
     /// leave, unless an agent is already on them.
     pub fn sync_callbacks(&mut self, stored: Vec<Stored>) {
+        // Nobody could call anyone back: they wait in the store.
+        if self.outbound.is_none() {
+            return;
+        }
         let listed: std::collections::HashSet<i64> = stored.iter().map(|s| s.id).collect();
         let gone: Vec<u64> = self
             .callbacks
             .pending
             .iter()
-            .filter(|(_, p)| p.id.is_some_and(|id| !listed.contains(&id)) && p.call.is_none())
+            .filter(|(_, p)| p.id.is_some_and(|id| !listed.contains(&id)))
+            .filter(|(_, p)| {
+                // Not while an agent has it (dialing or talking).
+                p.call.as_ref().is_none_or(|c| self.calls.get(c).is_none_or(|c| matches!(c.state, State::Ringing)))
+            })
             .map(|(k, _)| *k)
             .collect();
         for key in gone {
-            self.callbacks.pending.remove(&key);
+            let Some(p) = self.callbacks.pending.remove(&key) else { continue };
+            if let Some(id) = p.id {
+                self.callbacks.done.insert(id);
+            }
             self.callbacks.retries.retain(|(_, k)| *k != key);
+            if let Some(call_id) = p.call
+                && let Some(c) = self.calls.remove(&call_id)
+            {
+                // Ringing desks stop: the customer cancelled.
+                for agent in c.offered {
+                    self.notify_end(agent, &call_id, super::reason::end(CallEndKind::Withdrawn, None, None));
+                }
+                self.acd_keys.remove(&key);
+                self.out
+                    .push_back(Output::Supervisors { msg: ServerMsg::LiveCallRemoved { call_id: call_id.clone() } });
+            }
             let _ = self.acd.abandon(self.now, key);
         }
         for s in stored {
@@ -233,7 +274,8 @@ impl Calls {
             Some(id) => id.clone(),
             None => {
                 let Some((trunk, caller_id)) = self.outbound.clone() else { return };
-                let call_id = format!("callback-{}-{}-{}", p.id.unwrap_or(0), key, p.attempts + 1);
+                // Unique across restarts too (keys start again at 1).
+                let call_id = format!("callback-{}-{}-{}-{}", p.id.unwrap_or(0), key, p.attempts + 1, self.now);
                 let info = CallInfo {
                     call_id: call_id.clone(),
                     direction: CallDirection::Outbound,
@@ -271,43 +313,71 @@ impl Calls {
         let Some(key) = call.callback else { return };
         let Some(p) = self.callbacks.pending.get_mut(&key) else { return };
         p.call = None;
-        // Only a call that rang the customer is an attempt.
-        if !matches!(call.state, State::Talking { .. } | State::Dialing { .. }) {
+        // Only an INVITE to the customer is an attempt; anything else (a
+        // queue removed, media that failed) puts it back in its place.
+        let attempted = matches!(call.state, State::Talking { .. } | State::Dialing { .. }) && call.dialog.is_some();
+        if !attempted {
+            self.callbacks.retries.insert((self.now, key));
             return;
         }
         p.attempts += 1;
-        let result = if call.answered {
-            CallbackResult::Answered
-        } else {
-            match why.sip_status {
-                Some(486 | 600) => CallbackResult::Busy,
-                Some(408 | 480 | 487) => CallbackResult::NoAnswer,
-                _ => CallbackResult::Failed,
-            }
+        let result = match why.sip_status {
+            Some(486 | 600) => CallbackResult::Busy,
+            Some(408 | 480 | 487) => CallbackResult::NoAnswer,
+            // The agent gave up while it rang.
+            _ if why.kind == CallEndKind::LocalHangUp => CallbackResult::NoAnswer,
+            _ => CallbackResult::Failed,
         };
-        let retry = (result != CallbackResult::Answered && p.attempts < MAX_ATTEMPTS).then(|| self.now + RETRY_MS);
-        let id = p.id;
+        let retry = (p.attempts < MAX_ATTEMPTS).then(|| self.now + RETRY_MS);
+        let agent = call.state.agent().unwrap_or(0);
+        self.settle(key, agent, result, retry);
+    }
+
+    /// The customer answered a callback: it is done, whatever follows
+    /// (a transfer, a survey).
+    pub(super) fn callback_answered(&mut self, call_id: &str) {
+        let Some(c) = self.calls.get_mut(call_id) else { return };
+        let Some(key) = c.callback.take() else { return };
+        let agent = c.state.agent().unwrap_or(0);
+        if let Some(p) = self.callbacks.pending.get_mut(&key) {
+            p.call = None;
+            p.attempts += 1;
+        }
+        self.settle(key, agent, CallbackResult::Answered, None);
+    }
+
+    /// How an attempt ended; another comes at `retry`, or it is over.
+    fn settle(&mut self, key: u64, agent: i64, result: CallbackResult, retry: Option<u64>) {
+        let id = self.callbacks.pending.get(&key).and_then(|p| p.id);
         match retry {
             Some(due) => {
                 self.callbacks.retries.insert((due, key));
             }
             None => {
                 self.callbacks.pending.remove(&key);
-                if let Some(id) = id {
-                    self.callbacks.done.insert(id);
-                }
             }
         }
-        if let Some(id) = id {
-            self.out.push_back(Output::CallbackResult { id, result, retry_at: retry });
+        match id {
+            Some(id) => {
+                if retry.is_none() {
+                    self.callbacks.done.insert(id);
+                }
+                self.out.push_back(Output::CallbackResult { id, result, retry_at: retry });
+            }
+            None => {
+                self.callbacks.unsaved.insert(key, (agent, Some((result, retry))));
+            }
         }
     }
 
     /// The agent accepted a callback: the attempt starts.
     pub(super) fn callback_dialing(&mut self, call_id: &str, agent: i64) {
-        let key = self.calls.get(call_id).and_then(|c| c.callback);
-        if let Some(id) = key.and_then(|k| self.callbacks.pending.get(&k)).and_then(|p| p.id) {
-            self.out.push_back(Output::CallbackDialing { id, agent });
+        let Some(key) = self.calls.get(call_id).and_then(|c| c.callback) else { return };
+        match self.callbacks.pending.get(&key).and_then(|p| p.id) {
+            Some(id) => self.out.push_back(Output::CallbackDialing { id, agent }),
+            None => {
+                self.callbacks.unsaved.insert(key, (agent, None));
+            }
         }
     }
 
@@ -321,8 +391,16 @@ impl Calls {
             let Some(p) = self.callbacks.pending.get(&key) else { continue };
             let attrs = CallAttrs { kind: EntryKind::Callback, entered: Some(p.entered), ..CallAttrs::default() };
             let queue = p.queue.clone();
-            if !matches!(self.acd.enqueue(self.now, key, &queue, attrs), Ok(crate::acd::Enqueued::Waiting { .. })) {
-                self.callbacks.pending.remove(&key);
+            match self.acd.enqueue(self.now, key, &queue, attrs) {
+                Ok(crate::acd::Enqueued::Waiting { .. }) => {}
+                // Full now: again a little later.
+                Ok(crate::acd::Enqueued::Diverted { .. }) => {
+                    self.callbacks.retries.insert((self.now + RETRY_MS, key));
+                }
+                // The queue is gone: it stays in the store, failed here.
+                Err(_) => {
+                    self.callbacks.pending.remove(&key);
+                }
             }
         }
     }

@@ -202,6 +202,13 @@ impl Calls {
 
     /// The IVR is over: the call joins a queue, rings an agent, or ends.
     fn ivr_done(&mut self, call_id: &str, outcome: Outcome) {
+        // The end of a post-call survey: the caller is thanked and let go.
+        if self.calls.get(call_id).is_some_and(|c| c.surveyed) {
+            if !matches!(outcome.action, Action::Abandoned) {
+                self.hang_up_caller(call_id, CallEndKind::LocalHangUp);
+            }
+            return;
+        }
         let path: Vec<String> = outcome.path.iter().map(|s| s.node.clone()).collect();
         tracing::debug!(node = %outcome.node, ?path, "IVR over");
         let customer = outcome.customer.as_ref().map(|c| c.id);
@@ -292,6 +299,7 @@ impl Calls {
         let Some(local) = c.local else { return false };
         let Some(c) = self.calls.get_mut(call_id) else { return false };
         let entry = c.acd.take();
+        c.surveyed = true;
         c.state = State::Ivr;
         c.kept = Some((rtp, local));
         self.by_leg.remove(&browser);
@@ -413,7 +421,7 @@ impl Calls {
                     let Some((rtp, _)) = c.kept.filter(|_| c.state.agent().is_none()) else { continue };
                     let lang = shared::Lang::parse(&c.language).unwrap_or(prompts::FALLBACK);
                     let mut saying = prompts::say_queue_status(lang, position, wait_secs);
-                    if c.acd.as_ref().is_some_and(|e| self.offers_callback(&e.queue)) {
+                    if c.acd.as_ref().is_some_and(|e| self.offers_callback(&e.queue, &c.info.from)) {
                         saying.push(prompts::id::CALLBACK_OFFER);
                     }
                     self.next_play += 1;
@@ -422,6 +430,10 @@ impl Calls {
                     self.out.push_back(Output::Play { rtp, id, language: lang.tag().to_owned(), prompts });
                 }
                 acd::Output::Left { call, queue, why, to } => {
+                    // A stored callback whose queue went: the store keeps it.
+                    if !self.acd_keys.contains_key(&call) && self.callbacks.pending.remove(&call).is_some() {
+                        continue;
+                    }
                     let Some(call_id) = self.acd_keys.remove(&call) else { continue };
                     tracing::info!(why = why.as_str(), "call left its queue");
                     if let Some(c) = self.calls.get_mut(&call_id) {

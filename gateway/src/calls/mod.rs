@@ -369,6 +369,8 @@ struct Call {
     callback: Option<u64>,
     /// Why the caller was let go, when not by an agent (a callback taken).
     left_for: Option<shared::records::Disposition>,
+    /// In (or past) the post-call survey.
+    surveyed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -404,6 +406,7 @@ impl Call {
             customer: None,
             callback: None,
             left_for: None,
+            surveyed: false,
             recording: RecordingState::Off,
             supervisors: Vec::new(),
         }
@@ -794,6 +797,7 @@ impl Calls {
                     return;
                 }
                 let Some(call) = self.calls.get_mut(&call_id) else { return };
+                let callback = call.callback.is_some();
                 if let State::Talking { agent, connected, .. } = &mut call.state {
                     *connected = true;
                     call.answered = true;
@@ -805,6 +809,9 @@ impl Calls {
                     });
                     let msg = ServerMsg::CallConnected { call_id: call_id.clone() };
                     self.out.push_back(Output::Notify { agent: *agent, msg });
+                }
+                if callback {
+                    self.callback_answered(&call_id);
                 }
                 self.publish(&call_id);
             }

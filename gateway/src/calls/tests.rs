@@ -836,3 +836,61 @@ fn the_flows_callback_node_books_a_callback_and_lets_the_caller_go() {
     assert!(outs.iter().any(|o| matches!(o, Output::Track { call_id, what: Tracked::Ended { disposition: Disposition::Callback, .. }, .. } if call_id == "B")));
     assert_eq!(c.acd.waiting_len(), 1, "the callback waits in support");
 }
+
+#[test]
+fn a_callback_cancelled_while_it_rings_stops_ringing_and_an_answered_one_is_settled_once() {
+    use crate::calls::callback::Stored;
+    use shared::records::CallbackResult;
+    use shared::routing::{AgentProfile, Membership, QueueConfig};
+    let mut c = Calls::new();
+    c.advance(1_000_000);
+    c.set_outbound("carrier".into(), "+441234567890".into());
+    c.set_queue(QueueConfig { name: "support".into(), ..QueueConfig::default() }).unwrap();
+    c.set_agent_profile(
+        5,
+        AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] },
+    );
+    c.handle_presence(5, true, true);
+    let stored = |id: i64| Stored {
+        id,
+        queue: "support".into(),
+        number: "+905321234567".into(),
+        customer: None,
+        origin: None,
+        position_at: 900_000,
+        not_before: None,
+        attempts: 0,
+    };
+    c.sync_callbacks(vec![stored(1)]);
+    let outs = drain(&mut c);
+    let ringing: Vec<_> = notices(&outs).into_iter().filter(|n| n.1 == "ringing").collect();
+    assert_eq!(ringing.len(), 1);
+    let call_id = ringing[0].2.clone();
+    // Cancelled over the API while it rings: the desk stops, nobody dials.
+    c.sync_callbacks(vec![]);
+    let outs = drain(&mut c);
+    assert!(notices(&outs).iter().any(|n| n.1 == "ended" && n.2 == call_id), "{outs:?}");
+    assert_eq!(c.handle_answer(5, &call_id), Err(CallError::Gone));
+    c.sync_callbacks(vec![stored(1)]);
+    assert!(notices(&drain(&mut c)).is_empty(), "a cancelled callback is not taken again");
+
+    // Another one is answered by the customer: done once, not dialed again.
+    c.sync_callbacks(vec![stored(2)]);
+    let outs = drain(&mut c);
+    let call_id = notices(&outs).into_iter().find(|n| n.1 == "ringing").unwrap().2;
+    assert_eq!(c.handle_answer(5, &call_id).unwrap(), AnswerMedia::Dial);
+    c.handle_dial_media(&call_id, LegId(8), RtpLegId(9), "127.0.0.1:20002".parse().unwrap()).unwrap();
+    c.handle_invited(&call_id, Ok(DialogId::for_test(30)));
+    drain(&mut c);
+    c.handle_dialog_event(DialogEvent::Answered { id: DialogId::for_test(30), sdp: Some(OFFER.as_bytes().to_vec()) });
+    let outs = drain(&mut c);
+    assert!(
+        outs.contains(&Output::CallbackResult { id: 2, result: CallbackResult::Answered, retry_at: None }),
+        "{outs:?}"
+    );
+    c.handle_hang_up(5, &call_id).unwrap();
+    let outs = drain(&mut c);
+    assert!(!outs.iter().any(|o| matches!(o, Output::CallbackResult { .. })), "settled once: {outs:?}");
+    c.sync_callbacks(vec![stored(2)]);
+    assert!(notices(&drain(&mut c)).iter().all(|n| n.1 != "ringing"), "not dialed again");
+}

@@ -253,6 +253,7 @@ pub fn start(
         back: back_tx,
         records: records_tx,
         callbacks_restored: false,
+        callbacks_seq: 0,
     };
     tokio::spawn(driver.run(req_rx, up_rx, presence, failed_rx, back_rx, engine.routing, shutdown));
     (CallsHandle { requests: req_tx }, CallLink { up: up_tx, down: down_rx })
@@ -267,7 +268,7 @@ enum Back {
     Routing { seq: u64, queues: Vec<QueueConfig>, profiles: Vec<(i64, AgentProfile)> },
     CallbackSaved { key: u64, id: i64 },
     Survey { call_id: String, flow: Option<Arc<Flow>> },
-    Callbacks(Vec<crate::store::CallbackRow>),
+    Callbacks { seq: u64, rows: Vec<crate::store::CallbackRow> },
 }
 
 /// What the writer task stores, in order.
@@ -424,6 +425,8 @@ struct Driver {
     records: mpsc::UnboundedSender<Write>,
     /// Stored callbacks were taken back after the first routing load.
     callbacks_restored: bool,
+    /// The latest look at the stored callbacks; older answers are ignored.
+    callbacks_seq: u64,
 }
 
 impl Driver {
@@ -565,7 +568,11 @@ impl Driver {
             Back::CallerMedia { call_id, media } => self.core.handle_caller_media(&call_id, media),
             Back::CallbackSaved { key, id } => self.core.handle_callback_saved(key, id),
             Back::Survey { call_id, flow } => self.core.handle_survey_flow(&call_id, flow),
-            Back::Callbacks(rows) => {
+            Back::Callbacks { seq, rows } => {
+                // Only the latest look at the store counts.
+                if seq != self.callbacks_seq {
+                    return;
+                }
                 let stored = rows
                     .into_iter()
                     .map(|cb| crate::calls::callback::Stored {
@@ -610,12 +617,14 @@ impl Driver {
     }
 
     /// The store's pending callbacks, for [`Calls::sync_callbacks`].
-    fn load_callbacks(&self) {
+    fn load_callbacks(&mut self) {
+        self.callbacks_seq += 1;
+        let seq = self.callbacks_seq;
         let (store, back) = (self.store.clone(), self.back.clone());
         tokio::spawn(async move {
             match store.callbacks_pending().await {
                 Ok(rows) => {
-                    let _ = back.send(Back::Callbacks(rows));
+                    let _ = back.send(Back::Callbacks { seq, rows });
                 }
                 Err(e) => tracing::error!(error = %e, "stored callbacks not loaded"),
             }
