@@ -61,6 +61,8 @@ pub struct Stored {
     /// Not before (a scheduled callback, or the next attempt).
     pub not_before: Option<u64>,
     pub attempts: u32,
+    /// Being dialed when the gateway stopped: that attempt failed.
+    pub interrupted: bool,
 }
 
 /// The callbacks' part of [`Calls`].
@@ -245,6 +247,11 @@ impl Calls {
             }
             if self.acd.queue_config(&s.queue).is_none() {
                 continue;
+            }
+            if s.interrupted {
+                // The store hears that the attempt cut short by a restart failed.
+                let result = CallbackResult::Failed;
+                self.out.push_back(Output::CallbackResult { id: s.id, result, retry_at: Some(self.now) });
             }
             self.next_key += 1;
             let key = self.next_key;

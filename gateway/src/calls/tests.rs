@@ -781,6 +781,7 @@ fn stored_callbacks_join_their_queue_when_due_and_leave_when_cancelled() {
         position_at: 900_000,
         not_before,
         attempts: 0,
+        interrupted: false,
     };
     c.sync_callbacks(vec![stored(1, None), stored(2, Some(1_060_000)), stored(3, None)]);
     assert_eq!(c.acd.waiting_len(), 2, "one is scheduled for later");
@@ -860,6 +861,7 @@ fn a_callback_cancelled_while_it_rings_stops_ringing_and_an_answered_one_is_sett
         position_at: 900_000,
         not_before: None,
         attempts: 0,
+        interrupted: false,
     };
     c.sync_callbacks(vec![stored(1)]);
     let outs = drain(&mut c);
@@ -893,4 +895,36 @@ fn a_callback_cancelled_while_it_rings_stops_ringing_and_an_answered_one_is_sett
     assert!(!outs.iter().any(|o| matches!(o, Output::CallbackResult { .. })), "settled once: {outs:?}");
     c.sync_callbacks(vec![stored(2)]);
     assert!(notices(&drain(&mut c)).iter().all(|n| n.1 != "ringing"), "not dialed again");
+}
+
+#[test]
+fn a_callback_interrupted_by_a_restart_is_reported_failed_and_tried_again() {
+    use crate::calls::callback::Stored;
+    use shared::records::CallbackResult;
+    use shared::routing::QueueConfig;
+    let mut c = Calls::new();
+    c.advance(3_000_000);
+    c.set_outbound("carrier".into(), "+441234567890".into());
+    c.set_queue(QueueConfig { name: "support".into(), ..QueueConfig::default() }).unwrap();
+    let row = Stored {
+        id: 4,
+        queue: "support".into(),
+        number: "+905321234567".into(),
+        customer: None,
+        origin: None,
+        position_at: 900_000,
+        not_before: None,
+        attempts: 1,
+        interrupted: true,
+    };
+    c.sync_callbacks(vec![row.clone()]);
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::CallbackResult {
+        id: 4,
+        result: CallbackResult::Failed,
+        retry_at: Some(3_000_000)
+    }));
+    assert_eq!(c.acd.waiting_len(), 1, "and it waits for an agent again");
+    c.sync_callbacks(vec![row]);
+    assert!(!drain(&mut c).iter().any(|o| matches!(o, Output::CallbackResult { .. })), "reported once");
 }

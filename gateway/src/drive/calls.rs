@@ -584,6 +584,7 @@ impl Driver {
                         position_at: cb.position_at.max(0) as u64,
                         not_before: cb.next_attempt_at.or(cb.due_at).map(|t| t.max(0) as u64),
                         attempts: cb.attempts,
+                        interrupted: cb.state == shared::records::CallbackState::Dialing,
                     })
                     .collect();
                 self.core.sync_callbacks(stored);
