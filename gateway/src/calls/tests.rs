@@ -928,3 +928,23 @@ fn a_callback_interrupted_by_a_restart_is_reported_failed_and_tried_again() {
     c.sync_callbacks(vec![row]);
     assert!(!drain(&mut c).iter().any(|o| matches!(o, Output::CallbackResult { .. })), "reported once");
 }
+
+#[test]
+fn a_withheld_number_is_not_offered_a_callback() {
+    use shared::routing::QueueConfig;
+    let mut c = Calls::new();
+    c.advance(1_000_000);
+    c.set_outbound("carrier".into(), "+441234567890".into());
+    c.set_queue(QueueConfig { name: "support".into(), offer_callback: true, ..QueueConfig::default() }).unwrap();
+    let mut anonymous = incoming(7, Some(OFFER));
+    anonymous.caller.number = "anonymous".into();
+    c.handle_incoming("A".into(), String::new(), 42, anonymous, Some(support_flow()));
+    c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
+    c.handle_digit(RtpLegId(3), '1');
+    let outs = drain(&mut c);
+    let announcement = plays(&outs).pop().unwrap();
+    assert!(!announcement.1.iter().any(|p| p == crate::prompts::id::CALLBACK_OFFER), "no offer to make");
+    c.handle_digit(RtpLegId(3), '9');
+    assert!(!drain(&mut c).iter().any(|o| matches!(o, Output::SaveCallback { .. })));
+    assert_eq!(c.acd.waiting_len(), 1, "still waiting as a call");
+}
