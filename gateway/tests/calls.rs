@@ -208,6 +208,32 @@ async fn sipp_passed(child: tokio::process::Child) {
     );
 }
 
+/// An outbound trunk whose carrier (on a port free a moment ago) challenges
+/// with digest: its address and the trunk's settings.
+fn challenging_carrier() -> (SocketAddr, TrunkOutbound) {
+    let carrier = std::net::UdpSocket::bind((CARRIER_IP, 0)).unwrap().local_addr().unwrap();
+    let outbound = toml::from_str::<TrunkOutbound>(&format!(
+        "proxy = \"{carrier}\"\ndomain = \"carrier.test\"\ncaller_id = \"{DID}\"\n\
+         username = \"cc-out\"\npassword = \"s3cret-out\"\n"
+    ))
+    .unwrap();
+    (carrier, outbound)
+}
+
+/// sipp as that carrier: challenges the INVITE, answers, echoes, waits for BYE.
+fn answering_carrier(dir: &std::path::Path, carrier: SocketAddr) -> tokio::process::Child {
+    tokio::process::Command::new("sipp")
+        .current_dir(dir)
+        .args(["-sf", &format!("{}/tests/data/sipp/call_out_auth_echo.xml", env!("CARGO_MANIFEST_DIR"))])
+        .args(["-i", CARRIER_IP, "-p", &carrier.port().to_string(), "-mi", CARRIER_IP, "-mp", "0", "-m", "1"])
+        .args(["-rtp_echo", "-timeout", "90", "-timeout_error", "-nostdin"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap()
+}
+
 /// Rings, answers with a fresh softphone, and returns it connected.
 async fn answer(ws: &mut Ws) -> (Softphone, String) {
     let call = wait_for(ws, "call.ringing", |m| match m {
@@ -320,25 +346,11 @@ async fn an_agent_calls_out_through_a_trunk_that_challenges() {
         return;
     }
     // The carrier's address: a port that was free on its IP a moment ago.
-    let carrier = std::net::UdpSocket::bind((CARRIER_IP, 0)).unwrap().local_addr().unwrap();
-    let outbound = toml::from_str::<TrunkOutbound>(&format!(
-        "proxy = \"{carrier}\"\ndomain = \"carrier.test\"\ncaller_id = \"{DID}\"\n\
-         username = \"cc-out\"\npassword = \"s3cret-out\"\n"
-    ))
-    .unwrap();
+    let (carrier, outbound) = challenging_carrier();
     let gw = start(Some(outbound), 60).await;
     let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
     std::fs::create_dir_all(&dir).unwrap();
-    let uas = tokio::process::Command::new("sipp")
-        .current_dir(&dir)
-        .args(["-sf", &format!("{}/tests/data/sipp/call_out_auth_echo.xml", env!("CARGO_MANIFEST_DIR"))])
-        .args(["-i", CARRIER_IP, "-p", &carrier.port().to_string(), "-mi", CARRIER_IP, "-mp", "0", "-m", "1"])
-        .args(["-rtp_echo", "-timeout", "60", "-timeout_error", "-nostdin"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let uas = answering_carrier(&dir, carrier);
     // sipp binds its socket a moment after it starts.
     tokio::time::sleep(Duration::from_millis(500)).await;
 
@@ -826,24 +838,10 @@ async fn a_waiting_caller_is_called_back_when_an_agent_is_free() {
     store.set_entry_point(&gateway::ivr::EntryPoint::parse(DID).unwrap(), "main", None, now).await.unwrap();
     // The customer's side of the callback: the carrier answers (after a
     // digest challenge) and echoes.
-    let carrier = std::net::UdpSocket::bind((CARRIER_IP, 0)).unwrap().local_addr().unwrap();
-    let outbound = toml::from_str::<TrunkOutbound>(&format!(
-        "proxy = \"{carrier}\"\ndomain = \"carrier.test\"\ncaller_id = \"{DID}\"\n\
-         username = \"cc-out\"\npassword = \"s3cret-out\"\n"
-    ))
-    .unwrap();
+    let (carrier, outbound) = challenging_carrier();
     let gw = serve(store, Some(outbound), 60).await;
     let dir = carrier_dir();
-    let customer = tokio::process::Command::new("sipp")
-        .current_dir(&dir)
-        .args(["-sf", &format!("{}/tests/data/sipp/call_out_auth_echo.xml", env!("CARGO_MANIFEST_DIR"))])
-        .args(["-i", CARRIER_IP, "-p", &carrier.port().to_string(), "-mi", CARRIER_IP, "-mp", "0", "-m", "1"])
-        .args(["-rtp_echo", "-timeout", "90", "-timeout_error", "-nostdin"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let customer = answering_carrier(&dir, carrier);
 
     // Omid is logged in but not ready: the caller waits, and takes a callback.
     let mut ws = gw.desk_without_status("omid").await;
