@@ -8,6 +8,8 @@ use crate::desk::Desk;
 #[component]
 pub fn App() -> impl IntoView {
     let screen = Session::provide(shared::App::Agent).screen();
+    // Lists on the desk ask the softphone to dial through this.
+    ui_kit::dial::DialRequest::provide();
     move || match screen.get() {
         Screen::Checking => view! { <Loading /> }.into_any(),
         Screen::Login => view! { <LoginPage /> }.into_any(),

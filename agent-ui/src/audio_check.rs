@@ -1,5 +1,6 @@
-//! The audio check an agent runs before taking calls: choose the microphone
-//! and the speaker, watch the microphone's level, and hear yourself through
+//! The audio check an agent runs before taking calls: choose the microphone,
+//! the speaker and the ringer (where the ringtone of offered calls plays,
+//! with a test of it), watch the microphone's level, and hear yourself through
 //! the gateway (microphone → WebRTC → gateway → WebRTC → speaker), over the
 //! app's WebSocket (`echo_test_offer`, `echo_test_stop`).
 //!
@@ -43,6 +44,9 @@ const ECHO_MAX: Duration = Duration::from_secs(60);
 
 const HEADSET_ICON: &str = "M4 14v-2a8 8 0 0 1 16 0v2M3 14.5A1.5 1.5 0 0 1 4.5 13h1A1.5 1.5 0 0 1 7 14.5v4A1.5 1.5 0 0 1 5.5 20h-1A1.5 1.5 0 0 1 3 18.5zM17 14.5a1.5 1.5 0 0 1 1.5-1.5h1a1.5 1.5 0 0 1 1.5 1.5v4a1.5 1.5 0 0 1-1.5 1.5h-1a1.5 1.5 0 0 1-1.5-1.5z";
 const CLOSE_ICON: &str = "M6 6l12 12M18 6L6 18";
+const BELL_ICON: &str = "M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0";
+/// How long "Test ringer" rings.
+const RINGER_TEST: Duration = Duration::from_secs(2);
 
 /// The panel: closed until the agent opens it.
 #[component]
@@ -61,6 +65,7 @@ pub fn AudioCheckPanel() -> impl IntoView {
     let speakers = RwSignal::from(ui.speakers);
     let mic = RwSignal::from(ui.mic);
     let speaker = RwSignal::from(ui.speaker);
+    let ringer = RwSignal::from(ui.ringer);
     let mic_level = RwSignal::from(ui.mic_level);
     let echo_level = RwSignal::from(ui.echo_level);
     let phase = RwSignal::from(ui.phase);
@@ -103,6 +108,14 @@ pub fn AudioCheckPanel() -> impl IntoView {
         let check = check.clone();
         move |ev| AudioCheck::choose_speaker(&check, event_target_value(&ev))
     };
+    let on_ringer = {
+        let check = check.clone();
+        move |ev| AudioCheck::choose_ringer(&check, event_target_value(&ev))
+    };
+    let on_ringer_test = {
+        let check = check.clone();
+        move |_| AudioCheck::test_ringer(&check)
+    };
 
     view! {
         <section class="panel audio-check" data-testid="audio-check" aria-labelledby="audio-check-title">
@@ -127,7 +140,12 @@ pub fn AudioCheckPanel() -> impl IntoView {
                 <div class="field">
                     <label for="audio-mic">{tr("audio-mic")}</label>
                     <select id="audio-mic" data-testid="mic-select" prop:disabled=echo_on on:change=on_mic>
-                        <DeviceOptions devices=mics chosen=mic unnamed_key="audio-mic-unnamed" />
+                        <DeviceOptions
+                            devices=mics
+                            chosen=mic
+                            default_key="audio-device-default"
+                            unnamed_key="audio-mic-unnamed"
+                        />
                     </select>
                 </div>
                 <LevelBar id="mic-meter" label_key="audio-mic-level" level=mic_level />
@@ -138,8 +156,43 @@ pub fn AudioCheckPanel() -> impl IntoView {
                 <div class="field" hidden=!speaker_choice>
                     <label for="audio-speaker">{tr("audio-speaker")}</label>
                     <select id="audio-speaker" data-testid="speaker-select" on:change=on_speaker>
-                        <DeviceOptions devices=speakers chosen=speaker unnamed_key="audio-speaker-unnamed" />
+                        <DeviceOptions
+                            devices=speakers
+                            chosen=speaker
+                            default_key="audio-device-default"
+                            unnamed_key="audio-speaker-unnamed"
+                        />
                     </select>
+                </div>
+                // Incoming calls ring here: often the laptop's speakers while
+                // the call itself is in the headset.
+                <div class="field" hidden=!speaker_choice>
+                    <label for="audio-ringer">{tr("audio-ringer")}</label>
+                    <select
+                        id="audio-ringer"
+                        data-testid="audio-ringer"
+                        aria-describedby="audio-ringer-hint"
+                        on:change=on_ringer
+                    >
+                        <DeviceOptions
+                            devices=speakers
+                            chosen=ringer
+                            default_key="audio-ringer-same"
+                            unnamed_key="audio-speaker-unnamed"
+                        />
+                    </select>
+                    <p class="hint" id="audio-ringer-hint">{tr("audio-ringer-hint")}</p>
+                    <button
+                        type="button"
+                        class="btn btn-secondary btn-sm ringer-test"
+                        data-testid="audio-ringer-test"
+                        on:click=on_ringer_test
+                    >
+                        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+                            <path d=BELL_ICON />
+                        </svg>
+                        <span>{tr("audio-ringer-test")}</span>
+                    </button>
                 </div>
                 <div class="field" hidden=speaker_choice>
                     <span class="field-label">{tr("audio-speaker")}</span>
@@ -194,11 +247,17 @@ pub fn AudioCheckPanel() -> impl IntoView {
     }
 }
 
-/// "System default", then each device; unnamed ones are numbered.
+/// The default (`default_key`: "System default", "Same as the speaker"),
+/// then each device; unnamed ones are numbered.
 #[component]
-fn DeviceOptions(devices: RwSignal<Vec<Device>>, chosen: RwSignal<String>, unnamed_key: &'static str) -> impl IntoView {
+fn DeviceOptions(
+    devices: RwSignal<Vec<Device>>,
+    chosen: RwSignal<String>,
+    default_key: &'static str,
+    unnamed_key: &'static str,
+) -> impl IntoView {
     view! {
-        <option value="" prop:selected=move || chosen.with(String::is_empty)>{tr("audio-device-default")}</option>
+        <option value="" prop:selected=move || chosen.with(String::is_empty)>{tr(default_key)}</option>
         {move || {
             devices
                 .get()
@@ -312,6 +371,9 @@ struct Ui {
     /// The microphone in use: the remembered one while present, else `""`.
     mic: ArcRwSignal<String>,
     speaker: ArcRwSignal<String>,
+    /// The ringer: the remembered one while present, else `""` (the
+    /// speaker's device).
+    ringer: ArcRwSignal<String>,
     mic_level: ArcRwSignal<u8>,
     echo_level: ArcRwSignal<u8>,
     phase: ArcRwSignal<Phase>,
@@ -337,6 +399,10 @@ struct AudioCheck {
     mic_pending: RefCell<Option<String>>,
     /// Bumped by each start and end of a check, for the same reason.
     check_run: Cell<u64>,
+    /// The ringtone "Test ringer" plays, while it plays.
+    ringer_test: RefCell<Option<HtmlAudioElement>>,
+    /// Bumped by each ringer test and by closing.
+    ringer_run: Cell<u64>,
 }
 
 /// What exists while the panel is open.
@@ -424,6 +490,7 @@ impl AudioCheck {
                 speakers: ArcRwSignal::new(Vec::new()),
                 mic: ArcRwSignal::new(String::new()),
                 speaker: ArcRwSignal::new(String::new()),
+                ringer: ArcRwSignal::new(String::new()),
                 mic_level: ArcRwSignal::new(0),
                 echo_level: ArcRwSignal::new(0),
                 phase: ArcRwSignal::new(Phase::Idle),
@@ -435,6 +502,8 @@ impl AudioCheck {
             mic_request: Cell::new(0),
             mic_pending: RefCell::new(None),
             check_run: Cell::new(0),
+            ringer_test: RefCell::new(None),
+            ringer_run: Cell::new(0),
         }
     }
 
@@ -476,6 +545,7 @@ impl AudioCheck {
     /// Closes the panel and releases everything; also on unmount.
     fn close(this: &Rc<AudioCheck>) {
         AudioCheck::end_check(this, Phase::Idle);
+        AudioCheck::stop_ringer_test(this);
         this.mic_request.set(this.mic_request.get() + 1);
         this.mic_pending.replace(None);
         let live = this.live.borrow_mut().take();
@@ -523,12 +593,17 @@ impl AudioCheck {
         }
         let mic = media::effective_choice(media::remembered(DeviceKind::Microphone).as_deref(), &mics);
         let speaker = media::effective_choice(media::remembered(DeviceKind::Speaker).as_deref(), &speakers);
+        let ringer = media::effective_choice(media::remembered(DeviceKind::Ringer).as_deref(), &speakers);
         set_if_changed(&this.ui.mics, mics);
         set_if_changed(&this.ui.speakers, speakers);
         set_if_changed(&this.ui.mic, mic);
         if this.ui.speaker.get_untracked() != speaker {
             this.ui.speaker.set(speaker.clone());
             AudioCheck::apply_speaker(this, speaker);
+        }
+        if this.ui.ringer.get_untracked() != ringer {
+            this.ui.ringer.set(ringer);
+            AudioCheck::apply_ringer(this);
         }
         true
     }
@@ -548,6 +623,67 @@ impl AudioCheck {
         media::remember(DeviceKind::Speaker, &id);
         this.ui.speaker.set(id.clone());
         AudioCheck::apply_speaker(this, id);
+    }
+
+    /// The agent picked a ringer (`""`: the speaker's device); a ringer
+    /// test under way moves to it at once.
+    fn choose_ringer(this: &Rc<AudioCheck>, id: String) {
+        media::remember(DeviceKind::Ringer, &id);
+        this.ui.ringer.set(id);
+        AudioCheck::apply_ringer(this);
+    }
+
+    /// Where the ringtone plays now: the ringer, else the speaker.
+    fn ringer_device(this: &AudioCheck) -> String {
+        match this.ui.ringer.get_untracked() {
+            id if id.is_empty() => this.ui.speaker.get_untracked(),
+            id => id,
+        }
+    }
+
+    fn apply_ringer(this: &Rc<AudioCheck>) {
+        let player = this.ringer_test.borrow().clone();
+        if let Some(player) = player {
+            let id = AudioCheck::ringer_device(this);
+            spawn_local(async move {
+                let _ = media::set_speaker(&player, &id).await;
+            });
+        }
+    }
+
+    /// "Test ringer": the ringtone for a couple of seconds on the ringer.
+    /// Pressing again starts it over.
+    fn test_ringer(this: &Rc<AudioCheck>) {
+        AudioCheck::stop_ringer_test(this);
+        let Some(url) = crate::alerting::ringtone_url() else { return };
+        let Ok(player) = HtmlAudioElement::new_with_src(&url) else { return };
+        player.set_loop(true);
+        let run = this.ringer_run.get();
+        this.ringer_test.replace(Some(player.clone()));
+        let device = AudioCheck::ringer_device(this);
+        let this = this.clone();
+        spawn_local(async move {
+            let _ = media::set_speaker(&player, &device).await;
+            if this.ringer_run.get() != run {
+                return;
+            }
+            if let Ok(playing) = player.play() {
+                let _ = wasm_bindgen_futures::JsFuture::from(playing).await;
+            }
+            media::sleep(RINGER_TEST).await;
+            if this.ringer_run.get() == run {
+                AudioCheck::stop_ringer_test(&this);
+            }
+        });
+    }
+
+    fn stop_ringer_test(this: &AudioCheck) {
+        this.ringer_run.set(this.ringer_run.get() + 1);
+        if let Some(player) = this.ringer_test.take() {
+            let _ = player.pause();
+            player.remove_attribute("src").ok();
+            player.load();
+        }
     }
 
     fn apply_speaker(this: &Rc<AudioCheck>, id: String) {

@@ -567,6 +567,22 @@ pub fn CallPanel() -> impl IntoView {
         }
     };
     let dial_invalid = move || dial_error.with(|e| e.as_ref().is_some_and(|e| e.about_number)).then_some("true");
+    // "Call" on a list of the desk (callbacks, voicemails): dial it here,
+    // as if typed and sent.
+    if let Some(request) = use_context::<ui_kit::dial::DialRequest>() {
+        let phone = phone.clone();
+        Effect::new(move |_| {
+            if request.pending().is_none() {
+                return;
+            }
+            let Some(to) = request.take() else { return };
+            number.set(to);
+            Softphone::dial(&phone);
+            if let Some(input) = ui.number_input.get_untracked() {
+                input.scroll_into_view();
+            }
+        });
+    }
 
     view! {
         <section class="panel panel-tall call-panel" data-testid="call-panel" aria-labelledby="call-title">
@@ -939,9 +955,42 @@ fn CallFacts(call: CallInfo, #[prop(optional)] active: bool) -> impl IntoView {
             </p>
         }
     });
+    let vip = call.vip;
+    let customer = call.customer_name.filter(|_| !active).map(|name| {
+        view! {
+            <div>
+                <dt>{tr("call-customer")}</dt>
+                <dd data-testid="call-customer">
+                    <bdi>{name}</bdi>
+                    {vip.then(|| view! { <span class="badge badge-vip">{tr("call-vip")}</span> })}
+                </dd>
+            </div>
+        }
+    });
+    let waited = call.queued_at.filter(|_| !active).and_then(|at| format::parse_time(&at)).map(|since| {
+        view! {
+            <div>
+                <dt>{tr("call-waited")}</dt>
+                <dd>
+                    <Waited since=since />
+                </dd>
+            </div>
+        }
+    });
     view! {
         {whisper}
-        <dl class="call-facts">{number} {queue} {trunk}</dl>
+        <dl class="call-facts">{customer} {number} {queue} {waited} {trunk}</dl>
+    }
+}
+
+/// How long the caller has waited since `since` (ms, server clock); live.
+#[component]
+fn Waited(since: f64) -> impl IntoView {
+    let clock = expect_context::<WsClient>().clock();
+    view! {
+        <span class="timer" dir="ltr" data-testid="call-waited">
+            {move || format::duration(((clock.get() - since) / 1000.0).max(0.0) as u64)}
+        </span>
     }
 }
 
@@ -1124,6 +1173,11 @@ impl Softphone {
     fn handle(this: &Rc<Softphone>, msg: &ServerMsg) {
         match msg {
             ServerMsg::Welcome { .. } => this.ui.calls.update(Calls::handle_reconnected),
+            // The desk is in another tab now: its media go, the call stays.
+            ServerMsg::TabState { active: false } => {
+                Softphone::release(this, false);
+                this.ui.calls.update(Calls::handle_moved_away);
+            }
             ServerMsg::CallRinging { call } => {
                 let id = call.call_id.clone();
                 this.ui.announcement.set(Some(caller_label(call)));

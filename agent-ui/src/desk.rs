@@ -1,18 +1,21 @@
-//! The agent's desk: status, queues and the audio check on the side, the
-//! calls (the softphone) and the customer in the middle. The customer card
-//! comes with later work; until then its panel says plainly that there is
-//! nothing to show.
+//! The agent's desk: status, queues and the audio check on the side; the
+//! calls (the softphone), the wrap-up of the last call and the customer in
+//! the middle.
 
 use leptos::prelude::*;
 use ui_kit::{Session, t};
 
 use crate::audio_check::AudioCheckPanel;
 use crate::call::CallPanel;
+use crate::customer::CustomerCard;
+use crate::presence::MyPresence;
 use crate::status::StatusControl;
+use crate::wrapup::WrapUpPanel;
 
 #[component]
 pub fn Desk() -> impl IntoView {
     let session = Session::expect();
+    MyPresence::provide();
     let queues = LocalResource::new(move || async move {
         match session.user() {
             Some(u) => ui_kit::api::my_queues(u.id).await.unwrap_or_default(),
@@ -43,20 +46,16 @@ pub fn Desk() -> impl IntoView {
                     <h2 class="panel-title" id="queues-title">{move || t("desk-queues-title")}</h2>
                     {queue_list}
                 </section>
+                <crate::dashboard::Dashboard /> <crate::inbox::Inbox />
                 <AudioCheckPanel />
             </aside>
             <div class="desk-main">
                 <CallPanel />
-                <section class="panel" aria-labelledby="customer-title">
-                    <h2 class="panel-title" id="customer-title">{move || t("desk-customer-title")}</h2>
-                    <div class="empty-state">
-                        <svg class="icon empty-icon" viewBox="0 0 24 24" aria-hidden="true">
-                            <circle cx="12" cy="8" r="4" />
-                            <path d="M4 21a8 8 0 0 1 16 0" />
-                        </svg>
-                        <p>{move || t("desk-customer-empty")}</p>
-                    </div>
-                </section>
+                <WrapUpPanel />
+                <crate::shortcuts::Shortcuts />
+                <crate::tab_guard::TabGuard />
+                <CustomerCard />
+                <crate::alerting::OfferAlerting />
             </div>
         </div>
     }

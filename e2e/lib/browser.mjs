@@ -142,13 +142,14 @@ export async function toneWav(name, hz, seconds = 10, rate = 48000) {
 /**
  * Listens to the stream playing in the `<audio>` element `selector` for up to
  * `ms` and returns the loudest frequency `{ hz, db }`, stopping early once
- * `expectHz` (±15 Hz) is heard above -50 dB.
+ * `expectHz` (±15 Hz) is heard above -50 dB. An element playing a file
+ * (`src`, no stream) is heard through `captureStream()`.
  */
 export async function dominantTone(page, selector, expectHz, ms = 15000) {
   return page.evaluate(
     async ([sel, want, budget]) => {
       const el = document.querySelector(sel);
-      const stream = el?.srcObject;
+      const stream = el?.srcObject ?? (el?.src ? el.captureStream?.() : null);
       if (!stream) return { hz: 0, db: -Infinity, error: 'no stream on the element' };
       const ctx = new AudioContext();
       await ctx.resume();

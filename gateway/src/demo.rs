@@ -3,6 +3,7 @@
 //! queues of the story and a handful of customers with codes and history.
 
 use shared::Role;
+use shared::records::{MailboxKind, VoicemailPatch};
 
 use crate::auth::password;
 use crate::store::{NewCustomer, NewUser, Store, StoreError};
@@ -106,4 +107,203 @@ pub fn local_trunk() -> crate::config::TrunkConfig {
         register: None,
         outbound: None,
     }
+}
+
+/// One of the demo's calls today: (call id, customer code, agent, minutes
+/// ago, seconds to answer, talk s, hold s, wrap-up s, survey score,
+/// disposition code).
+type DemoCall = (&'static str, &'static str, &'static str, i64, i64, i64, i64, i64, Option<i64>, &'static str);
+
+/// Today's answered calls: Rania's three and one of Omid's.
+const TODAY: &[DemoCall] = &[
+    ("demo-today-1", "1001", "rania", 150, 20, 230, 30, 45, Some(5), "resolved"),
+    ("demo-today-2", "1004", "rania", 95, 12, 360, 0, 60, Some(4), "resolved"),
+    ("demo-today-3", "1006", "rania", 40, 8, 180, 0, 30, None, "information"),
+    // Offered to Rania first, who let it ring out: her missed offer.
+    ("demo-today-4", "1002", "omid", 70, 35, 300, 0, 40, Some(3), "escalated"),
+];
+
+/// Voicemails: (mailbox kind, mailbox (a queue or an agent's username),
+/// customer code, minutes ago, seconds, assigned to, file).
+type DemoVoicemail = (MailboxKind, &'static str, &'static str, i64, u32, Option<&'static str>, &'static str);
+
+const VOICEMAILS: &[DemoVoicemail] = &[
+    (MailboxKind::Queue, "support", "1003", 25, 7, None, "demo/support-1.wav"),
+    (MailboxKind::Queue, "support", "1005", 130, 9, Some("rania"), "demo/support-2.wav"),
+    (MailboxKind::Agent, "rania", "1004", 240, 5, None, "demo/rania-1.wav"),
+    (MailboxKind::Queue, "sales", "1002", 50, 6, None, "demo/sales-1.wav"),
+];
+
+/// The demo's work of today for the agents' desks, after [`seed_demo`]:
+/// answered calls with their timelines (a missed offer among them),
+/// voicemails in queues' and Rania's mailboxes (their audio written under
+/// `voicemail_dir`, made here) and a callback Rania scheduled for tomorrow.
+/// Calls a few hours ago may fall on yesterday just after midnight (UTC).
+/// Voicemails whose audio cannot be written are left out, with a warning.
+pub async fn seed_demo_desk(store: &Store, voicemail_dir: &std::path::Path, now_ms: i64) -> Result<(), StoreError> {
+    use serde_json::json;
+    use shared::records::{self, Disposition, EndedBy, Initiation, LegKind};
+
+    use crate::store::{CallbackRequest, InteractionPatch, LegPatch, NewInteraction, NewLeg, NewVoicemail};
+
+    let user = |name: &'static str| async move {
+        store.user_by_username(name).await?.map(|u| u.id).ok_or(StoreError::Corrupt(format!("demo user {name}")))
+    };
+    let customer = |code: &'static str| async move {
+        store.customer_by_code(code).await?.ok_or(StoreError::Corrupt(format!("demo customer {code}")))
+    };
+    let rania = user("rania").await?;
+    for (call_id, code, agent, ago, ring, talk, hold, wrap, survey, disposition) in TODAY {
+        let c = customer(code).await?;
+        let agent = user(agent).await?;
+        let caller = c.phone.clone();
+        let start = now_ms - ago * 60_000;
+        let answered = start + ring * 1000;
+        let ended = answered + (talk + hold) * 1000;
+        let new = NewInteraction {
+            caller: caller.clone(),
+            callee: Some("+441234567890".into()),
+            trunk: Some("local".into()),
+            customer_id: Some(c.id),
+            queue: Some("support".into()),
+            ..NewInteraction::new(*call_id, Initiation::Inbound, start)
+        };
+        store.interaction_start(&new).await?;
+        let leg =
+            NewLeg { leg: "caller".into(), kind: LegKind::Caller, agent_id: None, number: caller, started_at: start };
+        store.interaction_leg_start(call_id, &leg).await?;
+        let mut events = vec![
+            (start, records::CALL_STARTED, None),
+            (start + 2_000, records::QUEUE_ENTERED, Some(json!({ "queue": "support" }))),
+        ];
+        if *call_id == "demo-today-4" {
+            events.push((start + 3_000, records::OFFER_CREATED, Some(json!({ "agent": rania }))));
+            events.push((start + 23_000, records::OFFER_EXPIRED, Some(json!({ "agent": rania }))));
+        }
+        events.push((answered - 4_000, records::OFFER_CREATED, Some(json!({ "agent": agent }))));
+        events.push((answered, records::CALL_ANSWERED, Some(json!({ "agent_id": agent }))));
+        if *hold > 0 {
+            events.push((answered + 60_000, records::CALL_HELD, None));
+            events.push((answered + 60_000 + hold * 1000, records::CALL_RESUMED, None));
+        }
+        events.push((ended, records::CALL_ENDED, Some(json!({ "by": "caller" }))));
+        events.push((
+            ended + wrap * 1000,
+            records::CALL_WRAPPED_UP,
+            Some(json!({ "by": agent, "disposition_code": disposition })),
+        ));
+        if let Some(score) = survey {
+            events.push((ended + 20_000, records::SURVEY_COMPLETED, Some(json!({ "score": score }))));
+        }
+        for (at, kind, data) in &events {
+            store.interaction_event(call_id, *at, kind, data.as_ref()).await?;
+        }
+        let leg = NewLeg {
+            leg: format!("agent-{agent}"),
+            kind: LegKind::Agent,
+            agent_id: Some(agent),
+            number: None,
+            started_at: answered - 4_000,
+        };
+        store.interaction_leg_start(call_id, &leg).await?;
+        let done = LegPatch {
+            answered_at: Some(answered),
+            ended_at: Some(ended),
+            ended_by: Some(EndedBy::Caller),
+            ..Default::default()
+        };
+        store.interaction_leg_update(call_id, "caller", &done).await?;
+        store.interaction_leg_update(call_id, &leg.leg, &done).await?;
+        let p = InteractionPatch {
+            agent_id: Some(agent),
+            ivr_ended_at: Some(start + 2_000),
+            enqueued_at: Some(start + 2_000),
+            dequeued_at: Some(answered),
+            answered_at: Some(answered),
+            ended_at: Some(ended),
+            hold_count: Some(i64::from(*hold > 0)),
+            hold_ms: Some(hold * 1000),
+            wrap_up_ms: Some(wrap * 1000),
+            disposition: Some(Disposition::Answered),
+            disposition_code: Some((*disposition).to_owned()),
+            ended_by: Some(EndedBy::Caller),
+            sip_status: Some(200),
+            q850: Some(16),
+            codecs: Some("PCMU".into()),
+            survey_score: *survey,
+            ..Default::default()
+        };
+        store.interaction_update(call_id, &p, ended + wrap * 1000).await?;
+    }
+
+    for (kind, mailbox, code, ago, secs, assigned, file) in VOICEMAILS {
+        if let Err(e) = write_demo_voicemail(&voicemail_dir.join(file), *secs).await {
+            tracing::warn!(error = %e, "demo voicemail audio not written; the voicemail is left out");
+            continue;
+        }
+        let c = customer(code).await?;
+        let mailbox = match kind {
+            MailboxKind::Agent => user(mailbox).await?.to_string(),
+            _ => (*mailbox).to_owned(),
+        };
+        let at = now_ms - ago * 60_000;
+        let v = NewVoicemail {
+            mailbox_kind: *kind,
+            mailbox,
+            call_id: None,
+            caller: c.phone.clone(),
+            customer_id: Some(c.id),
+            received_at: at,
+            duration_ms: i64::from(*secs) * 1000,
+            file: (*file).to_owned(),
+        };
+        let id = store.voicemail_create(&v, at).await?;
+        if let Some(name) = assigned {
+            let p = VoicemailPatch { assigned_to: Some(Some(user(name).await?)), ..Default::default() };
+            store.voicemail_update(id, &p, at + 5 * 60_000).await?;
+        }
+    }
+
+    let c = customer("1002").await?;
+    let due = now_ms + 20 * 3_600_000;
+    let callback = CallbackRequest {
+        queue: "support".into(),
+        number: c.phone.clone().unwrap_or_default(),
+        customer_id: Some(c.id),
+        call_id: None,
+        requested_at: now_ms - 30 * 60_000,
+        due_at: Some(due),
+        position_at: due,
+        max_attempts: 3,
+        created_by: Some(rania),
+    };
+    store.callback_create(&callback, now_ms - 30 * 60_000).await?;
+    Ok(())
+}
+
+/// A short WAV (8 kHz mono) of rising and falling notes standing in for a
+/// caller's message: the demo has no recordings to ship.
+async fn write_demo_voicemail(path: &std::path::Path, secs: u32) -> std::io::Result<()> {
+    use crate::media::wav::{RATE, WavWriter};
+
+    let notes = [392.0_f64, 440.0, 523.25, 440.0, 349.23, 392.0];
+    let n = (RATE * secs) as usize;
+    let note_len = RATE as usize / 2;
+    let samples: Vec<i16> = (0..n)
+        .map(|i| {
+            let (k, j) = (i / note_len, i % note_len);
+            let hz = notes[k % notes.len()];
+            // Each note fades in and out, with a short pause between notes.
+            let env = ((j as f64 / 400.0).min(1.0) * ((note_len - j) as f64 / 800.0).min(1.0)).max(0.0);
+            let t = i as f64 / f64::from(RATE);
+            (env * 6000.0 * (2.0 * std::f64::consts::PI * hz * t).sin()) as i16
+        })
+        .collect();
+    let mut w = WavWriter::new(std::io::Cursor::new(Vec::new()), 1)?;
+    w.write(&samples)?;
+    let bytes = w.finish()?.into_inner();
+    if let Some(dir) = path.parent() {
+        tokio::fs::create_dir_all(dir).await?;
+    }
+    tokio::fs::write(path, bytes).await
 }

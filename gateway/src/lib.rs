@@ -88,20 +88,27 @@ pub async fn serve(
         let engine = drive::calls::Engine {
             store: store.clone(),
             prompts,
+            prompt_dirs: (media.prompts_dir.clone(), media.prompts_override_dir.clone()),
             routing: state.routing_changes.subscribe(),
             voicemail_dir: media.voicemail_dir.clone(),
             set_not_ready: {
                 let state = state.clone();
                 Box::new(move |agent| {
                     let now = state.clock.now_ms();
-                    let change = state.presence.lock().expect("presence lock").handle_set_status(
-                        now,
-                        agent,
-                        shared::ws::AgentStatus::NotReady,
-                    );
-                    if let Some(p) = change {
-                        let _ = state.agent_events.send(p);
-                    }
+                    state.change_presence(|p| {
+                        p.handle_set_status(
+                            now,
+                            agent,
+                            shared::ws::AgentStatus::NotReady,
+                            Some(acd::MISSED_REASON.to_owned()),
+                        )
+                    });
+                })
+            },
+            on_activity: {
+                let state = state.clone();
+                Box::new(move |agent, activity| {
+                    state.change_presence(|p| p.handle_activity(agent, activity));
                 })
             },
         };

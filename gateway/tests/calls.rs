@@ -101,7 +101,7 @@ impl Gateway {
         let mut ws = self.desk_without_status(username).await;
         let user = self.store.user_by_username(username).await.unwrap().unwrap();
         if user.role == shared::Role::Agent {
-            send(&mut ws, &ClientMsg::SetStatus { status: AgentStatus::Available }).await;
+            send(&mut ws, &ClientMsg::SetStatus { status: AgentStatus::Available, reason: None }).await;
         }
         ws
     }
@@ -859,7 +859,7 @@ async fn a_waiting_caller_is_called_back_when_an_agent_is_free() {
 
     // Omid becomes available: the callback rings on his desk, he takes it,
     // and the gateway dials the customer with him on the line.
-    send(&mut ws, &ClientMsg::SetStatus { status: AgentStatus::Available }).await;
+    send(&mut ws, &ClientMsg::SetStatus { status: AgentStatus::Available, reason: None }).await;
     let call = wait_for(&mut ws, "callback ringing", |m| match m {
         ServerMsg::CallRinging { call } => Some(call),
         _ => None,

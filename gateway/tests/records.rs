@@ -554,6 +554,9 @@ async fn agents_see_and_wrap_up_only_their_own_calls() {
         assert_eq!(send(&app, "POST", "/api/v1/interactions/nope/wrap_up", &rt, wrap.clone()).await.status, 404);
         let bad = json!({ "disposition_code": " " });
         assert_eq!(send(&app, "POST", "/api/v1/interactions/r-1/wrap_up", &rt, bad).await.status, 400);
+        let unknown = json!({ "disposition_code": "made_up" });
+        let a = send(&app, "POST", "/api/v1/interactions/r-1/wrap_up", &rt, unknown).await;
+        assert_eq!((a.status, a.json()["key"].as_str()), (422, Some("disposition_code")), "{db}: not in the list");
         let a = send(&app, "POST", "/api/v1/interactions/r-1/wrap_up", &rt, wrap.clone()).await;
         assert_eq!(a.status, 200, "{db}: {}", String::from_utf8_lossy(&a.body));
         assert_eq!(
@@ -711,7 +714,11 @@ async fn voicemails_by_role_assigned_and_followed_up() {
             [number_vm, omid_vm, rania_vm, queue_vm],
             "{db}"
         );
-        assert_eq!(ids(app.get("/api/v1/voicemails", Some(&rt)).await), [rania_vm], "{db}: her own mailbox only");
+        assert_eq!(
+            ids(app.get("/api/v1/voicemails", Some(&rt)).await),
+            [rania_vm, queue_vm],
+            "{db}: her own mailbox and her queue's, not Omid's nor a number's"
+        );
         assert_eq!(ids(app.get("/api/v1/voicemails?mailbox_kind=queue", Some(&st)).await), [queue_vm]);
         let page = app.get("/api/v1/voicemails?limit=3", Some(&st)).await.json();
         let next = page["next_cursor"].as_str().unwrap().to_owned();
@@ -724,7 +731,12 @@ async fn voicemails_by_role_assigned_and_followed_up() {
         assert_eq!(one.status, 200);
         assert_eq!((one.json()["status"].as_str(), one.json()["mailbox_kind"].as_str()), (Some("new"), Some("agent")));
         assert!(one.json().get("file").is_none(), "{db}: the stored path is not shown");
-        assert_eq!(app.get(&format!("/api/v1/voicemails/{queue_vm}"), Some(&rt)).await.status, 403, "{db}");
+        assert_eq!(
+            app.get(&format!("/api/v1/voicemails/{queue_vm}"), Some(&rt)).await.status,
+            200,
+            "{db}: her queue's"
+        );
+        assert_eq!(app.get(&format!("/api/v1/voicemails/{number_vm}"), Some(&rt)).await.status, 403, "{db}");
         assert_eq!(app.get(&format!("/api/v1/voicemails/{omid_vm}"), Some(&rt)).await.status, 403);
         assert_eq!(app.get("/api/v1/voicemails/999999", Some(&st)).await.status, 404);
 
@@ -736,7 +748,7 @@ async fn voicemails_by_role_assigned_and_followed_up() {
         let a = send(&app, "PATCH", &vm(queue_vm), &st, json!({ "assigned_to": rania })).await;
         assert_eq!(a.status, 200, "{db}: {}", String::from_utf8_lossy(&a.body));
         assert_eq!((a.json()["assigned_to"].as_i64(), a.json()["status"].as_str()), (Some(rania), Some("assigned")));
-        assert_eq!(ids(app.get("/api/v1/voicemails", Some(&rt)).await), [rania_vm, queue_vm], "{db}: now hers too");
+        assert_eq!(ids(app.get("/api/v1/voicemails", Some(&rt)).await), [rania_vm, queue_vm], "{db}: assigned to her");
         assert_eq!(ids(app.get(&format!("/api/v1/voicemails?assigned_to={rania}"), Some(&st)).await), [queue_vm]);
 
         // The assignee works it; others may not.
@@ -881,5 +893,41 @@ async fn every_new_route_is_in_the_openapi_document() {
         "VoicemailPatch",
     ] {
         assert!(doc["components"]["schemas"].get(schema).is_some(), "{schema} missing");
+    }
+}
+
+#[tokio::test]
+async fn the_code_lists_are_read_by_all_and_replaced_by_admins() {
+    for (db, store) in common::stores().await {
+        let app = common::demo_app(store, Config::default()).await;
+        let rt = app.token("rania", "demo-agent", "agent").await;
+        let st = app.token("sara", "demo-supervisor", "supervisor").await;
+        let at = app.token("admin", "demo-admin", "supervisor").await;
+        let codes = |a: &common::Answer| -> Vec<String> {
+            assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+            a.json().as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap().to_owned()).collect()
+        };
+        let reasons = codes(&app.get("/api/v1/reason-codes", Some(&rt)).await);
+        assert_eq!(reasons, ["break", "lunch", "meeting", "training", "back_office"], "{db}: the defaults, in order");
+        assert!(codes(&app.get("/api/v1/dispositions", Some(&rt)).await).contains(&"resolved".to_owned()));
+        assert_eq!(app.get("/api/v1/dispositions", None).await.status, 401);
+
+        let list =
+            json!([{ "code": "sale", "label": "Sale" }, { "code": "callback_promised", "label": "Callback promised" }]);
+        assert_eq!(send(&app, "PUT", "/api/v1/dispositions", &st, list.clone()).await.status, 403, "{db}: admins only");
+        assert_eq!(send(&app, "PUT", "/api/v1/dispositions", &rt, list.clone()).await.status, 403);
+        let a = send(&app, "PUT", "/api/v1/dispositions", &at, list.clone()).await;
+        assert_eq!(codes(&a), ["sale", "callback_promised"], "{db}");
+        assert_eq!(codes(&app.get("/api/v1/dispositions", Some(&rt)).await), ["sale", "callback_promised"]);
+
+        let twice = json!([{ "code": "a", "label": "A" }, { "code": "a", "label": "B" }]);
+        let a = send(&app, "PUT", "/api/v1/reason-codes", &at, twice).await;
+        assert_eq!((a.status, a.json()["key"].as_str()), (422, Some("codes[1].code")), "{db}");
+        let a = send(&app, "PUT", "/api/v1/reason-codes", &at, json!([{ "code": "Lunch Time", "label": "x" }])).await;
+        assert_eq!((a.status, a.json()["key"].as_str()), (422, Some("codes[0].code")));
+        let a =
+            send(&app, "PUT", "/api/v1/reason-codes", &at, json!([{ "code": "x", "label": "x", "extra": 1 }])).await;
+        assert_eq!(a.status, 400, "{db}: unknown members are refused");
+        assert_eq!(codes(&app.get("/api/v1/reason-codes", Some(&rt)).await).len(), 5, "{db}: nothing changed");
     }
 }

@@ -140,7 +140,7 @@ async fn messages_are_checked_and_bad_ones_keep_the_connection() {
     ws.send(tungstenite::Message::Binary(vec![0, 1, 2].into())).await.unwrap();
     assert!(matches!(next(&mut ws).await, ServerMsg::Error { code, .. } if code == "bad_message"));
 
-    send(&mut ws, &ClientMsg::SetStatus { status: AgentStatus::Available }).await;
+    send(&mut ws, &ClientMsg::SetStatus { status: AgentStatus::Available, reason: None }).await;
     match next(&mut ws).await {
         ServerMsg::AgentStatusUpdated { agent } => assert_eq!(agent.status, AgentStatus::Available),
         other => panic!("{other:?}"),
@@ -165,9 +165,35 @@ async fn supervisors_see_agents_come_change_and_go() {
     let mut rania = s.open("rania").await;
     let ServerMsg::AgentStatusUpdated { agent } = next_about(&mut sara, "Rania Haddad").await else { panic!() };
     assert!(agent.connected);
-    send(&mut rania, &ClientMsg::SetStatus { status: AgentStatus::NotReady }).await;
+    send(&mut rania, &ClientMsg::SetStatus { status: AgentStatus::NotReady, reason: None }).await;
     let ServerMsg::AgentStatusUpdated { agent } = next_about(&mut sara, "Rania Haddad").await else { panic!() };
     assert_eq!(agent.status, AgentStatus::NotReady);
+    // With a reason code; a malformed one is refused and changes nothing.
+    send(&mut rania, &ClientMsg::SetStatus { status: AgentStatus::NotReady, reason: Some("lunch".into()) }).await;
+    let ServerMsg::AgentStatusUpdated { agent } = next_about(&mut sara, "Rania Haddad").await else { panic!() };
+    assert_eq!((agent.status, agent.reason.as_deref()), (AgentStatus::NotReady, Some("lunch")));
+    send(&mut rania, &ClientMsg::SetStatus { status: AgentStatus::NotReady, reason: Some("napping".into()) }).await;
+    loop {
+        match next(&mut rania).await {
+            ServerMsg::Error { code, .. } => break assert_eq!(code, "bad_reason", "not in the list"),
+            ServerMsg::AgentStatusUpdated { .. } => continue,
+            other => panic!("{other:?}"),
+        }
+    }
+    send(&mut rania, &ClientMsg::SetStatus { status: AgentStatus::NotReady, reason: Some("<b>Lunch</b>".into()) })
+        .await;
+    loop {
+        match next(&mut rania).await {
+            ServerMsg::Error { code, .. } => break assert_eq!(code, "bad_reason"),
+            ServerMsg::AgentStatusUpdated { .. } => continue,
+            other => panic!("{other:?}"),
+        }
+    }
+    // No wrap-up to extend or end here; ending one needs a saved disposition.
+    send(&mut rania, &ClientMsg::WrapUpExtend).await;
+    assert!(matches!(next(&mut rania).await, ServerMsg::Error { code, .. } if code == "wrong_state"));
+    send(&mut rania, &ClientMsg::WrapUpDone { call_id: "c-1".into() }).await;
+    assert!(matches!(next(&mut rania).await, ServerMsg::Error { code, .. } if code == "disposition_required"));
     rania.close(None).await.unwrap();
     let ServerMsg::AgentStatusUpdated { agent } = next_about(&mut sara, "Rania Haddad").await else { panic!() };
     assert!(!agent.connected);
@@ -218,4 +244,49 @@ async fn shutdown_closes_websockets_and_returns() {
     assert!(closed.is_ok(), "the socket closes on shutdown");
     let r = tokio::time::timeout(Duration::from_secs(12), &mut s.task).await.expect("serve returns");
     r.unwrap().unwrap();
+}
+
+/// The next message that is not a presence update.
+async fn next_not_presence(ws: &mut Ws) -> ServerMsg {
+    loop {
+        match next(ws).await {
+            ServerMsg::AgentStatusUpdated { .. } => continue,
+            other => return other,
+        }
+    }
+}
+
+#[tokio::test]
+async fn one_tab_is_the_desk_and_another_can_take_over() {
+    let s = server().await;
+    let mut first = s.open("rania").await;
+    assert!(matches!(next(&mut first).await, ServerMsg::AgentStatusUpdated { .. }));
+    let mut second = s.open("rania").await;
+    assert_eq!(
+        next_not_presence(&mut second).await,
+        ServerMsg::TabState { active: false },
+        "the desk is open elsewhere"
+    );
+
+    // The second tab can neither set the status nor take calls.
+    send(&mut second, &ClientMsg::SetStatus { status: AgentStatus::Available, reason: None }).await;
+    assert!(matches!(next_not_presence(&mut second).await, ServerMsg::Error { code, .. } if code == "inactive_tab"));
+    send(&mut second, &ClientMsg::CallAnswer { call_id: "c".into(), sdp: String::new() }).await;
+    assert!(matches!(next_not_presence(&mut second).await, ServerMsg::Error { code, .. } if code == "inactive_tab"));
+    send(&mut second, &ClientMsg::Ping { seq: 1 }).await;
+    assert_eq!(next_not_presence(&mut second).await, ServerMsg::Pong { seq: 1 }, "the connection stays");
+
+    // It takes over: the first tab hears it is no longer the desk.
+    send(&mut second, &ClientMsg::TakeOver).await;
+    assert_eq!(next_not_presence(&mut second).await, ServerMsg::TabState { active: true });
+    assert_eq!(next_not_presence(&mut first).await, ServerMsg::TabState { active: false });
+    send(&mut second, &ClientMsg::SetStatus { status: AgentStatus::Available, reason: None }).await;
+    let ServerMsg::AgentStatusUpdated { agent } = next(&mut second).await else { panic!() };
+    assert_eq!(agent.status, AgentStatus::Available);
+    send(&mut first, &ClientMsg::SetStatus { status: AgentStatus::Offline, reason: None }).await;
+    assert!(matches!(next_not_presence(&mut first).await, ServerMsg::Error { code, .. } if code == "inactive_tab"));
+
+    // The desk tab closes: the other one is the desk again.
+    second.close(None).await.unwrap();
+    assert_eq!(next_not_presence(&mut first).await, ServerMsg::TabState { active: true });
 }

@@ -50,8 +50,24 @@ pub struct InteractionSummary {
     pub initiation: String,
     pub queue_id: Option<i64>,
     pub agent_id: Option<i64>,
+    /// How the call turned out (`answered`, `abandoned`, … as
+    /// `records::Disposition` names them); history from before call
+    /// records may hold the agent's code here instead.
     pub disposition: Option<String>,
     pub notes: Option<String>,
+    /// The gateway's id of the call; none for history from before call
+    /// records.
+    #[serde(default)]
+    pub call_id: Option<String>,
+    /// The queue's name, while the queue exists.
+    #[serde(default)]
+    pub queue_name: Option<String>,
+    /// The agent's display name, while the account exists.
+    #[serde(default)]
+    pub agent_name: Option<String>,
+    /// The agent's wrap-up code (e.g. `resolved`, `sale`).
+    #[serde(default)]
+    pub disposition_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,12 +6,15 @@
 //! problem details ([`Problem`]).
 
 pub mod auth;
+pub mod codes;
 pub mod customers;
 pub mod directory;
 pub mod lang;
+pub mod me;
 pub mod problem;
 pub mod records;
 pub mod routing;
+pub mod tickets;
 pub mod ws;
 
 pub use auth::{App, LoginRequest, Role, SessionInfo, UserInfo};

@@ -29,14 +29,60 @@ impl AgentStatus {
     }
 }
 
+/// What the routing engine has the agent doing, on top of their chosen
+/// [`AgentStatus`]. `Idle` means the chosen status is what counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentActivity {
+    #[default]
+    Idle,
+    /// A call rings on their desk (they are reserved for it).
+    Ringing,
+    OnCall,
+    /// After-call work: no offers until it ends (Done, or its time is up).
+    WrapUp,
+    /// They let an offer ring out: no offers until they choose a status
+    /// again (which acknowledges it).
+    Missed,
+}
+
+impl AgentActivity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentActivity::Idle => "idle",
+            AgentActivity::Ringing => "ringing",
+            AgentActivity::OnCall => "on_call",
+            AgentActivity::WrapUp => "wrap_up",
+            AgentActivity::Missed => "missed",
+        }
+    }
+}
+
 /// Browser → gateway.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientMsg {
     /// Keep-alive; also keeps the session from idling out.
     Ping { seq: u64 },
-    /// An agent sets their own status.
-    SetStatus { status: AgentStatus },
+    /// An agent sets their own status; `reason` is a reason code (see
+    /// `GET /api/v1/reason-codes`) for not ready. Choosing a status also
+    /// acknowledges a missed offer.
+    SetStatus {
+        status: AgentStatus,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// This tab becomes the agent's desk; the tab that was gets
+    /// [`ServerMsg::TabState`] `active: false`.
+    TakeOver,
+    /// The agent wants more time for their after-call work (one extension
+    /// of the queue's wrap-up time, at most [`WRAP_UP_EXTENSIONS`] times).
+    WrapUpExtend,
+    /// The agent ends their after-call work without saving a disposition
+    /// through `POST /api/v1/interactions/{call_id}/wrap_up` (which ends it
+    /// too); the gateway refuses it with `disposition_required` while the
+    /// call has none.
+    WrapUpDone { call_id: String },
     /// A supervisor asks for the live list of agents and their changes.
     WatchAgents,
     /// A supervisor asks for the live calls ([`ServerMsg::Calls`]) and
@@ -95,7 +141,10 @@ impl ClientMsg {
     pub fn min_role(&self) -> Role {
         match self {
             ClientMsg::Ping { .. } => Role::Agent,
-            ClientMsg::SetStatus { .. } => Role::Agent,
+            ClientMsg::SetStatus { .. }
+            | ClientMsg::WrapUpExtend
+            | ClientMsg::WrapUpDone { .. }
+            | ClientMsg::TakeOver => Role::Agent,
             ClientMsg::WatchAgents
             | ClientMsg::WatchCalls
             | ClientMsg::Supervise { .. }
@@ -125,7 +174,26 @@ pub struct AgentPresence {
     pub status: AgentStatus,
     /// RFC 3339: when `status` last changed.
     pub since: String,
+    /// The reason code of `not_ready` (`break`, `lunch`, …; `missed` when
+    /// the engine made them not ready after missed offers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What the routing engine has them doing.
+    #[serde(default)]
+    pub activity: AgentActivity,
+    /// RFC 3339: when `activity` last changed (absent while idle).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_since: Option<String>,
+    /// RFC 3339: when their wrap-up ends by itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrap_up_ends: Option<String>,
+    /// The call they are wrapping up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrap_up_call: Option<String>,
 }
+
+/// How many times an agent may extend one wrap-up.
+pub const WRAP_UP_EXTENSIONS: u32 = 3;
 
 /// One entry of `RTCConfiguration.iceServers`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,6 +235,26 @@ pub struct CallInfo {
     /// type), shown on the ringing call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whisper: Option<String>,
+    /// The customer the IVR identified (by number or entered code), for the
+    /// customer card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<i64>,
+    /// That customer's name, for the ringing banner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_name: Option<String>,
+    /// The caller's language as the IVR set it (`en`, `fa`, `ar`, `tr`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// The IVR marked the caller VIP.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub vip: bool,
+    /// RFC 3339: when the caller entered the queue (the wait is counted from
+    /// here; a call moved to another queue keeps its first entry time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued_at: Option<String>,
+    /// What the caller chose or entered in the IVR (the flow's variables).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub choices: std::collections::BTreeMap<String, String>,
 }
 
 /// Why a call ended or stopped ringing for this agent.
@@ -269,6 +357,13 @@ pub enum ServerMsg {
         /// credentials made for this session, short-lived).
         #[serde(default)]
         ice_servers: Vec<IceServer>,
+    },
+    /// Whether this tab is the agent's desk. A tab that is not (the desk is
+    /// open in another tab) gets no calls and cannot change the status;
+    /// [`ClientMsg::TakeOver`] makes it the desk. Sent when it changes
+    /// (and on connecting, to a tab that is not the desk).
+    TabState {
+        active: bool,
     },
     Pong {
         seq: u64,
@@ -395,7 +490,11 @@ mod tests {
     #[test]
     fn client_messages_are_tagged_snake_case() {
         let m: ClientMsg = serde_json::from_str(r#"{"type":"set_status","status":"not_ready"}"#).unwrap();
-        assert_eq!(m, ClientMsg::SetStatus { status: AgentStatus::NotReady });
+        assert_eq!(m, ClientMsg::SetStatus { status: AgentStatus::NotReady, reason: None });
+        let m: ClientMsg =
+            serde_json::from_str(r#"{"type":"set_status","status":"not_ready","reason":"lunch"}"#).unwrap();
+        assert_eq!(m, ClientMsg::SetStatus { status: AgentStatus::NotReady, reason: Some("lunch".into()) });
+        assert_eq!(serde_json::to_string(&ClientMsg::WrapUpExtend).unwrap(), r#"{"type":"wrap_up_extend"}"#);
         assert_eq!(serde_json::to_string(&ClientMsg::WatchAgents).unwrap(), r#"{"type":"watch_agents"}"#);
         assert!(serde_json::from_str::<ClientMsg>(r#"{"type":"format_disk"}"#).is_err());
         assert!(serde_json::from_str::<ClientMsg>(r#"{"type":"ping","seq":1,"x":2}"#).is_err());

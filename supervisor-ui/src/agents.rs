@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use shared::ws::{AgentPresence, AgentStatus, ClientMsg, ServerMsg};
-use ui_kit::{ConnState, StatusPill, WsClient, format, t};
+use ui_kit::{ConnState, PresencePill, WsClient, format, t};
 
 use crate::live_calls::LiveCallsPanel;
 
@@ -79,7 +79,18 @@ pub fn Agents() -> impl IntoView {
                             }}
                             <For
                                 each=move || agents.get().unwrap_or_default()
-                                key=|a| (a.agent_id, a.connected, a.status, a.since.clone(), a.display_name.clone())
+                                key=|a| {
+                                    (
+                                        a.agent_id,
+                                        a.connected,
+                                        a.status,
+                                        a.since.clone(),
+                                        a.display_name.clone(),
+                                        a.reason.clone(),
+                                        a.activity,
+                                        a.activity_since.clone(),
+                                    )
+                                }
                                 children=move |a| view! { <AgentRow agent=a clock=clock /> }
                             />
                         </tbody>
@@ -92,7 +103,8 @@ pub fn Agents() -> impl IntoView {
 
 #[component]
 fn AgentRow(agent: AgentPresence, clock: ReadSignal<f64>) -> impl IntoView {
-    let since = format::parse_time(&agent.since);
+    // Time in state: in the engine's activity when there is one.
+    let since = format::parse_time(agent.activity_since.as_deref().unwrap_or(&agent.since));
     let elapsed = move || since.map(|s| ((clock.get() - s) / 1000.0).max(0.0) as u64);
     let conn_key = if agent.connected { "agents-connected" } else { "agents-disconnected" };
     let conn_state = if agent.connected { "connected" } else { "disconnected" };
@@ -107,8 +119,8 @@ fn AgentRow(agent: AgentPresence, clock: ReadSignal<f64>) -> impl IntoView {
                     {move || t(conn_key)}
                 </span>
             </td>
-            <td data-testid="agent-status" data-status=agent.status.as_str()>
-                <StatusPill status=agent.status />
+            <td data-testid="agent-status" data-status=agent.status.as_str() data-activity=agent.activity.as_str()>
+                <PresencePill presence=agent.clone() />
             </td>
             <td>
                 <span class="timer" dir="ltr" title=move || since.map(format::date_time).unwrap_or_default()>

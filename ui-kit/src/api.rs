@@ -116,3 +116,97 @@ fn problem(status: u16, text: &str) -> ApiError {
         Err(_) => ApiError::Unexpected(status),
     }
 }
+
+// ---------------------------------------------------------------------------
+// Customers and tickets, for the agent's customer card.
+// ---------------------------------------------------------------------------
+
+/// Why a write (`POST`, `PUT`, `PATCH`) was refused, with the field a 422
+/// names (its `key` member, e.g. `phones[1]`), so that a form can mark it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteError {
+    pub error: ApiError,
+    pub key: Option<String>,
+}
+
+impl From<ApiError> for WriteError {
+    fn from(error: ApiError) -> WriteError {
+        WriteError { error, key: None }
+    }
+}
+
+/// Sends `body` as JSON with `method` and reads the JSON answer (200 or 201).
+pub async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: &B,
+) -> Result<T, WriteError> {
+    let body = serde_json::to_string(body).map_err(|_| ApiError::Unexpected(0))?;
+    let (status, text) = call(method, path, Some(body)).await?;
+    match status {
+        200 | 201 => Ok(parse(status, &text)?),
+        _ => {
+            let key = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v.get("key").and_then(|k| k.as_str()).map(str::to_owned));
+            Err(WriteError { error: problem(status, &text), key })
+        }
+    }
+}
+
+/// `s` made safe for a URL's query.
+fn query_value(s: &str) -> String {
+    js_sys::encode_uri_component(s).into()
+}
+
+/// `GET /api/v1/customers/{id}`.
+pub async fn customer(id: i64) -> Result<shared::customers::Customer, ApiError> {
+    get(&format!("/api/v1/customers/{id}")).await
+}
+
+/// Customers whose name, code or number contains `q` (the first 20).
+pub async fn search_customers(q: &str) -> Result<Vec<shared::customers::Customer>, ApiError> {
+    let page: shared::customers::CustomerPage =
+        get(&format!("/api/v1/customers?limit=20&q={}", query_value(q))).await?;
+    Ok(page.items)
+}
+
+/// The customer one of whose numbers is `e164` exactly, if any.
+pub async fn customer_by_number(e164: &str) -> Result<Option<shared::customers::Customer>, ApiError> {
+    let found = search_customers(e164).await?;
+    Ok(found.into_iter().find(|c| c.phones.iter().any(|p| p == e164)))
+}
+
+/// A customer's earlier calls, newest first.
+pub async fn customer_history(id: i64) -> Result<Vec<shared::directory::InteractionSummary>, ApiError> {
+    get(&format!("/api/v1/customers/{id}/interactions")).await
+}
+
+/// A customer's open tickets (open or in progress), newest first.
+pub async fn open_tickets(customer_id: i64) -> Result<Vec<shared::tickets::Ticket>, ApiError> {
+    get(&format!("/api/v1/customers/{customer_id}/tickets?status=open,in_progress")).await
+}
+
+pub async fn create_customer(
+    input: &shared::customers::CustomerInput,
+) -> Result<shared::customers::Customer, WriteError> {
+    send_json("POST", "/api/v1/customers", input).await
+}
+
+pub async fn update_customer(
+    id: i64,
+    input: &shared::customers::CustomerInput,
+) -> Result<shared::customers::Customer, WriteError> {
+    send_json("PUT", &format!("/api/v1/customers/{id}"), input).await
+}
+
+pub async fn create_ticket(t: &shared::tickets::NewTicket) -> Result<shared::tickets::Ticket, WriteError> {
+    send_json("POST", "/api/v1/tickets", t).await
+}
+
+pub async fn update_ticket(
+    id: i64,
+    patch: &shared::tickets::TicketPatch,
+) -> Result<shared::tickets::Ticket, WriteError> {
+    send_json("PATCH", &format!("/api/v1/tickets/{id}"), patch).await
+}

@@ -452,6 +452,12 @@ impl Calls {
             started: String::new(),
             queue: None,
             whisper: None,
+            customer_id: None,
+            customer_name: None,
+            language: None,
+            vip: false,
+            queued_at: None,
+            choices: Default::default(),
         };
         self.active = Some(ActiveCall::new(info, false));
         true
@@ -642,6 +648,16 @@ impl Calls {
         self.ringing.clear();
         self.declined.clear();
         self.elsewhere = None;
+    }
+
+    /// The desk moved to another tab: nothing rings here and the call in
+    /// progress (if any) is the other tab's to take back; the gateway tells
+    /// this tab again (`call_active`) if it takes the desk back.
+    pub fn handle_moved_away(&mut self) {
+        self.handle_reconnected();
+        self.active = None;
+        self.abandoned_dial = false;
+        self.rejoining = false;
     }
 }
 
@@ -869,6 +885,12 @@ mod tests {
             started: "2025-01-01T10:00:00Z".into(),
             queue: None,
             whisper: None,
+            customer_id: None,
+            customer_name: None,
+            language: None,
+            vip: false,
+            queued_at: None,
+            choices: Default::default(),
         }
     }
 
@@ -894,6 +916,19 @@ mod tests {
         calls.handle_ringing(call("b"));
         assert_eq!(ids(&calls), ["a"], "the active call does not ring again");
         assert_eq!(calls.answer("zzz"), None);
+    }
+
+    #[test]
+    fn a_desk_moved_to_another_tab_forgets_its_calls_until_told_again() {
+        let mut calls = Calls::default();
+        calls.handle_ringing(call("a"));
+        calls.handle_ringing(call("b"));
+        calls.answer("a");
+        calls.handle_moved_away();
+        assert!(calls.ringing().is_empty() && calls.active().is_none() && !calls.busy());
+        // Taking the desk back: the gateway tells of the call in progress.
+        calls.handle_call_active(call("a"), false, RecordingState::Off);
+        assert_eq!(calls.elsewhere().map(|e| e.info.call_id.as_str()), Some("a"));
     }
 
     #[test]
@@ -1089,6 +1124,12 @@ mod tests {
             started: "2025-01-01T10:00:00Z".into(),
             queue: None,
             whisper: None,
+            customer_id: None,
+            customer_name: None,
+            language: None,
+            vip: false,
+            queued_at: None,
+            choices: Default::default(),
         }
     }
 

@@ -48,6 +48,13 @@ pub fn t(key: &str) -> String {
     t_args(key, &[])
 }
 
+/// The message `key`, or `fallback` when no language has it (codes an
+/// administrator added); reactive.
+pub fn t_or(key: &str, fallback: &str) -> String {
+    let text = t(key);
+    if text == key { fallback.to_owned() } else { text }
+}
+
 /// The message `key` as a reactive text for views: `{tr("loading")}`
 /// instead of `{move || t("loading")}`. Every call returns the same closure type, so the
 /// renderer is compiled once rather than once per text (a few hundred bytes

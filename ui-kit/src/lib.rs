@@ -10,7 +10,8 @@
 //!   [`rtc`]: WebRTC legs to the gateway. [`calls`]: the agent's calls as the
 //!   desk shows them, [`recording`]: a call's recording, [`live_calls`]: the
 //!   live calls supervisors watch, [`supervise`]: a supervisor on a call
-//!   (plain state, tested natively).
+//!   (plain state, tested natively). [`dial`]: a number the desk asks the
+//!   softphone to dial.
 //!
 //! **Invariant:** no user-visible text is written in Rust; every text comes
 //! from `assets/i18n/*.ftl` (a test checks that each key the code names
@@ -18,6 +19,7 @@
 
 pub mod api;
 pub mod calls;
+pub mod dial;
 pub mod fluent;
 pub mod format;
 pub mod i18n;
@@ -34,10 +36,10 @@ pub mod status;
 pub mod supervise;
 pub mod ws;
 
-pub use i18n::{LangSelect, lang, t, t_args, tr};
+pub use i18n::{LangSelect, lang, t, t_args, t_or, tr};
 pub use login::LoginPage;
 pub use not_allowed::NotAllowed;
 pub use session::{Screen, Session};
 pub use shell::{Loading, Shell};
-pub use status::StatusPill;
+pub use status::{PresencePill, StatusPill};
 pub use ws::{ConnState, RequestError, WsClient};

@@ -1,6 +1,6 @@
-//! Microphones and speakers in the browser: the device lists, the user's
-//! remembered choice (localStorage) with fallback to the system default
-//! while that device is gone, opening a microphone, sound levels through
+//! Microphones, speakers and the ringer in the browser: the device lists,
+//! the user's remembered choice (localStorage) with fallback to the system
+//! default while that device is gone, opening a microphone, sound levels through
 //! WebAudio, and playing on a chosen speaker (`HTMLMediaElement.setSinkId`,
 //! where the browser has it).
 //!
@@ -25,6 +25,8 @@ pub const SILENCE_DBFS: f32 = -60.0;
 pub enum DeviceKind {
     Microphone,
     Speaker,
+    /// The output the ringtone plays on: a speaker, chosen apart.
+    Ringer,
 }
 
 impl DeviceKind {
@@ -33,13 +35,14 @@ impl DeviceKind {
         match self {
             DeviceKind::Microphone => "cc.audio.mic",
             DeviceKind::Speaker => "cc.audio.speaker",
+            DeviceKind::Ringer => "cc.audio.ringer",
         }
     }
 
     fn web(self) -> MediaDeviceKind {
         match self {
             DeviceKind::Microphone => MediaDeviceKind::Audioinput,
-            DeviceKind::Speaker => MediaDeviceKind::Audiooutput,
+            DeviceKind::Speaker | DeviceKind::Ringer => MediaDeviceKind::Audiooutput,
         }
     }
 }
@@ -175,6 +178,26 @@ pub async fn chosen_speaker() -> String {
     }
 }
 
+/// The output the ringtone plays on: the ringer the user chose while it
+/// is present, else the chosen speaker while present, else `""` (the
+/// system default); `""` too where the browser lets the page not choose.
+pub async fn chosen_ringer() -> String {
+    if !speaker_choice_supported() {
+        return String::new();
+    }
+    let outputs = list_devices(DeviceKind::Ringer).await;
+    ringer_choice(remembered(DeviceKind::Ringer).as_deref(), remembered(DeviceKind::Speaker).as_deref(), &outputs)
+}
+
+/// The ringer's device: the remembered ringer while present, else the
+/// remembered speaker while present, else the system default (`""`).
+pub fn ringer_choice(ringer: Option<&str>, speaker: Option<&str>, present: &[Device]) -> String {
+    match effective_choice(ringer, present) {
+        id if id.is_empty() => effective_choice(speaker, present),
+        id => id,
+    }
+}
+
 /// Ends every track of `stream`, which releases the device (the browser's
 /// "microphone in use" indicator goes off once no track holds it).
 pub fn stop_tracks(stream: &MediaStream) {
@@ -278,6 +301,21 @@ mod tests {
             assert_eq!(effective_choice(remembered, &present), expected, "{remembered:?}");
         }
         assert_eq!(effective_choice(Some("a"), &[]), "");
+    }
+
+    #[test]
+    fn ringer_falls_back_to_the_speaker_then_the_default() {
+        let present = [device("laptop"), device("headset")];
+        for (ringer, speaker, expected) in [
+            (Some("laptop"), Some("headset"), "laptop"),
+            (Some("gone"), Some("headset"), "headset"),
+            (None, Some("headset"), "headset"),
+            (Some("gone"), Some("gone too"), ""),
+            (None, None, ""),
+        ] {
+            assert_eq!(ringer_choice(ringer, speaker, &present), expected, "{ringer:?} {speaker:?}");
+        }
+        assert_eq!(DeviceKind::Ringer.storage_key(), "cc.audio.ringer");
     }
 
     #[test]

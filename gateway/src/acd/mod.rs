@@ -56,6 +56,9 @@ pub type CallKey = u64;
 pub type AgentId = i64;
 
 /// Handle time assumed for a queue before any call of it has ended.
+/// The reason code of an agent made not ready by missed offers.
+pub const MISSED_REASON: &str = "missed";
+
 const DEFAULT_HANDLE_MS: f64 = 180_000.0;
 /// Weight of the newest call in the moving average handle time.
 const HANDLE_ALPHA: f64 = 0.1;
@@ -107,8 +110,9 @@ pub enum Output {
     Left { call: CallKey, queue: String, why: LeaveReason, to: Overflow },
     /// The call overflowed into another queue and waits there now.
     Moved { call: CallKey, from: String, to: String, why: LeaveReason },
-    /// An agent's shown state changed.
-    AgentChanged { agent: AgentId, state: AgentState, reason: Option<String>, since: Millis },
+    /// An agent's shown state changed (or their wrap-up was extended).
+    /// `until` is when a wrap-up ends by itself.
+    AgentChanged { agent: AgentId, state: AgentState, reason: Option<String>, since: Millis, until: Option<Millis> },
 }
 
 /// Why an offer was taken back.
@@ -197,6 +201,8 @@ pub enum AcdError {
     NotOffered,
     #[error("no such agent")]
     NoAgent,
+    #[error("the agent is not in wrap-up")]
+    NotWrappingUp,
 }
 
 /// A queue's live figures, for wallboards.
@@ -560,6 +566,24 @@ impl Acd {
     }
 
     /// The agent finished after-call work early.
+    /// Gives an agent in wrap-up `extra` more milliseconds; returns when it
+    /// ends now. Not in wrap-up: [`AcdError::NotWrappingUp`].
+    pub fn extend_wrap_up(&mut self, now: Millis, agent: AgentId, extra: Millis) -> Result<Millis, AcdError> {
+        let &a = self.agent_index.get(&agent).ok_or(AcdError::NoAgent)?;
+        let Activity::WrapUp { until } = self.agents[a].activity else { return Err(AcdError::NotWrappingUp) };
+        let until = until.max(now) + extra;
+        self.agents[a].activity = Activity::WrapUp { until };
+        self.timers.push(Reverse((until, Timer::WrapUp { agent: a, until })));
+        let (state, reason) = self.agents[a].state();
+        self.out.push_back(Output::AgentChanged { agent, state, reason, since: now, until: Some(until) });
+        Ok(until)
+    }
+
+    /// Whether the agent is in wrap-up.
+    pub fn wrapping_up(&self, agent: AgentId) -> bool {
+        self.agent_index.get(&agent).is_some_and(|&a| matches!(self.agents[a].activity, Activity::WrapUp { .. }))
+    }
+
     pub fn wrap_up_done(&mut self, now: Millis, agent: AgentId) -> Result<(), AcdError> {
         let &a = self.agent_index.get(&agent).ok_or(AcdError::NoAgent)?;
         if let Activity::WrapUp { .. } = self.agents[a].activity {
@@ -1000,10 +1024,14 @@ impl Acd {
             return;
         }
         let was_ready = ag.presence == Presence::Ready;
+        // Acknowledging a missed offer keeps the count of misses in a row.
+        let was_missed = ag.presence == Presence::Missed;
         ag.presence = presence;
         ag.since = now;
         if ag.presence == Presence::Ready {
-            ag.missed_in_row = 0;
+            if !was_missed {
+                ag.missed_in_row = 0;
+            }
             if !was_ready {
                 ag.idle_since = ag.idle_since.max(now);
             }
@@ -1037,7 +1065,11 @@ impl Acd {
         if self.agents[a].shown != state {
             self.agents[a].shown = state.clone();
             let (state, reason) = state;
-            self.out.push_back(Output::AgentChanged { agent: self.agents[a].id, state, reason, since: now });
+            let until = match self.agents[a].activity {
+                Activity::WrapUp { until } => Some(until),
+                _ => None,
+            };
+            self.out.push_back(Output::AgentChanged { agent: self.agents[a].id, state, reason, since: now, until });
         }
     }
 
@@ -1173,14 +1205,17 @@ impl Acd {
                 }
                 self.withdraw(now, a, call, Withdrawn::Timeout);
                 let max = self.calls.get(&call).map_or(u32::MAX, |c| self.queue(c.queue).cfg.max_missed);
+                // Missed: no offers until the agent acknowledges it; after
+                // `max_missed` in a row, not ready.
                 self.agents[a].missed_in_row += 1;
-                if self.agents[a].missed_in_row >= max {
-                    self.agents[a].presence = Presence::Missed;
-                    self.agents[a].since = now;
-                    self.emit_agent(now, a);
-                }
+                self.agents[a].presence = if self.agents[a].missed_in_row >= max {
+                    Presence::NotReady(MISSED_REASON.to_owned())
+                } else {
+                    Presence::Missed
+                };
+                self.agents[a].since = now;
+                self.emit_agent(now, a);
                 self.redispatch_call(now, call);
-                self.agent_free(now, a);
             }
             Timer::Step { call, round } => {
                 let Some(c) = self.calls.get(&call) else { return };

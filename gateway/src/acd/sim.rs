@@ -38,12 +38,21 @@ impl Rng {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Ev {
     Arrive(CallKey),
-    Answer { agent: AgentId, call: CallKey },
-    Decline { agent: AgentId, call: CallKey },
+    Answer {
+        agent: AgentId,
+        call: CallKey,
+    },
+    Decline {
+        agent: AgentId,
+        call: CallKey,
+    },
     HangUp(CallKey),
     Abandon(CallKey),
     Toggle(AgentId),
     WrapDone(AgentId),
+    /// The agent acknowledges a missed offer (or, made not ready by
+    /// misses, becomes ready again).
+    Ack(AgentId),
 }
 
 /// How a call's life ended, for the "no call lost or counted twice" check.
@@ -263,6 +272,12 @@ fn run_traffic(seed: u64, horizon: Millis) {
                 Ev::WrapDone(agent) => {
                     acd.wrap_up_done(now, agent).unwrap();
                 }
+                Ev::Ack(agent) => {
+                    let state = acd.agent_state(agent).map(|s| s.0);
+                    if matches!(state, Some(AgentState::Missed | AgentState::NotReady)) {
+                        let _ = acd.set_ready(now, agent, true, None);
+                    }
+                }
             }
         }
         while let Some(o) = acd.poll_output() {
@@ -292,9 +307,14 @@ fn run_traffic(seed: u64, horizon: Millis) {
                     assert!(position >= 1);
                 }
                 Output::Moved { .. } => outcomes[4] += 1,
-                Output::AgentChanged { agent, state, .. } => {
+                Output::AgentChanged { agent, state, reason, .. } => {
                     if state == AgentState::OnCall {
                         ring_started.remove(&agent);
+                    }
+                    let missed = state == AgentState::Missed
+                        || (state == AgentState::NotReady && reason.as_deref() == Some(super::MISSED_REASON));
+                    if missed {
+                        push(&mut events, now + 1_000 + rng.below(30_000), Ev::Ack(agent));
                     }
                 }
             }

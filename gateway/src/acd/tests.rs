@@ -394,22 +394,25 @@ fn a_ring_that_times_out_goes_to_the_next_agent_and_misses_make_not_ready() {
     let out = t.drain();
     assert!(out.contains(&Output::Withdraw { call: 100, agent: 1, why: Withdrawn::Timeout }));
     assert!(out.iter().any(|o| matches!(o, Output::Offer { call: 100, agent: 2, .. })), "{out:?}");
-    assert_eq!(t.state(1), AgentState::Available, "one miss is not enough");
-    t.acd.accept(t.now, 2, 100).unwrap();
-    // Agent 1 misses a second call in a row: made not ready ("missed").
-    t.call(101, "q");
-    assert_eq!(t.offers(), vec![(101, 1)]);
-    t.at(20_000);
-    assert_eq!(t.state(1), AgentState::Missed);
-    let out = t.drain();
+    assert_eq!(t.state(1), AgentState::Missed, "a miss waits for the agent to acknowledge it");
     assert!(out.iter().any(|o| matches!(o, Output::AgentChanged { agent: 1, state: AgentState::Missed, .. })));
-    assert!(!out.iter().any(|o| matches!(o, Output::Offer { .. })), "agent 2 is busy, agent 1 missed: {out:?}");
+    t.acd.accept(t.now, 2, 100).unwrap();
+    t.call(101, "q");
+    assert_eq!(t.offers(), vec![], "agent 2 is busy, agent 1 missed");
+    t.acd.set_ready(t.now, 1, true, None).unwrap();
+    assert_eq!(t.offers(), vec![(101, 1)], "acknowledged, the call rings");
+    // Agent 1 misses a second call in a row: made not ready ("missed").
+    t.at(20_000);
+    assert_eq!(t.state(1), AgentState::NotReady);
+    let out = t.drain();
+    assert!(out.iter().any(|o| matches!(o, Output::AgentChanged { agent: 1, state: AgentState::NotReady, reason: Some(r), .. } if r == MISSED_REASON)));
+    assert!(!out.iter().any(|o| matches!(o, Output::Offer { .. })), "{out:?}");
     t.acd.set_ready(t.now, 1, true, None).unwrap();
     assert_eq!(t.offers(), vec![(101, 1)], "ready again, the call rings");
 }
 
 #[test]
-fn the_only_agent_who_missed_is_rung_again() {
+fn the_only_agent_who_missed_is_rung_again_once_they_acknowledge() {
     let mut q = queue("q", Strategy::LongestIdle);
     q.ring_timeout_secs = 5;
     let mut t = T::new(vec![q]);
@@ -417,6 +420,8 @@ fn the_only_agent_who_missed_is_rung_again() {
     t.call(100, "q");
     assert_eq!(t.offers(), vec![(100, 1)]);
     t.at(5_000);
+    assert_eq!(t.offers(), vec![], "missed: nothing until acknowledged");
+    t.acd.set_ready(t.now, 1, true, None).unwrap();
     assert_eq!(t.offers(), vec![(100, 1)]);
 }
 
@@ -453,6 +458,34 @@ fn wrap_up_holds_the_agent_back_for_the_queues_time() {
     assert_eq!(t.offers(), vec![]);
     t.acd.wrap_up_done(t.now, 1).unwrap();
     assert_eq!(t.offers(), vec![(102, 1)]);
+}
+
+#[test]
+fn an_extended_wrap_up_ends_later_and_says_when() {
+    let mut q = queue("q", Strategy::LongestIdle);
+    q.wrap_up_secs = 30;
+    let mut t = T::new(vec![q]);
+    t.agent(1, &[("q", 0)], &[]);
+    assert_eq!(t.acd.extend_wrap_up(t.now, 1, 10_000), Err(AcdError::NotWrappingUp));
+    t.call(100, "q");
+    t.offers();
+    t.serve(100, 1, 60_000);
+    let ends = t.now + 30_000;
+    let out = t.drain();
+    assert!(out.iter().any(|o| matches!(o, Output::AgentChanged { agent: 1, state: AgentState::WrapUp, until: Some(u), .. } if *u == ends)), "{out:?}");
+    t.at(t.now + 20_000);
+    assert_eq!(t.acd.extend_wrap_up(t.now, 1, 30_000), Ok(ends + 30_000));
+    let out = t.drain();
+    assert!(
+        out.iter().any(|o| matches!(o, Output::AgentChanged { until: Some(u), .. } if *u == ends + 30_000)),
+        "{out:?}"
+    );
+    t.call(101, "q");
+    t.at(ends);
+    assert_eq!(t.offers(), vec![], "the first end passes: still wrapping up");
+    assert!(t.acd.wrapping_up(1));
+    t.at(ends + 30_000);
+    assert_eq!(t.offers(), vec![(101, 1)]);
 }
 
 #[test]

@@ -293,6 +293,12 @@ impl Calls {
                     started: crate::store::rfc3339(self.now as i64),
                     queue: Some(queue.clone()),
                     whisper: None,
+                    customer_id: None,
+                    customer_name: None,
+                    language: None,
+                    vip: false,
+                    queued_at: None,
+                    choices: Default::default(),
                 };
                 let attrs = CallAttrs { kind: EntryKind::Callback, entered: Some(p.entered), ..CallAttrs::default() };
                 p.call = Some(call_id.clone());

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use shared::routing::{AgentProfile, ConfigError, QueueConfig, SkillReq};
 use shared::ws::{CallEndKind, ServerMsg};
 
-use super::{AcdEntry, Calls, MediaPlan, Output, SipCommand, State, reason};
+use super::{AcdEntry, CallError, Calls, MediaPlan, Output, SipCommand, State, reason};
 use crate::acd::{self, CallAttrs, Enqueued, EntryKind, Withdrawn};
 use crate::ivr::{Action, CallContext, CustomerRef, Flow, IvrSession, Outcome, PlayId, TransferTarget};
 use crate::media::rtp_leg::RtpLegId;
@@ -26,6 +26,8 @@ use crate::prompts;
 
 /// Announcement clip ids live above the IVR's (which are 32-bit).
 const ANNOUNCEMENT: u64 = 1 << 40;
+/// What one press of Extend adds to a wrap-up.
+pub const WRAP_UP_EXTEND_MS: u64 = 30_000;
 
 impl Calls {
     /// Moves the clock on and runs the engine's and the IVR's timers that
@@ -72,15 +74,45 @@ impl Calls {
 
     /// An agent's presence: `connected` (a desk is open) and `available`
     /// (their chosen status). Both the engine and the ring-all calls follow.
-    pub fn handle_presence(&mut self, agent: i64, connected: bool, available: bool) {
+    /// A chosen status (`reason` for not ready) also acknowledges a missed
+    /// offer.
+    pub fn handle_presence(&mut self, agent: i64, connected: bool, available: bool, reason: Option<String>) {
         if connected {
             self.acd.login(self.now, agent);
-            let reason = (!available).then(|| "not_ready".to_owned());
+            let reason = (!available).then(|| reason.unwrap_or_else(|| "not_ready".to_owned()));
             let _ = self.acd.set_ready(self.now, agent, available, reason);
         } else {
             self.acd.logout(self.now, agent);
         }
         self.handle_agent(agent, connected && available);
+    }
+
+    /// The agent asks for more after-call work time: [`WRAP_UP_EXTEND_MS`]
+    /// more, at most [`shared::ws::WRAP_UP_EXTENSIONS`] times per wrap-up.
+    pub fn extend_wrap_up(&mut self, agent: i64) -> Result<(), CallError> {
+        if !self.acd.wrapping_up(agent) {
+            return Err(CallError::WrongState);
+        }
+        let used = self.extensions.entry(agent).or_default();
+        if *used >= shared::ws::WRAP_UP_EXTENSIONS {
+            return Err(CallError::WrongState);
+        }
+        *used += 1;
+        self.acd.extend_wrap_up(self.now, agent, WRAP_UP_EXTEND_MS).map_err(|_| CallError::WrongState)?;
+        Ok(())
+    }
+
+    /// The agent finished the after-call work of `call_id` (their latest
+    /// call): they are back in their status. Nothing to do when they are
+    /// not wrapping that call up.
+    pub fn wrap_up_done(&mut self, agent: i64, call_id: &str) -> Result<(), CallError> {
+        if self.last_call.get(&agent).map(String::as_str) != Some(call_id) {
+            return Err(CallError::Gone);
+        }
+        if self.acd.wrapping_up(agent) {
+            let _ = self.acd.wrap_up_done(self.now, agent);
+        }
+        Ok(())
     }
 
     /// The caller's RTP leg is open (or could not be): the caller is
@@ -216,6 +248,18 @@ impl Calls {
         if let Some(c) = self.calls.get_mut(call_id) {
             c.language = outcome.language.clone();
             c.customer = outcome.customer.as_ref().map(|c| c.id);
+            // What the agent's desk shows about the caller.
+            c.info.customer_id = c.customer;
+            c.info.customer_name = outcome.customer.as_ref().map(|c| c.name.clone()).filter(|n| !n.is_empty());
+            c.info.language = Some(outcome.language.clone());
+            c.info.vip = outcome.vip;
+            // What the caller chose, not what they keyed in (codes, PINs).
+            c.info.choices = outcome
+                .vars
+                .iter()
+                .filter(|(k, _)| !outcome.keyed.contains(*k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
         }
         let queue = match &outcome.action {
             Action::Queue { queue, skills } => Some((queue.clone(), skills.clone())),
@@ -351,7 +395,9 @@ impl Calls {
                 c.info.queue = Some(queue.clone());
                 // The entry time is kept, so a call queued again (a failed
                 // answer) keeps its place.
-                let attrs = CallAttrs { entered: Some(attrs.entered.unwrap_or(self.now)), ..attrs };
+                let entered = attrs.entered.unwrap_or(self.now);
+                let attrs = CallAttrs { entered: Some(entered), ..attrs };
+                c.info.queued_at = Some(crate::store::rfc3339(entered as i64));
                 c.acd = Some(AcdEntry { key, queue: queue.clone(), attrs });
                 if let Some((rtp, _)) = c.kept {
                     self.out.push_back(Output::Music { rtp, on: true });
@@ -401,6 +447,7 @@ impl Calls {
                     c.info.whisper = Some(whisper).filter(|w| !w.is_empty());
                     let msg = ServerMsg::CallRinging { call: c.info.clone() };
                     self.out.push_back(Output::Notify { agent, msg });
+                    self.track(&call_id, super::Tracked::Offered { agent });
                 }
                 acd::Output::Withdraw { call, agent, why } => {
                     let Some(call_id) = self.acd_keys.get(&call).cloned() else { continue };
@@ -413,6 +460,9 @@ impl Calls {
                         Withdrawn::CallGone => CallEndKind::Abandoned,
                         Withdrawn::Timeout | Withdrawn::AgentGone => CallEndKind::Withdrawn,
                     };
+                    if why == Withdrawn::Timeout {
+                        self.track(&call_id, super::Tracked::OfferExpired { agent });
+                    }
                     self.notify_end(agent, &call_id, reason::end(kind, None, None));
                 }
                 acd::Output::Announce { call, position, wait_secs } => {
@@ -450,12 +500,37 @@ impl Calls {
                         }
                     }
                 }
-                // Missed offers in a row: the agent is made not ready where
-                // everyone sees it, not only in the engine.
-                acd::Output::AgentChanged { agent, state: acd::AgentState::Missed, .. } => {
-                    self.out.push_back(Output::AgentMissed { agent });
+                acd::Output::AgentChanged { agent, state, reason, since, until } => {
+                    // Missed offers in a row: the agent is made not ready
+                    // where everyone sees it, not only in the engine.
+                    if state == acd::AgentState::NotReady && reason.as_deref() == Some(acd::MISSED_REASON) {
+                        self.out.push_back(Output::AgentMissed { agent });
+                    }
+                    use shared::ws::AgentActivity as A;
+                    let activity = match state {
+                        acd::AgentState::Ringing => A::Ringing,
+                        acd::AgentState::OnCall => A::OnCall,
+                        acd::AgentState::WrapUp => A::WrapUp,
+                        acd::AgentState::Missed => A::Missed,
+                        acd::AgentState::LoggedOut | acd::AgentState::Available | acd::AgentState::NotReady => A::Idle,
+                    };
+                    let wrap_up_call = if activity == A::WrapUp { self.last_call.get(&agent).cloned() } else { None };
+                    if activity != A::WrapUp {
+                        // The next wrap-up's extensions start over.
+                        self.extensions.remove(&agent);
+                    }
+                    if state == acd::AgentState::Available {
+                        // Out of wrap-up or a miss: calls outside the engine ring again.
+                        self.offer_waiting(agent);
+                    }
+                    self.out.push_back(Output::AgentActivity {
+                        agent,
+                        activity,
+                        since,
+                        wrap_up_ends: until,
+                        wrap_up_call,
+                    });
                 }
-                acd::Output::AgentChanged { .. } => {}
             }
         }
     }

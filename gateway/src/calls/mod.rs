@@ -227,6 +227,15 @@ pub enum Output {
     AgentMissed {
         agent: i64,
     },
+    /// What the routing engine has the agent doing changed (`since`, and
+    /// when a wrap-up ends by itself, `wrap_up_ends`: ms).
+    AgentActivity {
+        agent: i64,
+        activity: shared::ws::AgentActivity,
+        since: u64,
+        wrap_up_ends: Option<u64>,
+        wrap_up_call: Option<String>,
+    },
     /// A step of the call's life for its interaction record (`at`: ms).
     Track {
         call_id: String,
@@ -466,6 +475,10 @@ pub struct Calls {
     /// The trunk and caller id callbacks use.
     outbound: Option<(String, String)>,
     callbacks: callback::Callbacks,
+    /// Each agent's latest answered call: the one a wrap-up is for.
+    last_call: HashMap<i64, String>,
+    /// Extensions of each agent's current wrap-up.
+    extensions: HashMap<i64, u32>,
 }
 
 impl Default for Calls {
@@ -487,6 +500,8 @@ impl Default for Calls {
             next_play: 0,
             outbound: None,
             callbacks: callback::Callbacks::default(),
+            last_call: HashMap::new(),
+            extensions: HashMap::new(),
         }
     }
 }
@@ -551,6 +566,12 @@ impl Calls {
             started,
             queue: None,
             whisper: None,
+            customer_id: None,
+            customer_name: None,
+            language: None,
+            vip: false,
+            queued_at: None,
+            choices: Default::default(),
         };
         self.next_seq += 1;
         self.by_dialog.insert(incoming.dialog, call_id.clone());
@@ -613,6 +634,7 @@ impl Calls {
             None => self.acd.set_direct_call(self.now, agent, true),
         }
         self.agents.entry(agent).or_default().call = Some(call_id.to_owned());
+        self.last_call.insert(agent, call_id.to_owned());
         let Some(call) = self.calls.get_mut(call_id) else { return Err(CallError::Gone) };
         if call.callback.is_some() {
             call.state = State::Dialing { agent };
@@ -693,9 +715,12 @@ impl Calls {
         }
         self.publish(call_id);
         match requeue {
-            // Back to its place in the queue (the engine had let it go).
+            // Back to its place in the queue (the engine had let it go);
+            // the agent never talked: no wrap-up.
             Some(entry) => {
                 let _ = self.acd.ended(self.now, entry.key);
+                let _ = self.acd.wrap_up_done(self.now, agent);
+                self.last_call.remove(&agent);
                 let again = self.acd.enqueue(self.now, entry.key, &entry.queue, entry.attrs.clone());
                 if !matches!(again, Ok(crate::acd::Enqueued::Waiting { .. })) {
                     // Its queue will not take it back: anyone free may.
@@ -730,6 +755,7 @@ impl Calls {
         }
         let was_only = call.only.take_if(|o| *o == agent).is_some();
         self.notify_end(agent, call_id, reason::end(CallEndKind::Withdrawn, None, None));
+        self.track(call_id, Tracked::OfferDeclined { agent });
         if was_only {
             // The transfer's target said no: it rings for everyone free.
             self.offer_all_free(call_id);
@@ -1011,6 +1037,12 @@ impl Calls {
             started: dial.started,
             queue: None,
             whisper: None,
+            customer_id: None,
+            customer_name: None,
+            language: None,
+            vip: false,
+            queued_at: None,
+            choices: Default::default(),
         };
         self.next_seq += 1;
         let call = Call::new(info.clone(), self.next_seq, dial.session_id, State::Dialing { agent });
@@ -1136,15 +1168,24 @@ impl Calls {
         self.publish(call_id);
     }
 
-    /// The agent's call is over: they hear waiting calls again.
+    /// The agent's call is over: they hear waiting calls again (once out
+    /// of wrap-up).
     fn free(&mut self, agent: i64) {
         // A call the engine did not route is over (no effect otherwise).
         self.acd.set_direct_call(self.now, agent, false);
-        let a = self.agents.entry(agent).or_default();
-        a.call = None;
-        if a.available {
+        self.agents.entry(agent).or_default().call = None;
+        if self.can_ring(agent) {
             self.offer_waiting(agent);
         }
+    }
+
+    /// Whether a call outside the routing engine (ring-all, a transfer) may
+    /// ring for `agent`: available, on no call, and neither wrapping up nor
+    /// in a missed offer's wait.
+    pub(super) fn can_ring(&self, agent: i64) -> bool {
+        use crate::acd::AgentState;
+        self.agents.get(&agent).is_some_and(|a| a.available && a.call.is_none())
+            && !matches!(self.acd.agent_state(agent).map(|s| s.0), Some(AgentState::WrapUp | AgentState::Missed))
     }
 
     /// Rings `call_id` for `agent`, unless it already does or they declined.
@@ -1164,8 +1205,7 @@ impl Calls {
 
     /// Rings a call for every free available agent.
     fn offer_all_free(&mut self, call_id: &str) {
-        let mut free: Vec<i64> =
-            self.agents.iter().filter(|(_, a)| a.available && a.call.is_none()).map(|(id, _)| *id).collect();
+        let mut free: Vec<i64> = self.agents.keys().copied().filter(|a| self.can_ring(*a)).collect();
         // In a stable order, so that desks and tests see the same sequence.
         free.sort_unstable();
         for a in free {
@@ -1175,7 +1215,7 @@ impl Calls {
 
     /// Rings every waiting call, oldest first, for a free agent.
     fn offer_waiting(&mut self, agent: i64) {
-        if self.agents.get(&agent).is_some_and(|a| a.call.is_some()) {
+        if !self.can_ring(agent) {
             return;
         }
         let mut waiting: Vec<(u64, String)> = self

@@ -525,8 +525,8 @@ fn a_call_with_an_entry_point_walks_the_ivr_then_rings_the_agent_its_queue_picks
     c.set_queue(QueueConfig { name: "support".into(), ..QueueConfig::default() }).unwrap();
     let member = AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] };
     c.set_agent_profile(5, member);
-    c.handle_presence(5, true, true);
-    c.handle_presence(6, true, true);
+    c.handle_presence(5, true, true, None);
+    c.handle_presence(6, true, true, None);
     drain(&mut c);
 
     c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()));
@@ -586,7 +586,7 @@ fn a_caller_who_hangs_up_in_the_queue_is_withdrawn_from_the_agents_desk() {
         5,
         AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] },
     );
-    c.handle_presence(5, true, true);
+    c.handle_presence(5, true, true, None);
     c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()));
     c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
     c.handle_digit(RtpLegId(3), '1');
@@ -697,7 +697,7 @@ fn a_waiting_caller_takes_a_callback_that_keeps_the_place_and_is_retried_when_bu
         5,
         AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] },
     );
-    c.handle_presence(5, true, false);
+    c.handle_presence(5, true, false, None);
     c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()));
     c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
     c.handle_digit(RtpLegId(3), '1');
@@ -729,7 +729,7 @@ fn a_waiting_caller_takes_a_callback_that_keeps_the_place_and_is_retried_when_bu
 
     // The agent is free: the callback rings as an outbound call.
     c.advance(1_010_000);
-    c.handle_presence(5, true, true);
+    c.handle_presence(5, true, true, None);
     let outs = drain(&mut c);
     let Some(ServerMsg::CallRinging { call }) = outs.iter().find_map(|o| match o {
         Output::Notify { agent: 5, msg } => Some(msg.clone()),
@@ -851,7 +851,7 @@ fn a_callback_cancelled_while_it_rings_stops_ringing_and_an_answered_one_is_sett
         5,
         AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] },
     );
-    c.handle_presence(5, true, true);
+    c.handle_presence(5, true, true, None);
     let stored = |id: i64| Stored {
         id,
         queue: "support".into(),
@@ -947,4 +947,76 @@ fn a_withheld_number_is_not_offered_a_callback() {
     c.handle_digit(RtpLegId(3), '9');
     assert!(!drain(&mut c).iter().any(|o| matches!(o, Output::SaveCallback { .. })));
     assert_eq!(c.acd.waiting_len(), 1, "still waiting as a call");
+}
+
+#[test]
+fn desks_hear_of_missed_offers_and_wrap_ups_which_agents_extend_and_end() {
+    use shared::routing::{AgentProfile, Membership, QueueConfig, Strategy};
+    use shared::ws::AgentActivity;
+    let activities = |outs: &[Output]| -> Vec<(i64, AgentActivity, Option<u64>, Option<String>)> {
+        outs.iter()
+            .filter_map(|o| match o {
+                Output::AgentActivity { agent, activity, wrap_up_ends, wrap_up_call, .. } => {
+                    Some((*agent, *activity, *wrap_up_ends, wrap_up_call.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let mut c = Calls::new();
+    let t0 = 1_000_000;
+    c.advance(t0);
+    let q = QueueConfig {
+        name: "support".into(),
+        strategy: Strategy::TopDown,
+        ring_timeout_secs: 10,
+        wrap_up_secs: 30,
+        ..QueueConfig::default()
+    };
+    c.set_queue(q).unwrap();
+    for (agent, order) in [(5, 0), (6, 1)] {
+        let member = AgentProfile { queues: vec![Membership { queue: "support".into(), order }], skills: vec![] };
+        c.set_agent_profile(agent, member);
+        c.handle_presence(agent, true, true, None);
+    }
+    drain(&mut c);
+    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()));
+    c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
+    c.handle_digit(RtpLegId(3), '1');
+    let outs = drain(&mut c);
+    assert_eq!(activities(&outs), [(5, AgentActivity::Ringing, None, None)], "top-down: agent 5 first");
+    assert!(outs.iter().any(|o| matches!(o, Output::Track { what: Tracked::Offered { agent: 5 }, .. })));
+
+    // Agent 5 lets it ring out: missed, and the call rings for agent 6.
+    c.advance(t0 + 10_000);
+    let outs = drain(&mut c);
+    let acts = activities(&outs);
+    assert!(acts.contains(&(5, AgentActivity::Missed, None, None)), "{acts:?}");
+    assert!(acts.contains(&(6, AgentActivity::Ringing, None, None)), "{acts:?}");
+    assert!(outs.iter().any(|o| matches!(o, Output::Track { what: Tracked::OfferExpired { agent: 5 }, .. })));
+    assert!(!outs.iter().any(|o| matches!(o, Output::AgentMissed { .. })), "one miss does not make not ready");
+    // Choosing a status acknowledges it.
+    c.handle_presence(5, true, true, None);
+    assert_eq!(activities(&drain(&mut c)), [(5, AgentActivity::Idle, None, None)]);
+
+    let local: SocketAddr = "127.0.0.1:20000".parse().unwrap();
+    c.handle_answer(6, "A").unwrap();
+    c.handle_media_ready("A", LegId(9), RtpLegId(3), local).unwrap();
+    c.advance(t0 + 70_000);
+    c.handle_hang_up(6, "A").unwrap();
+    let acts = activities(&drain(&mut c));
+    let ends = t0 + 70_000 + 30_000;
+    assert_eq!(acts.last(), Some(&(6, AgentActivity::WrapUp, Some(ends), Some("A".to_owned()))), "{acts:?}");
+
+    for n in 1..=shared::ws::WRAP_UP_EXTENSIONS as u64 {
+        c.extend_wrap_up(6).unwrap();
+        let want = (6, AgentActivity::WrapUp, Some(ends + n * super::engine::WRAP_UP_EXTEND_MS), Some("A".to_owned()));
+        assert_eq!(activities(&drain(&mut c)), [want]);
+    }
+    assert_eq!(c.extend_wrap_up(6), Err(CallError::WrongState), "out of extensions");
+    assert_eq!(c.extend_wrap_up(5), Err(CallError::WrongState), "not wrapping up");
+    assert_eq!(c.wrap_up_done(6, "B"), Err(CallError::Gone), "not their call");
+    c.wrap_up_done(6, "A").unwrap();
+    assert_eq!(activities(&drain(&mut c)), [(6, AgentActivity::Idle, None, None)]);
+    assert_eq!(c.acd.agent_state(6).unwrap().0, crate::acd::AgentState::Available, "back to the status they had");
 }

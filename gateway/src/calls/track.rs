@@ -26,6 +26,17 @@ pub enum Tracked {
     Queued {
         queue: String,
     },
+    /// The routing engine offered the call to an agent.
+    Offered {
+        agent: i64,
+    },
+    /// The agent let the offer ring out.
+    OfferExpired {
+        agent: i64,
+    },
+    OfferDeclined {
+        agent: i64,
+    },
     /// An agent has the call (answered, or connected for outbound calls).
     Answered {
         agent: i64,

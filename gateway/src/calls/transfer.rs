@@ -23,16 +23,19 @@ impl Calls {
         let (Some(local), false, None) = (call.local, call.held, call.hold_pending) else {
             return Err(CallError::WrongState);
         };
-        let free = self.agents.get(&target).is_some_and(|t| t.available && t.call.is_none());
+        let free = self.can_ring(target);
         if target == agent || !free {
             return Err(CallError::TargetUnavailable);
         }
         let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
-        // The queue's part is over: the engine frees the agent (wrap-up).
+        // The queue's part is over: the engine frees the agent. No wrap-up:
+        // the call and its record are the other agent's now.
         if let Some(entry) = call.acd.take() {
             self.acd_keys.remove(&entry.key);
             let _ = self.acd.ended(self.now, entry.key);
+            let _ = self.acd.wrap_up_done(self.now, agent);
         }
+        self.last_call.remove(&agent);
         let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
         let supervisors = std::mem::take(&mut call.supervisors);
         call.state = State::Ringing;

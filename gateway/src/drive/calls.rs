@@ -91,6 +91,9 @@ enum Request {
     Record { user: i64, supervisor: bool, call_id: String, action: RecordAction, reply: Reply<()> },
     Hold { agent: i64, call_id: String, hold: bool, reply: Reply<()> },
     Digits { agent: i64, call_id: String, digits: String, reply: Reply<()> },
+    Status { agent: i64, available: bool, reason: Option<String> },
+    WrapUpExtend { agent: i64, reply: Reply<()> },
+    WrapUpDone { agent: i64, call_id: String, reply: Reply<()> },
 }
 
 /// How agents' sockets reach call control. Cheap to clone.
@@ -189,6 +192,24 @@ impl CallsHandle {
 
     /// The agent calls `number` out with their softphone's WebRTC offer;
     /// the result is the call and the gateway's answer.
+    /// The agent chose a status: it also acknowledges a missed offer (the
+    /// presence broadcast alone says nothing when the status is the same).
+    pub async fn status_chosen(&self, agent: i64, available: bool, reason: Option<String>) {
+        let _ = self.requests.send(Request::Status { agent, available, reason }).await;
+    }
+
+    /// More after-call work time (`wrong_state` when not wrapping up or out
+    /// of extensions).
+    pub async fn extend_wrap_up(&self, agent: i64) -> Result<(), Refusal> {
+        self.ask(|reply| Request::WrapUpExtend { agent, reply }).await?
+    }
+
+    /// The after-call work of `call_id` is done (`call_gone` when it is not
+    /// the agent's latest call).
+    pub async fn wrap_up_done(&self, agent: i64, call_id: String) -> Result<(), Refusal> {
+        self.ask(|reply| Request::WrapUpDone { agent, call_id, reply }).await?
+    }
+
     pub async fn dial(&self, agent: i64, number: String, sdp: String) -> Result<(CallInfo, String), Refusal> {
         self.ask(|reply| Request::Dial { agent, number, sdp, reply }).await?
     }
@@ -208,12 +229,19 @@ pub struct Engine {
     pub store: Store,
     /// `None` when the prompts could not be loaded: the IVR runs silently.
     pub prompts: Option<Arc<Catalog>>,
+    /// Where the prompts are loaded from again when they change: the
+    /// shipped ones and the administrators' (`media.prompts_dir`,
+    /// `media.prompts_override_dir`).
+    pub prompt_dirs: (std::path::PathBuf, std::path::PathBuf),
     pub routing: broadcast::Receiver<RoutingChanged>,
     /// Where voicemails are written (`media.voicemail_dir`).
     pub voicemail_dir: std::path::PathBuf,
     /// Makes an agent not ready as if they chose it (the routing engine
     /// does so after missed offers), so that their desk and supervisors see it.
     pub set_not_ready: Box<dyn Fn(i64) + Send>,
+    /// What the routing engine has an agent doing (ringing, on a call,
+    /// wrap-up, missed), for their desk and supervisors.
+    pub on_activity: Box<dyn Fn(i64, crate::presence::Activity) + Send>,
 }
 
 /// Starts call control. Returns the handle for agents' sockets and the
@@ -245,8 +273,11 @@ pub fn start(
         failed: failed_tx,
         store: engine.store,
         prompts: engine.prompts,
+        prompt_dirs: engine.prompt_dirs,
         voicemail_dir: engine.voicemail_dir,
         set_not_ready: engine.set_not_ready,
+        on_activity: engine.on_activity,
+        presences: HashMap::new(),
         routing_dialogs: HashMap::new(),
         profiled: std::collections::HashSet::new(),
         routing_seq: 0,
@@ -262,13 +293,39 @@ pub fn start(
 /// Answers of spawned work (database queries, media set-up), back in the
 /// loop.
 enum Back {
-    Routed { call_id: String, started: String, incoming: Incoming, flow: Option<Arc<Flow>> },
-    CallerMedia { call_id: String, media: Result<(RtpLegId, std::net::SocketAddr), ()> },
-    Customer { call_id: String, customer: Option<CustomerRef> },
-    Routing { seq: u64, queues: Vec<QueueConfig>, profiles: Vec<(i64, AgentProfile)> },
-    CallbackSaved { key: u64, id: i64 },
-    Survey { call_id: String, flow: Option<Arc<Flow>> },
-    Callbacks { seq: u64, rows: Vec<crate::store::CallbackRow> },
+    Routed {
+        call_id: String,
+        started: String,
+        incoming: Incoming,
+        flow: Option<Arc<Flow>>,
+    },
+    CallerMedia {
+        call_id: String,
+        media: Result<(RtpLegId, std::net::SocketAddr), ()>,
+    },
+    Customer {
+        call_id: String,
+        customer: Option<CustomerRef>,
+    },
+    Routing {
+        seq: u64,
+        queues: Vec<QueueConfig>,
+        profiles: Vec<(i64, AgentProfile)>,
+    },
+    CallbackSaved {
+        key: u64,
+        id: i64,
+    },
+    Survey {
+        call_id: String,
+        flow: Option<Arc<Flow>>,
+    },
+    Callbacks {
+        seq: u64,
+        rows: Vec<crate::store::CallbackRow>,
+    },
+    /// The voice prompts loaded again after an administrator's change.
+    Prompts(Arc<Catalog>),
 }
 
 /// What the writer task stores, in order.
@@ -343,6 +400,9 @@ async fn write_records(store: Store, mut steps: mpsc::UnboundedReceiver<Write>) 
                 }),
                 Some(serde_json::json!({ "agent_id": agent })),
             ),
+            Tracked::Offered { agent } | Tracked::OfferExpired { agent } | Tracked::OfferDeclined { agent } => {
+                (None, Some(serde_json::json!({ "agent": agent })))
+            }
             Tracked::Held => (Some(InteractionPatch { holds_added: Some(1), ..Default::default() }), None),
             Tracked::Resumed { held_ms } => {
                 (Some(InteractionPatch { hold_ms_added: Some(held_ms as i64), ..Default::default() }), None)
@@ -386,6 +446,9 @@ fn kind_of(what: &Tracked) -> &'static str {
         Tracked::IvrLeft { .. } => kinds::IVR_LEFT,
         Tracked::Queued { .. } => kinds::QUEUE_ENTERED,
         Tracked::Answered { .. } => kinds::CALL_ANSWERED,
+        Tracked::Offered { .. } => kinds::OFFER_CREATED,
+        Tracked::OfferExpired { .. } => kinds::OFFER_EXPIRED,
+        Tracked::OfferDeclined { .. } => kinds::OFFER_DECLINED,
         Tracked::Held => kinds::CALL_HELD,
         Tracked::Resumed { .. } => kinds::CALL_RESUMED,
         Tracked::Transferred { .. } => kinds::CALL_TRANSFERRED,
@@ -410,8 +473,13 @@ struct Driver {
     failed: mpsc::UnboundedSender<String>,
     store: Store,
     prompts: Option<Arc<Catalog>>,
+    prompt_dirs: (std::path::PathBuf, std::path::PathBuf),
     voicemail_dir: std::path::PathBuf,
     set_not_ready: Box<dyn Fn(i64) + Send>,
+    on_activity: Box<dyn Fn(i64, crate::presence::Activity) + Send>,
+    /// Each agent's last presence handed to the engine (connected, chosen
+    /// status, reason): activity news come back on the same broadcast.
+    presences: HashMap<i64, (bool, AgentStatus, Option<String>)>,
     /// Inbound calls whose entry point is being looked up: false once the
     /// caller hung up meanwhile.
     routing_dialogs: HashMap<DialogId, bool>,
@@ -498,6 +566,7 @@ impl Driver {
                     self.handle_back(b);
                 }
                 r = routing.recv() => match r {
+                    Ok(RoutingChanged::Prompts) => self.reload_prompts(),
                     Ok(RoutingChanged::QueueRemoved(name)) => {
                         self.core.advance(now_ms());
                         self.core.remove_queue(&name);
@@ -516,8 +585,12 @@ impl Driver {
                 },
                 p = presence.recv() => match p {
                     Ok(p) => {
-                        self.core.advance(now_ms());
-                        self.core.handle_presence(p.agent_id, p.connected, p.status == AgentStatus::Available);
+                        let key = (p.connected, p.status, p.reason.clone());
+                        if self.presences.get(&p.agent_id) != Some(&key) {
+                            self.presences.insert(p.agent_id, key);
+                            self.core.advance(now_ms());
+                            self.core.handle_presence(p.agent_id, p.connected, p.status == AgentStatus::Available, p.reason);
+                        }
                     }
                     Err(broadcast::error::RecvError::Lagged(n)) => {
                         tracing::warn!(missed = n, "call control missed presence changes");
@@ -568,6 +641,10 @@ impl Driver {
             Back::CallerMedia { call_id, media } => self.core.handle_caller_media(&call_id, media),
             Back::CallbackSaved { key, id } => self.core.handle_callback_saved(key, id),
             Back::Survey { call_id, flow } => self.core.handle_survey_flow(&call_id, flow),
+            Back::Prompts(catalog) => {
+                tracing::info!("voice prompts reloaded");
+                self.prompts = Some(catalog);
+            }
             Back::Callbacks { seq, rows } => {
                 // Only the latest look at the store counts.
                 if seq != self.callbacks_seq {
@@ -637,6 +714,19 @@ impl Driver {
         load_routing(self.store.clone(), self.back.clone(), self.routing_seq);
     }
 
+    /// Loads the voice prompts again (off the loop: it reads files). A
+    /// catalog that no longer loads keeps the one in use.
+    fn reload_prompts(&self) {
+        let (dir, overrides) = self.prompt_dirs.clone();
+        let back = self.back.clone();
+        tokio::task::spawn_blocking(move || match Catalog::load(&dir, Some(&overrides)) {
+            Ok(c) => {
+                let _ = back.send(Back::Prompts(Arc::new(c)));
+            }
+            Err(e) => tracing::error!(error = %e, "voice prompts not reloaded; the previous ones stay"),
+        });
+    }
+
     /// Renders prompts to samples: the catalog's, or nothing when it has
     /// none of them (the IVR goes on at once).
     fn render(&self, language: &str, prompts: &[String]) -> Option<Arc<[i16]>> {
@@ -671,6 +761,17 @@ impl Driver {
             Request::Digits { agent, call_id, digits, reply } => {
                 let r = self.core.handle_send_digits(agent, &call_id, &digits).map_err(Refusal::from);
                 let _ = reply.send(r);
+            }
+            Request::Status { agent, available, reason } => {
+                if self.presences.get(&agent).is_some_and(|p| p.0) {
+                    self.core.handle_presence(agent, true, available, reason);
+                }
+            }
+            Request::WrapUpExtend { agent, reply } => {
+                let _ = reply.send(self.core.extend_wrap_up(agent).map_err(Refusal::from));
+            }
+            Request::WrapUpDone { agent, call_id, reply } => {
+                let _ = reply.send(self.core.wrap_up_done(agent, &call_id).map_err(Refusal::from));
             }
             Request::Hold { agent, call_id, hold, reply } => {
                 let _ = reply.send(self.core.handle_hold(agent, &call_id, hold).map_err(Refusal::from));
@@ -958,6 +1059,15 @@ impl Driver {
                     });
                 }
                 Output::AgentMissed { agent } => (self.set_not_ready)(agent),
+                Output::AgentActivity { agent, activity, since, wrap_up_ends, wrap_up_call } => {
+                    let activity = crate::presence::Activity {
+                        activity,
+                        since_ms: since as i64,
+                        wrap_up_ends_ms: wrap_up_ends.map(|t| t as i64),
+                        wrap_up_call,
+                    };
+                    (self.on_activity)(agent, activity);
+                }
                 Output::SaveVoicemail { call_id, rtp, mailbox, caller, customer, at } => {
                     // Asked now, so the file closes before the leg goes.
                     let written = self.media.finish_caller(rtp);

@@ -165,6 +165,12 @@ pub async fn wrap_up(
     if code.is_empty() || code.chars().count() > 64 || code.chars().any(char::is_control) {
         return Err(AppError::BadRequest("disposition_code: 1 to 64 characters".into()));
     }
+    if !state.store.desk_code_exists(crate::store::CodeKind::Disposition, code).await? {
+        return Err(AppError::Invalid {
+            detail: "disposition_code: not one of GET /api/v1/dispositions".into(),
+            member: Some(("key", "disposition_code".into())),
+        });
+    }
     let notes = req.notes.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if let Some(n) = notes {
         check_text(n, "notes", 4000)?;
@@ -178,6 +184,12 @@ pub async fn wrap_up(
     }
     let data = serde_json::json!({ "by": by, "disposition_code": code });
     state.store.interaction_event(&call_id, now, CALL_WRAPPED_UP, Some(&data)).await?;
+    // The agent's own wrap-up is done: back to their status.
+    if let Some(calls) = state.calls.get()
+        && let Err(r) = calls.wrap_up_done(by, call_id.clone()).await
+    {
+        tracing::debug!(code = r.code, "wrap-up saved for a call not being wrapped up");
+    }
     let record = state.store.interaction_record(&call_id).await?.ok_or(AppError::NotFound)?;
     Ok(axum::Json(record))
 }

@@ -8,16 +8,20 @@
 //! really refuses everyone else.
 
 mod callbacks;
+mod codes;
 mod customers;
 mod directory;
 mod error;
 mod flows;
 mod ice;
 mod interactions;
+mod me;
 mod meta;
+mod prompts;
 mod queues;
 pub mod routing_events;
 pub mod session;
+mod tickets;
 mod ui;
 mod users;
 mod voicemails;
@@ -43,7 +47,7 @@ pub use error::AppError;
 
 use crate::auth::throttle::{LoginThrottle, ThrottleConfig};
 use crate::config::Config;
-use crate::presence::Presence;
+use crate::presence::{Presence, Tabs};
 use crate::store::{AuditEntry, Store, StoreError};
 
 /// The time source. Real in the server; tests move a virtual one forward to
@@ -98,6 +102,10 @@ pub struct Inner {
     pub clock: Clock,
     pub throttle: Mutex<LoginThrottle>,
     pub presence: Mutex<Presence>,
+    /// Which of each agent's tabs is their desk.
+    pub tabs: Mutex<Tabs>,
+    /// (agent, connection): that tab became the agent's desk.
+    pub tab_changes: broadcast::Sender<(i64, u64)>,
     /// `agent.status.updated` for every WebSocket that watches agents.
     pub agent_events: broadcast::Sender<shared::ws::AgentPresence>,
     /// Token hashes of sessions that just ended (logout), so that their
@@ -150,7 +158,9 @@ impl AppState {
             clock,
             throttle: Mutex::new(throttle),
             presence: Mutex::new(Presence::default()),
-            agent_events: broadcast::channel(1024).0,
+            tabs: Mutex::new(Tabs::default()),
+            tab_changes: broadcast::channel(64).0,
+            agent_events: broadcast::channel(8192).0,
             ended_sessions: broadcast::channel(256).0,
             metrics,
             webrtc,
@@ -159,6 +169,22 @@ impl AppState {
             routing_changes: routing_events::channel(),
             shutdown,
         }))
+    }
+
+    /// Changes an agent's presence and announces the change while still
+    /// holding the lock, so that everyone hears changes in the order they
+    /// were made.
+    pub fn change_presence(
+        &self,
+        f: impl FnOnce(&mut Presence) -> Option<shared::ws::AgentPresence>,
+    ) -> Option<shared::ws::AgentPresence> {
+        let mut presence = self.presence.lock().expect("presence lock");
+        let change = f(&mut presence);
+        if let Some(p) = &change {
+            // No receivers is fine: nobody is watching.
+            let _ = self.agent_events.send(p.clone());
+        }
+        change
     }
 
     pub fn origin_allowed(&self, origin: &str) -> bool {
@@ -229,14 +255,23 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(customers::search, customers::create))
         .routes(routes!(customers::read, customers::update, customers::delete))
         .routes(routes!(customers::interactions))
+        .routes(routes!(tickets::for_customer))
+        .routes(routes!(tickets::create))
+        .routes(routes!(tickets::read, tickets::update))
         .routes(routes!(interactions::list))
         .routes(routes!(interactions::detail))
         .routes(routes!(interactions::wrap_up))
+        .routes(routes!(codes::dispositions, codes::put_dispositions))
+        .routes(routes!(codes::reason_codes, codes::put_reason_codes))
+        .routes(routes!(prompts::list))
+        .routes(routes!(prompts::audio, prompts::upload, prompts::remove))
         .routes(routes!(callbacks::list, callbacks::create))
         .routes(routes!(callbacks::cancel))
         .routes(routes!(voicemails::list))
         .routes(routes!(voicemails::get, voicemails::update))
         .routes(routes!(voicemails::audio))
+        .routes(routes!(me::callbacks))
+        .routes(routes!(me::dashboard))
         .routes(routes!(flows::list, flows::create))
         .routes(routes!(flows::read, flows::import, flows::delete))
         .routes(routes!(flows::list_entry_points))

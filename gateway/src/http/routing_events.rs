@@ -24,6 +24,9 @@ pub enum RoutingChanged {
     QueueRemoved(String),
     /// A user's skills or queue memberships changed (their user id).
     Agent(i64),
+    /// An administrator uploaded or removed a voice prompt: the catalog
+    /// is to be loaded again.
+    Prompts,
 }
 
 /// How many events a slow receiver may fall behind before it lags.

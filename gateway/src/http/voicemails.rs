@@ -1,10 +1,11 @@
 //! Voicemails: the list, one voicemail, its follow-up (assignment, status,
 //! notes) and its audio for the browser's player.
 //!
-//! Supervisors and admins see every voicemail; an agent sees those assigned
-//! to them and those in their own mailbox. The audio goes to the same
-//! people, every play is audited, and a stored path is served only if it
-//! resolves inside `media.voicemail_dir`.
+//! Supervisors and admins see every voicemail; an agent sees their inbox:
+//! those assigned to them, those in their own mailbox, and those nobody is
+//! assigned to in the mailbox of a queue they serve. The audio goes to the
+//! same people, every play is audited, and a stored path is served only if
+//! it resolves inside `media.voicemail_dir`.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -29,23 +30,39 @@ pub struct VoicemailQuery {
     /// The mailbox: a queue's code, a number or an agent's id.
     pub mailbox: Option<String>,
     pub assigned_to: Option<i64>,
+    /// `true`: only the signed-in user's inbox (assigned to them, in their
+    /// own mailbox, or unassigned in a queue they serve), which is all an
+    /// agent sees anyway; for supervisors, their own.
+    pub mine: Option<bool>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// 1 to 200; 50 when absent.
     pub limit: Option<i64>,
 }
 
-/// The voicemail, if `authed` may see it: 404 when there is none, 403 when
-/// it is someone else's.
+/// The voicemail, if `authed` may see it (supervisors: any; agents: their
+/// inbox's): 404 when there is none, 403 when it is someone else's.
 async fn visible(state: &AppState, authed: &Authed, id: i64) -> Result<VoicemailRow, AppError> {
     let v = state.store.voicemail(id).await?.ok_or(AppError::NotFound)?;
-    if !is_supervisor(authed) && !v.visible_to_agent(authed.user.id) {
+    if !is_supervisor(authed) && !in_inbox(state, authed, &v).await? {
         return Err(AppError::Forbidden("another agent's voicemail"));
     }
     Ok(v)
 }
 
+async fn in_inbox(state: &AppState, authed: &Authed, v: &VoicemailRow) -> Result<bool, AppError> {
+    let queues = match v.voicemail.mailbox_kind {
+        MailboxKind::Queue => state.store.agent_queue_codes(authed.user.id).await?,
+        _ => Vec::new(),
+    };
+    Ok(v.in_inbox_of(authed.user.id, &queues))
+}
+
 /// Voicemails, newest first.
+///
+/// Supervisors and admins see every voicemail (`mine=true`: their own
+/// inbox); an agent sees their inbox: assigned to them, in their own
+/// mailbox, or unassigned in the mailbox of a queue they serve.
 #[utoipa::path(
     get, path = "/api/v1/voicemails", tag = "voicemails",
     security(("session" = ["agent", "supervisor", "admin"])),
@@ -63,7 +80,7 @@ pub async fn list(
         mailbox_kind: q.mailbox_kind,
         mailbox: q.mailbox,
         assigned_to: q.assigned_to,
-        visible_to_agent: (!is_supervisor(&authed)).then_some(authed.user.id),
+        inbox_of: (!is_supervisor(&authed) || q.mine == Some(true)).then_some(authed.user.id),
     };
     Ok(axum::Json(state.store.voicemails(&f, cursor(q.cursor.as_deref())?, limit).await?))
 }
@@ -89,8 +106,8 @@ pub async fn get(
 }
 
 /// Follow a voicemail up: assign it (supervisors and admins), set its
-/// status or notes (supervisors, admins, the assignee; the mailbox's agent
-/// while nobody is assigned).
+/// status or notes (supervisors, admins, the assignee; while nobody is
+/// assigned, the mailbox's agent or an agent of the mailbox's queue).
 #[utoipa::path(
     patch, path = "/api/v1/voicemails/{id}", tag = "voicemails",
     security(("session" = ["agent", "supervisor", "admin"])),
@@ -118,8 +135,9 @@ pub async fn update(
             return Err(AppError::Forbidden("only supervisors assign voicemails"));
         }
         let assigned_to = v.voicemail.assigned_to;
-        let own_mailbox = assigned_to.is_none() && v.visible_to_agent(me);
-        if assigned_to != Some(me) && !own_mailbox {
+        // `visible` let only the inbox's through: assigned to this agent,
+        // or to nobody (their own mailbox, their queue's).
+        if assigned_to.is_some_and(|a| a != me) {
             return Err(AppError::Forbidden("assigned to someone else"));
         }
     }

@@ -7,7 +7,7 @@
 //! session is re-checked every [`SESSION_CHECK`], so a logout elsewhere or
 //! a timeout ends the connection with `session_ended`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::extract::State;
@@ -15,7 +15,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use shared::Role;
-use shared::ws::{AgentPresence, ClientMsg, ServerMsg};
+use shared::ws::{AgentStatus, ClientMsg, ServerMsg};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::session::{Authed, authenticate};
@@ -69,7 +69,8 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
     let mut ended = state.ended_sessions.subscribe();
     let mut calls = state.call_notices.subscribe();
     let mut shutdown = state.shutdown.clone();
-    let mut conn = Conn::default();
+    let mut tab_changes = state.tab_changes.subscribe();
+    let mut conn = Conn { id: NEXT_CONN.fetch_add(1, Ordering::Relaxed), active: true, ..Conn::default() };
     tracing::debug!(user_id = user.id, "websocket opened");
 
     let now = state.clock.now_ms();
@@ -77,13 +78,15 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
     let welcome = ServerMsg::Welcome { session: authed.info(&state), server_time: rfc3339(now), ice_servers };
     let mut ok = send(&mut socket, &welcome).await;
     if ok && is_agent {
-        let change = state.presence.lock().expect("presence lock").handle_connect(
-            state.clock.now_ms(),
-            user.id,
-            &user.display_name,
-        );
-        match change {
-            Some(p) => publish(&state, p),
+        conn.active = state.tabs.lock().expect("tabs lock").open(user.id, conn.id);
+        if !conn.active {
+            ok = send(&mut socket, &ServerMsg::TabState { active: false }).await;
+        }
+    }
+    if ok && is_agent {
+        let now = state.clock.now_ms();
+        match state.change_presence(|p| p.handle_connect(now, user.id, &user.display_name)) {
+            Some(_) => {}
             None => {
                 // A second tab: tell it the status the first one set.
                 let p = state.presence.lock().expect("presence lock").agent(user.id, &user.display_name, 0);
@@ -92,11 +95,9 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
         }
     }
     // Calls ringing for this user and their call in progress (a refreshed
-    // page, a second tab).
-    if ok && let Some(calls) = state.calls.get() {
-        for msg in calls.snapshot(user.id).await.unwrap_or_default() {
-            ok = ok && send(&mut socket, &msg).await;
-        }
+    // page); a tab that is not the desk gets them when it takes over.
+    if ok && conn.active {
+        ok = send_calls(&mut socket, &state, user.id).await;
     }
     let mut check = tokio::time::interval(SESSION_CHECK);
     check.tick().await;
@@ -152,8 +153,19 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
                     Err(e) => tracing::warn!(error = %e, "session check failed"),
                 }
             }
+            tab = tab_changes.recv() => match tab {
+                // The news says something changed; the table says what is
+                // true now (news can arrive out of order).
+                Ok((agent, _)) if agent == user.id && is_agent => {
+                    ok = sync_tab(&mut socket, &state, user.id, &mut conn).await;
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) if is_agent => ok = sync_tab(&mut socket, &state, user.id, &mut conn).await,
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => break,
+            },
             notice = calls.recv() => match notice {
-                Ok(n) if n.to == Audience::User(user.id) || (n.to == Audience::Supervisors && conn.watching_calls) => {
+                Ok(n) if (n.to == Audience::User(user.id) && conn.active) || (n.to == Audience::Supervisors && conn.watching_calls) => {
                     ok = send(&mut socket, &n.msg).await;
                 }
                 Ok(_) => {}
@@ -180,18 +192,32 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
         webrtc.remove_leg(leg);
     }
     if is_agent {
-        let change = state.presence.lock().expect("presence lock").handle_disconnect(state.clock.now_ms(), user.id);
-        if let Some(p) = change {
-            publish(&state, p);
+        let next = state.tabs.lock().expect("tabs lock").close(user.id, conn.id);
+        if let Some(next) = next {
+            let _ = state.tab_changes.send((user.id, next));
         }
+        let now = state.clock.now_ms();
+        state.change_presence(|p| p.handle_disconnect(now, user.id));
     }
     OPEN.fetch_sub(1, Ordering::Relaxed);
     tracing::debug!(user_id = user.id, "websocket closed");
 }
 
+/// A reason code: what `reason_codes` holds (`a-z`, `0-9`, `_`, `-`).
+fn valid_reason(r: &str) -> bool {
+    (1..=32).contains(&r.len())
+        && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+/// Ids of WebSocket connections (tabs), for [`crate::presence::Tabs`].
+static NEXT_CONN: AtomicU64 = AtomicU64::new(1);
+
 /// What one connection has asked for.
 #[derive(Default)]
 struct Conn {
+    id: u64,
+    /// An agent's tab that is their desk (always true for other roles).
+    active: bool,
     /// Sent agents' changes (a supervisor's watch).
     watching: bool,
     /// Sent live calls' changes (a supervisor's watch).
@@ -206,20 +232,75 @@ async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: 
     if let Err(e) = authenticate(state, &authed.token_hash).await {
         tracing::warn!(error = %e, "session touch failed");
     }
+    if !conn.active && needs_desk(&msg) {
+        return send(socket, &error("inactive_tab", "your desk is open in another tab")).await;
+    }
     match msg {
         ClientMsg::Ping { seq } => send(socket, &ServerMsg::Pong { seq }).await,
-        ClientMsg::SetStatus { status } => {
-            let change = state.presence.lock().expect("presence lock").handle_set_status(
-                state.clock.now_ms(),
-                authed.user.id,
-                status,
-            );
+        ClientMsg::TakeOver => {
+            let user = authed.user.id;
+            state.tabs.lock().expect("tabs lock").take_over(user, conn.id);
+            let _ = state.tab_changes.send((user, conn.id));
+            if conn.active {
+                // Already the desk: say so (a tab that missed it shows it).
+                return send(socket, &ServerMsg::TabState { active: true }).await;
+            }
+            sync_tab(socket, state, user, conn).await
+        }
+        ClientMsg::SetStatus { status, reason } => {
+            let reason = match reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()) {
+                Some(r) if status == AgentStatus::NotReady => {
+                    let listed = valid_reason(&r)
+                        && state.store.desk_code_exists(crate::store::CodeKind::Reason, &r).await.unwrap_or(false);
+                    if !listed {
+                        return send(socket, &error("bad_reason", "reason: one of GET /api/v1/reason-codes")).await;
+                    }
+                    Some(r)
+                }
+                _ => None,
+            };
+            let now = state.clock.now_ms();
+            let change = state.change_presence(|p| p.handle_set_status(now, authed.user.id, status, reason.clone()));
             match change {
-                Some(p) => {
-                    publish(state, p);
+                Some(_) => {
+                    if let Some(calls) = state.calls.get() {
+                        calls.status_chosen(authed.user.id, status == AgentStatus::Available, reason).await;
+                    }
                     true
                 }
                 None => send(socket, &error("forbidden", "only agents have a status")).await,
+            }
+        }
+        ClientMsg::WrapUpExtend => {
+            let Some(calls) = state.calls.get() else {
+                return send(socket, &error("wrong_state", "you are not in wrap-up")).await;
+            };
+            match calls.extend_wrap_up(authed.user.id).await {
+                Ok(()) => true,
+                Err(r) => send(socket, &error(r.code, &r.message)).await,
+            }
+        }
+        ClientMsg::WrapUpDone { call_id } if call_id.len() > 256 => {
+            send(socket, &error("call_gone", "no such call")).await
+        }
+        ClientMsg::WrapUpDone { call_id } => {
+            // A disposition is required: saved through the REST wrap-up,
+            // which ends the wrap-up too. This only ends one already saved.
+            let saved = match state.store.interaction_record(&call_id).await {
+                Ok(Some(r)) => r.agent_id == Some(authed.user.id) && r.disposition_code.is_some(),
+                Ok(None) => false,
+                Err(e) => {
+                    tracing::warn!(error = %e, "interaction not read");
+                    return send(socket, &error("unavailable", "try again")).await;
+                }
+            };
+            if !saved {
+                return send(socket, &error("disposition_required", "save a disposition code first")).await;
+            }
+            let Some(calls) = state.calls.get() else { return true };
+            match calls.wrap_up_done(authed.user.id, call_id).await {
+                Ok(()) => true,
+                Err(r) => send(socket, &error(r.code, &r.message)).await,
             }
         }
         ClientMsg::WatchAgents => {
@@ -360,9 +441,45 @@ async fn send_agents(socket: &mut WebSocket, state: &AppState) -> bool {
     send(socket, &ServerMsg::Agents { agents: list }).await
 }
 
-fn publish(state: &AppState, p: AgentPresence) {
-    // No receivers is fine: nobody is watching.
-    let _ = state.agent_events.send(p);
+/// Brings this tab in line with [`crate::presence::Tabs`]: tells it when
+/// it became or stopped being the desk, with the calls when it became it.
+async fn sync_tab(socket: &mut WebSocket, state: &AppState, user: i64, conn: &mut Conn) -> bool {
+    let now = state.tabs.lock().expect("tabs lock").is_active(user, conn.id);
+    if now == conn.active {
+        return true;
+    }
+    conn.active = now;
+    send(socket, &ServerMsg::TabState { active: now }).await && (!now || send_calls(socket, state, user).await)
+}
+
+/// Messages only the agent's desk tab may send.
+fn needs_desk(msg: &ClientMsg) -> bool {
+    matches!(
+        msg,
+        ClientMsg::SetStatus { .. }
+            | ClientMsg::WrapUpExtend
+            | ClientMsg::WrapUpDone { .. }
+            | ClientMsg::CallAnswer { .. }
+            | ClientMsg::CallDecline { .. }
+            | ClientMsg::CallHangUp { .. }
+            | ClientMsg::CallTransfer { .. }
+            | ClientMsg::CallRejoin { .. }
+            | ClientMsg::CallDtmf { .. }
+            | ClientMsg::CallHold { .. }
+            | ClientMsg::CallDial { .. }
+            | ClientMsg::CallRecord { .. }
+    )
+}
+
+/// The calls ringing for `user` and their call in progress.
+async fn send_calls(socket: &mut WebSocket, state: &AppState, user: i64) -> bool {
+    let Some(calls) = state.calls.get() else { return true };
+    for msg in calls.snapshot(user).await.unwrap_or_default() {
+        if !send(socket, &msg).await {
+            return false;
+        }
+    }
+    true
 }
 
 fn no_calls() -> ServerMsg {

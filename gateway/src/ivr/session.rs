@@ -128,6 +128,9 @@ pub struct Outcome {
     pub priority: u8,
     pub vip: bool,
     pub vars: BTreeMap<String, String>,
+    /// The variables the caller keyed in (collect nodes): codes, account
+    /// numbers, PINs. Not shown to agents.
+    pub keyed: std::collections::BTreeSet<String>,
     pub customer: Option<CustomerRef>,
     /// The latest [`MAX_PATH`] steps, oldest first.
     pub path: Vec<Step>,
@@ -143,6 +146,7 @@ pub struct IvrSession {
     vip: bool,
     vars: BTreeMap<String, String>,
     customer: Option<CustomerRef>,
+    keyed: std::collections::BTreeSet<String>,
     path: VecDeque<Step>,
     /// The node the caller is at.
     node: String,
@@ -214,6 +218,7 @@ impl IvrSession {
             vip: false,
             vars: BTreeMap::new(),
             customer: None,
+            keyed: std::collections::BTreeSet::new(),
             path: VecDeque::new(),
             phase: Phase::Moving,
             attempts: 0,
@@ -572,6 +577,7 @@ impl IvrSession {
         let (var, next) = (c.var.clone(), c.next.clone());
         let digits = std::mem::take(&mut self.entered);
         self.record(Some(digits.clone()));
+        self.keyed.insert(var.clone());
         self.vars.insert(var, digits);
         Some(next)
     }
@@ -652,6 +658,7 @@ impl IvrSession {
             priority: self.priority,
             vip: self.vip,
             vars: self.vars.clone(),
+            keyed: self.keyed.clone(),
             customer: self.customer.clone(),
             path: self.path.iter().cloned().collect(),
         }));

@@ -80,7 +80,7 @@ impl CallbackRow {
     }
 }
 
-const COLUMNS: &str = "id, queue, number, customer_id, call_id, requested_at, due_at, position_at, state, attempts, \
+pub(super) const COLUMNS: &str = "id, queue, number, customer_id, call_id, requested_at, due_at, position_at, state, attempts, \
      max_attempts, next_attempt_at, last_result, agent_id, created_by, updated_at";
 
 fn count(row: &AnyRow, col: &str) -> Result<u32, StoreError> {
@@ -88,7 +88,7 @@ fn count(row: &AnyRow, col: &str) -> Result<u32, StoreError> {
     u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col} {v}")))
 }
 
-fn from_row(row: &AnyRow) -> Result<CallbackRow, StoreError> {
+pub(super) fn from_row(row: &AnyRow) -> Result<CallbackRow, StoreError> {
     let state: String = row.try_get("state")?;
     let last: Option<String> = row.try_get("last_result")?;
     Ok(CallbackRow {

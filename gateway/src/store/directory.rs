@@ -170,8 +170,10 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<InteractionSummary>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, started_at, initiation, queue_id, agent_id, disposition, notes FROM interactions \
-             WHERE customer_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2",
+            "SELECT i.id, i.started_at, i.initiation, i.queue_id, i.agent_id, i.disposition, i.notes, i.call_id, \
+             i.disposition_code, q.name AS queue_name, u.display_name AS agent_name FROM interactions i \
+             LEFT JOIN queues q ON q.id = i.queue_id LEFT JOIN users u ON u.id = i.agent_id \
+             WHERE i.customer_id = $1 ORDER BY i.started_at DESC, i.id DESC LIMIT $2",
         )
         .bind(customer_id)
         .bind(limit)
@@ -187,6 +189,10 @@ impl Store {
                     agent_id: r.try_get("agent_id")?,
                     disposition: r.try_get("disposition")?,
                     notes: r.try_get("notes")?,
+                    call_id: r.try_get("call_id")?,
+                    queue_name: r.try_get("queue_name")?,
+                    agent_name: r.try_get("agent_name")?,
+                    disposition_code: r.try_get("disposition_code")?,
                 })
             })
             .collect()

@@ -9,14 +9,17 @@
 //! Times are stored as Unix milliseconds, so that neither engine's date
 //! types leak into the code.
 
+mod agent_views;
 mod audit;
 mod callbacks;
+mod codes;
 mod customers;
 mod directory;
 mod flows;
 mod interactions;
 mod routing;
 mod sessions;
+mod tickets;
 mod users;
 mod voicemails;
 
@@ -26,14 +29,17 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
+pub use agent_views::DayFigures;
 pub use audit::AuditEntry;
 pub use callbacks::{CallbackRequest, CallbackRow};
+pub use codes::CodeKind;
 pub use customers::{CustomerFields, Customers};
 pub use directory::NewCustomer;
 pub use flows::{EntryPointRow, FlowDeleted, FlowRecord, FlowSummary};
 pub use interactions::{Cursor, InteractionFilter, InteractionPatch, LegPatch, NewInteraction, NewLeg, WrapUp};
 pub use routing::{QueueRow, WriteError, check_profile};
 pub use sessions::SessionRow;
+pub use tickets::{TicketChanges, TicketFields, Tickets};
 pub use users::{NewUser, UserRow};
 pub use voicemails::{NewVoicemail, VoicemailFilter, VoicemailRow};
 

@@ -33,11 +33,14 @@ pub struct VoicemailRow {
 }
 
 impl VoicemailRow {
-    /// Whether an agent may see it: assigned to them, or in their own
-    /// mailbox.
-    pub fn visible_to_agent(&self, user_id: i64) -> bool {
+    /// Whether it is in a user's inbox, which is what an agent may see:
+    /// assigned to them; in their own mailbox; or, while nobody is
+    /// assigned, in the mailbox of a queue they serve (`queues`: the codes).
+    pub fn in_inbox_of(&self, user_id: i64, queues: &[String]) -> bool {
         let v = &self.voicemail;
-        v.assigned_to == Some(user_id) || (v.mailbox_kind == MailboxKind::Agent && v.mailbox == user_id.to_string())
+        v.assigned_to == Some(user_id)
+            || (v.mailbox_kind == MailboxKind::Agent && v.mailbox == user_id.to_string())
+            || (v.assigned_to.is_none() && v.mailbox_kind == MailboxKind::Queue && queues.contains(&v.mailbox))
     }
 }
 
@@ -48,8 +51,8 @@ pub struct VoicemailFilter {
     pub mailbox_kind: Option<MailboxKind>,
     pub mailbox: Option<String>,
     pub assigned_to: Option<i64>,
-    /// Only those this agent may see (see [`VoicemailRow::visible_to_agent`]).
-    pub visible_to_agent: Option<i64>,
+    /// Only those in this user's inbox (see [`VoicemailRow::in_inbox_of`]).
+    pub inbox_of: Option<i64>,
 }
 
 const COLUMNS: &str = "id, mailbox_kind, mailbox, call_id, caller, customer_id, received_at, duration_ms, file, \
@@ -122,11 +125,15 @@ impl Store {
         w.cond("mailbox_kind = ?", f.mailbox_kind.map(|s| Val::Text(Some(s.as_str().to_owned()))));
         w.cond("mailbox = ?", f.mailbox.clone().map(|s| Val::Text(Some(s))));
         w.cond("assigned_to = ?", f.assigned_to.map(|v| Val::Int(Some(v))));
-        if let Some(agent) = f.visible_to_agent {
+        if let Some(user) = f.inbox_of {
             let (a, b) = (w.next(), w.next() + 1);
-            w.clauses.push(format!("(assigned_to = ${a} OR (mailbox_kind = 'agent' AND mailbox = ${b}))"));
-            w.vals.push(Val::Int(Some(agent)));
-            w.vals.push(Val::Text(Some(agent.to_string())));
+            w.clauses.push(format!(
+                "(assigned_to = ${a} OR (mailbox_kind = 'agent' AND mailbox = ${b}) OR (assigned_to IS NULL AND \
+                 mailbox_kind = 'queue' AND mailbox IN (SELECT q.code FROM queues q JOIN queue_agents qa \
+                 ON qa.queue_id = q.id WHERE qa.user_id = ${a})))"
+            ));
+            w.vals.push(Val::Int(Some(user)));
+            w.vals.push(Val::Text(Some(user.to_string())));
         }
         w.page("received_at", cursor);
         let sql = format!(
