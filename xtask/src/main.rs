@@ -108,6 +108,7 @@ fn test(_args: &[String]) -> Result<()> {
     let root = root();
     setup::all(&root, setup::Purpose::Test)?;
     ui::build(&root)?;
+    ui::check_sizes(&root)?;
     let pg = pg::Cluster::start(&root).context("starting a throwaway PostgreSQL")?;
 
     // Unit and integration tests. Store tests read the PostgreSQL URL and run
@@ -121,8 +122,9 @@ fn test(_args: &[String]) -> Result<()> {
             .env("CC_REQUIRE_POSTGRES", "1")
             .env("CC_REQUIRE_PEERS", "1"),
     )?;
-    // ui-kit's message catalogues and parsers are plain Rust: test them natively.
-    status(cargo().current_dir(&root).args(["test", "-p", "ui-kit", "--lib"]))?;
+    // ui-kit's message catalogues and parsers, and the agent desk's plain
+    // logic, are plain Rust: test them natively.
+    status(cargo().current_dir(&root).args(["test", "-p", "ui-kit", "-p", "agent-ui", "--lib", "--bins"]))?;
     fuzz::smoke(&root)?;
 
     // Browser tests against the real gateway, once per database.
