@@ -51,7 +51,7 @@
 //! while the gateway has not answered); `call-keypad` with twelve
 //! `call-key` buttons (`data-key`), `call-keys-sent` and
 //! `call-digits-heard`; `call-transfer` (opens the transfer form,
-//! `aria-expanded`), `call-transfer-target` (the agent id),
+//! `aria-expanded`), `call-transfer-queue` (a queue, or empty for an agent), `call-transfer-target` (the agent id),
 //! `call-transfer-confirm` (`data-pending` while the gateway has not
 //! answered), `call-transfer-error`; `call-active-elsewhere` (the call in
 //! progress after a refresh, `data-held`, `data-recording`) with
@@ -131,6 +131,10 @@ pub fn CallPanel() -> impl IntoView {
     let idle = move || calls.with(|c| !c.busy() && c.ringing().is_empty() && c.elsewhere().is_none());
     let transfer_open = RwSignal::from(ui.transfer_open.clone());
     let transfer_target = RwSignal::from(ui.transfer_target.clone());
+    let transfer_queue = RwSignal::from(ui.transfer_queue.clone());
+    let queues = LocalResource::new(|| async {
+        ui_kit::api::get::<Vec<shared::directory::Queue>>("/api/v1/queues").await.unwrap_or_default()
+    });
     let transfer_invalid = RwSignal::from(ui.transfer_invalid.clone());
 
     let ringing_view = {
@@ -230,6 +234,16 @@ pub fn CallPanel() -> impl IntoView {
                     let now = clock.get();
                     calls.with(|c| c.active().map_or(0, |a| a.talk_secs(now)))
                 };
+                // When the current hold began (this page's clock), for the hold timer.
+                let held_since = RwSignal::new(None::<f64>);
+                Effect::new(move |_| {
+                    if !held.get() {
+                        held_since.set(None);
+                    } else if held_since.get_untracked().is_none() {
+                        held_since.set(Some(clock.get_untracked()));
+                    }
+                });
+                let hold_secs = move || held_since.get().map(|since| ((clock.get() - since) / 1000.0).max(0.0) as u64);
                 let state = move || phase.get().map(CallPhase::as_str);
                 let pill_state = move || if held.get() { Some("held") } else { state() };
                 let pill_text = move || match phase.get() {
@@ -322,6 +336,20 @@ pub fn CallPanel() -> impl IntoView {
                                 >
                                     {move || format::call_time(talk_secs())}
                                 </span>
+                                <Show when=move || hold_secs().is_some()>
+                                    " · "
+                                    <span class="muted" id="call-hold-timer-label">{tr("call-hold-time")}</span>
+                                    " "
+                                    <span
+                                        class="timer call-timer"
+                                        data-testid="call-hold-timer"
+                                        role="timer"
+                                        aria-labelledby="call-hold-timer-label"
+                                        dir="ltr"
+                                    >
+                                        {move || format::call_time(hold_secs().unwrap_or(0))}
+                                    </span>
+                                </Show>
                             </span>
                         </div>
                         {move || info.get().map(|call| view! { <OtherParty call=call /> })}
@@ -394,9 +422,41 @@ pub fn CallPanel() -> impl IntoView {
                                 on:submit=on_transfer.clone()
                             >
                                 <h3 class="call-list-title" id="call-transfer-title">{tr("call-transfer-title")}</h3>
-                                <label class="field-label" for="call-transfer-target">{tr("call-transfer-target")}</label>
+                                <label class="field-label" for="call-transfer-queue">{tr("call-transfer-queue")}</label>
+                                <select
+                                    id="call-transfer-queue"
+                                    data-testid="call-transfer-queue"
+                                    on:change=move |ev| {
+                                        transfer_queue.set(event_target_value(&ev));
+                                        transfer_invalid.set(false);
+                                    }
+                                >
+                                    <option value="" selected=move || transfer_queue.with(String::is_empty)>
+                                        {tr("call-transfer-to-agent")}
+                                    </option>
+                                    {move || {
+                                        queues
+                                            .get()
+                                            .unwrap_or_default()
+                                            .into_iter()
+                                            .map(|q| {
+                                                let code = q.code.clone();
+                                                let selected = move || transfer_queue.with(|t| *t == code);
+                                                view! {
+                                                    <option value=q.code selected=selected>
+                                                        {q.name}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()
+                                    }}
+                                </select>
+                                <label class="field-label" for="call-transfer-target" hidden=move || !transfer_queue.with(String::is_empty)>
+                                    {tr("call-transfer-target")}
+                                </label>
                                 <div class="dial-row">
                                     <input
+                                        hidden=move || !transfer_queue.with(String::is_empty)
                                         id="call-transfer-target"
                                         class="dial-number"
                                         type="text"
@@ -436,7 +496,17 @@ pub fn CallPanel() -> impl IntoView {
                                         {tr("call-transfer-cancel")}
                                     </button>
                                 </div>
-                                <p class="hint" id="call-transfer-hint">{tr("call-transfer-hint")}</p>
+                                <p class="hint" id="call-transfer-hint">
+                                    {move || {
+                                        t(
+                                            if transfer_queue.with(String::is_empty) {
+                                                "call-transfer-hint"
+                                            } else {
+                                                "call-transfer-queue-hint"
+                                            },
+                                        )
+                                    }}
+                                </p>
                                 <p
                                     class="alert"
                                     id="call-transfer-error"
@@ -660,6 +730,7 @@ pub fn CallPanel() -> impl IntoView {
                             <span>{tr("dial-call")}</span>
                         </button>
                     </div>
+                    <CallerIdChoice chosen=RwSignal::from(ui.caller_id.clone()) />
                     <p class="hint" id="dial-hint">{tr("dial-hint")}</p>
                     <p
                         class="alert"
@@ -1005,6 +1076,46 @@ fn caller_label(call: &CallInfo) -> String {
     }
 }
 
+/// Which of the trunk's numbers the called party sees, when it has more
+/// than one (`GET /api/v1/caller-ids`; the first is the default).
+#[component]
+fn CallerIdChoice(chosen: RwSignal<String>) -> impl IntoView {
+    let ids = LocalResource::new(|| async {
+        ui_kit::api::get::<Vec<String>>("/api/v1/caller-ids").await.unwrap_or_default()
+    });
+    move || {
+        let ids = ids.get().unwrap_or_default();
+        (ids.len() > 1).then(|| {
+            view! {
+                <div class="field dial-caller-id">
+                    <label class="field-label" for="dial-caller-id">{tr("dial-caller-id")}</label>
+                    <select
+                        id="dial-caller-id"
+                        data-testid="dial-caller-id"
+                        dir="ltr"
+                        on:change=move |ev| chosen.set(event_target_value(&ev))
+                    >
+                        {ids
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, id)| {
+                                // The first is the trunk's own: sent as "no choice".
+                                let value = if i == 0 { String::new() } else { id.clone() };
+                                let selected = value == chosen.get_untracked();
+                                view! {
+                                    <option value=value selected=selected>
+                                        {id}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+            }
+        })
+    }
+}
+
 /// A [`CallDirection`] as `data-direction` says it.
 fn direction_str(direction: CallDirection) -> &'static str {
     match direction {
@@ -1024,12 +1135,16 @@ struct Ui {
     dial_error: ArcRwSignal<Option<DialError>>,
     /// What the agent typed into the dial field.
     number: ArcRwSignal<String>,
+    /// The caller ID chosen for dialing (`""`: the trunk's default).
+    caller_id: ArcRwSignal<String>,
     /// The caller of the newest ringing call, for screen readers.
     announcement: ArcRwSignal<Option<String>>,
     /// The transfer form is open.
     transfer_open: ArcRwSignal<bool>,
     /// What the agent typed as the agent to transfer to.
     transfer_target: ArcRwSignal<String>,
+    /// The queue chosen to transfer to (`""`: to the agent typed).
+    transfer_queue: ArcRwSignal<String>,
     /// What was typed is not an agent id.
     transfer_invalid: ArcRwSignal<bool>,
     player: NodeRef<html::Audio>,
@@ -1156,9 +1271,11 @@ impl Softphone {
                 error: ArcRwSignal::new(None),
                 dial_error: ArcRwSignal::new(None),
                 number: ArcRwSignal::new(String::new()),
+                caller_id: ArcRwSignal::new(String::new()),
                 announcement: ArcRwSignal::new(None),
                 transfer_open: ArcRwSignal::new(false),
                 transfer_target: ArcRwSignal::new(String::new()),
+                transfer_queue: ArcRwSignal::new(String::new()),
                 transfer_invalid: ArcRwSignal::new(false),
                 player: NodeRef::new(),
                 title: NodeRef::new(),
@@ -1446,7 +1563,8 @@ impl Softphone {
             ServerMsg::Error { code, .. } => Some(Err(code.clone())),
             _ => None,
         };
-        let reply = this.ws.request(&ClientMsg::CallDial { number, sdp }, DIAL_TIMEOUT, pick).await;
+        let caller_id = Some(this.ui.caller_id.get_untracked()).filter(|c| !c.is_empty());
+        let reply = this.ws.request(&ClientMsg::CallDial { number, sdp, caller_id }, DIAL_TIMEOUT, pick).await;
         if !current() {
             // Hung up (or the desk closed) while the dial was out: what it
             // placed is not wanted.
@@ -1631,11 +1749,13 @@ impl Softphone {
     /// The agent hands the call to the agent whose id they typed; the
     /// gateway's `call_ended` (`transferred`) takes it off the desk.
     fn transfer(this: &Rc<Softphone>) {
-        let Some(to_agent) = calls::agent_id_input(&this.ui.transfer_target.get_untracked()) else {
+        let queue = this.ui.transfer_queue.get_untracked();
+        let to_agent = calls::agent_id_input(&this.ui.transfer_target.get_untracked());
+        if queue.is_empty() && to_agent.is_none() {
             this.ui.transfer_invalid.set(true);
             request_animation_frame(|| focus_testid("call-transfer-target"));
             return;
-        };
+        }
         let Some(call_id) = this
             .ui
             .calls
@@ -1660,7 +1780,11 @@ impl Softphone {
                 ServerMsg::Error { code, .. } => Some(Err(code.clone())),
                 _ => None,
             };
-            let msg = ClientMsg::CallTransfer { call_id: call_id.clone(), to_agent };
+            let msg = match to_agent {
+                _ if !queue.is_empty() => ClientMsg::CallTransferQueue { call_id: call_id.clone(), queue },
+                Some(to_agent) => ClientMsg::CallTransfer { call_id: call_id.clone(), to_agent },
+                None => return,
+            };
             let key = match this.ws.request(&msg, TRANSFER_TIMEOUT, pick).await {
                 Ok(Ok(())) => return,
                 Ok(Err(code)) => calls::transfer_error_key(&code),

@@ -124,7 +124,7 @@ call-end-withdrawn = لم تعد هذه المكالمة موجّهة إليك.
 call-end-transferred = لقد حوّلت المكالمة.
 call-transfer = تحويل
 call-transfer-label = تحويل المكالمة مع { $caller } إلى وكيل آخر
-call-transfer-title = التحويل إلى وكيل آخر
+call-transfer-title = تحويل المكالمة
 call-transfer-target = معرّف الوكيل
 call-transfer-hint = اكتب معرّف الوكيل الذي سيتولى المكالمة. يسمع المتصل موسيقى الانتظار أثناء رنينها لديه.
 call-transfer-confirm = حوّل الآن
@@ -493,3 +493,15 @@ audio-ringer = الرنين
 audio-ringer-same = نفس مكبّر الصوت
 audio-ringer-hint = ترن المكالمات الواردة هنا. اختر مكبّرات صوت الحاسوب لتسمع الرنين حتى عندما لا تضع سماعة الرأس.
 audio-ringer-test = تجربة الرنين
+
+# hold timer
+call-hold-time = قيد الانتظار
+
+# caller ID choice
+dial-caller-id = إظهار الرقم
+dial-error-bad-caller-id = لا يمكن إظهار هذا الرقم على هذا الخط. اختر رقماً آخر.
+
+# transfer to a queue
+call-transfer-queue = التحويل إلى
+call-transfer-to-agent = موظف (بالمعرّف)
+call-transfer-queue-hint = يسمع المتصل موسيقى الانتظار بينما تنتظر المكالمة في قائمة الانتظار أول موظف متاح.

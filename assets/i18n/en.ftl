@@ -125,7 +125,7 @@ call-end-withdrawn = The call is no longer offered to you.
 call-end-transferred = You transferred the call.
 call-transfer = Transfer
 call-transfer-label = Transfer the call with { $caller } to another agent
-call-transfer-title = Transfer to another agent
+call-transfer-title = Transfer the call
 call-transfer-target = Agent ID
 call-transfer-hint = Type the ID of the agent who should take the call. The caller hears hold music while it rings for them.
 call-transfer-confirm = Transfer now
@@ -494,3 +494,15 @@ audio-ringer = Ringer
 audio-ringer-same = Same as the speaker
 audio-ringer-hint = Incoming calls ring here. Choose your computer's speakers to hear calls while your headset is off.
 audio-ringer-test = Test ringer
+
+# hold timer
+call-hold-time = On hold
+
+# caller ID choice
+dial-caller-id = Show as
+dial-error-bad-caller-id = That number cannot be shown on this line. Choose another.
+
+# transfer to a queue
+call-transfer-queue = Transfer to
+call-transfer-to-agent = An agent (by id)
+call-transfer-queue-hint = The caller hears hold music while the call waits in the queue for its next free agent.

@@ -124,7 +124,7 @@ call-end-withdrawn = این تماس دیگر به شما ارجاع نمی‌ش
 call-end-transferred = شما تماس را انتقال دادید.
 call-transfer = انتقال
 call-transfer-label = انتقال تماس با { $caller } به کارشناس دیگر
-call-transfer-title = انتقال به کارشناس دیگر
+call-transfer-title = انتقال تماس
 call-transfer-target = شناسهٔ کارشناس
 call-transfer-hint = شناسهٔ کارشناسی را که باید تماس را بگیرد وارد کنید. تا زمانی که برای او زنگ می‌خورد، تماس‌گیرنده موسیقی انتظار می‌شنود.
 call-transfer-confirm = همین حالا منتقل شود
@@ -493,3 +493,15 @@ audio-ringer = زنگ تماس
 audio-ringer-same = همان بلندگو
 audio-ringer-hint = تماس‌های ورودی اینجا زنگ می‌زنند. بلندگوی رایانه را انتخاب کنید تا وقتی هدست روی سرتان نیست هم صدای زنگ را بشنوید.
 audio-ringer-test = آزمایش زنگ
+
+# hold timer
+call-hold-time = در انتظار
+
+# caller ID choice
+dial-caller-id = نمایش شماره به‌عنوان
+dial-error-bad-caller-id = این شماره را نمی‌توان روی این خط نمایش داد. شمارهٔ دیگری انتخاب کنید.
+
+# transfer to a queue
+call-transfer-queue = انتقال به
+call-transfer-to-agent = یک کارشناس (با شناسه)
+call-transfer-queue-hint = تماس‌گیرنده تا زمانی که تماس در صف منتظر کارشناس آزاد بعدی است، موسیقی انتظار می‌شنود.

@@ -124,7 +124,7 @@ call-end-withdrawn = Bu çağrı artık size yönlendirilmiyor.
 call-end-transferred = Çağrıyı aktardınız.
 call-transfer = Aktar
 call-transfer-label = { $caller } ile olan çağrıyı başka bir temsilciye aktar
-call-transfer-title = Başka bir temsilciye aktar
+call-transfer-title = Çağrıyı aktar
 call-transfer-target = Temsilci kimliği
 call-transfer-hint = Çağrıyı alacak temsilcinin kimliğini yazın. Çağrı onda çalarken arayan bekleme müziği duyar.
 call-transfer-confirm = Şimdi aktar
@@ -493,3 +493,15 @@ audio-ringer = Zil sesi cihazı
 audio-ringer-same = Hoparlörle aynı
 audio-ringer-hint = Gelen çağrılar burada çalar. Kulaklığınız takılı değilken de duymak için bilgisayarınızın hoparlörlerini seçin.
 audio-ringer-test = Zili dene
+
+# hold timer
+call-hold-time = Beklemede
+
+# caller ID choice
+dial-caller-id = Görünecek numara
+dial-error-bad-caller-id = Bu numara bu hatta gösterilemez. Başka birini seçin.
+
+# transfer to a queue
+call-transfer-queue = Aktarılacak yer
+call-transfer-to-agent = Bir temsilci (kimlikle)
+call-transfer-queue-hint = Çağrı kuyrukta ilk boş temsilciyi beklerken arayan bekleme müziği duyar.

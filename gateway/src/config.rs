@@ -209,6 +209,11 @@ pub struct TrunkOutbound {
     /// Our number as the carrier knows it: the From user, the caller ID
     /// the called party sees.
     pub caller_id: String,
+    /// Other numbers of ours the carrier lets us show (a campaign's, a
+    /// department's): agents may choose one of these or `caller_id` when
+    /// they dial.
+    #[serde(default)]
+    pub caller_ids: Vec<String>,
     /// Digest credentials for the carrier's 401/407 challenges; the
     /// register section's when not set.
     pub username: Option<String>,
@@ -416,6 +421,16 @@ impl Config {
                     return Err(ConfigError::Invalid {
                         key: "sip.trunks.outbound.transport",
                         message: format!("trunk {}: udp or tcp", t.name),
+                    });
+                }
+                let plain = |n: &String| {
+                    let digits = n.strip_prefix('+').unwrap_or(n);
+                    (1..=32).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+                };
+                if !o.caller_ids.iter().all(plain) {
+                    return Err(ConfigError::Invalid {
+                        key: "sip.trunks.outbound.caller_ids",
+                        message: format!("trunk {}: numbers (digits, + first for E.164)", t.name),
                     });
                 }
                 if o.caller_id.is_empty() || o.username.is_some() != o.password.is_some() {

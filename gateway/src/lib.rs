@@ -75,7 +75,11 @@ pub async fn serve(
     let sip_task = sip.map(|sockets| {
         let outbound = sip_config.trunks.iter().find_map(|t| {
             let o = t.outbound.as_ref()?;
-            Some(drive::calls::Outbound { trunk: t.name.clone(), caller_id: o.caller_id.clone() })
+            Some(drive::calls::Outbound {
+                trunk: t.name.clone(),
+                caller_id: o.caller_id.clone(),
+                caller_ids: o.caller_ids.clone(),
+            })
         });
         let media = &state.config.media;
         let prompts = match prompts::Catalog::load(&media.prompts_dir, Some(&media.prompts_override_dir)) {

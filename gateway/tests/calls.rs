@@ -210,11 +210,14 @@ async fn sipp_passed(child: tokio::process::Child) {
 
 /// An outbound trunk whose carrier (on a port free a moment ago) challenges
 /// with digest: its address and the trunk's settings.
+/// A second caller ID the challenging carrier lets agents show.
+const OTHER_CALLER_ID: &str = "+982112345678";
+
 fn challenging_carrier() -> (SocketAddr, TrunkOutbound) {
     let carrier = std::net::UdpSocket::bind((CARRIER_IP, 0)).unwrap().local_addr().unwrap();
     let outbound = toml::from_str::<TrunkOutbound>(&format!(
         "proxy = \"{carrier}\"\ndomain = \"carrier.test\"\ncaller_id = \"{DID}\"\n\
-         username = \"cc-out\"\npassword = \"s3cret-out\"\n"
+         caller_ids = [\"{OTHER_CALLER_ID}\"]\nusername = \"cc-out\"\npassword = \"s3cret-out\"\n"
     ))
     .unwrap();
     (carrier, outbound)
@@ -252,6 +255,19 @@ async fn answer(ws: &mut Ws) -> (Softphone, String) {
     .await;
     phone.rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
     (phone, call.call_id)
+}
+
+/// Answers `call_id`, already ringing, with a fresh softphone.
+async fn answer_ringing(ws: &mut Ws, call_id: &str) -> (Softphone, String) {
+    let (mut phone, pending, offer) = Softphone::new().await;
+    send(ws, &ClientMsg::CallAnswer { call_id: call_id.to_owned(), sdp: offer }).await;
+    let answer = wait_for(ws, "call.answered", |m| match m {
+        ServerMsg::CallAnswered { call_id: c, sdp } if c == call_id => Some(sdp),
+        _ => None,
+    })
+    .await;
+    phone.rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+    (phone, call_id.to_owned())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -356,16 +372,30 @@ async fn an_agent_calls_out_through_a_trunk_that_challenges() {
 
     let mut ws = gw.desk("elif").await;
     let (mut phone, pending, offer) = Softphone::new().await;
-    send(&mut ws, &ClientMsg::CallDial { number: "12ab".into(), sdp: offer.clone() }).await;
+    send(&mut ws, &ClientMsg::CallDial { number: "12ab".into(), sdp: offer.clone(), caller_id: None }).await;
     let refused = wait_for_any(&mut ws).await;
     assert!(matches!(&refused, ServerMsg::Error { code, .. } if code == "bad_number"), "{refused:?}");
-    send(&mut ws, &ClientMsg::CallDial { number: "+966501234567".into(), sdp: offer }).await;
+    let not_ours = ClientMsg::CallDial {
+        number: "+966501234567".into(),
+        sdp: offer.clone(),
+        caller_id: Some("+15555550100".into()),
+    };
+    send(&mut ws, &not_ours).await;
+    let refused = wait_for_any(&mut ws).await;
+    assert!(matches!(&refused, ServerMsg::Error { code, .. } if code == "bad_caller_id"), "{refused:?}");
+    // The agent shows the trunk's other number.
+    let dial =
+        ClientMsg::CallDial { number: "+966501234567".into(), sdp: offer, caller_id: Some(OTHER_CALLER_ID.into()) };
+    send(&mut ws, &dial).await;
     let (call, answer) = wait_for(&mut ws, "call.dialing", |m| match m {
         ServerMsg::CallDialing { call, sdp } => Some((call, sdp)),
         _ => None,
     })
     .await;
-    assert_eq!((call.to.as_str(), call.from.as_str(), call.trunk.as_str()), ("+966501234567", DID, "carrier"));
+    assert_eq!(
+        (call.to.as_str(), call.from.as_str(), call.trunk.as_str()),
+        ("+966501234567", OTHER_CALLER_ID, "carrier")
+    );
     phone.rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
     wait_for(&mut ws, "call.ringing (remote)", |m| matches!(m, ServerMsg::CallRemoteRinging { .. }).then_some(()))
         .await;
@@ -651,6 +681,51 @@ async fn an_agent_transfers_a_call_to_another() {
     assert!(r > 0.8, "the caller is heard by the second agent (share {r:.2})");
     send(&mut second, &ClientMsg::CallHangUp { call_id: call_id.clone() }).await;
     sipp_passed(carrier).await;
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_transfers_a_call_to_a_queue() {
+    if !have_sipp() {
+        return;
+    }
+    let gw = start(None, 60).await;
+    let mut first = gw.desk("omid").await;
+    let dir = carrier_dir();
+    let carrier = sipp(&gw, &dir, "call_in_tone.xml", &[]);
+    let (mut phone, call_id) = answer(&mut first).await;
+    phone.talk(Duration::from_secs(1), 440.0).await;
+    let mut second = gw.desk("elif").await;
+
+    send(&mut first, &ClientMsg::CallTransferQueue { call_id: call_id.clone(), queue: "nowhere".into() }).await;
+    let refused = wait_for_any(&mut first).await;
+    assert!(matches!(&refused, ServerMsg::Error { code, .. } if code == "target_unavailable"), "{refused:?}");
+    // Elif's presence reaches call control a moment after her desk hears it.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    send(&mut first, &ClientMsg::CallTransferQueue { call_id: call_id.clone(), queue: "support".into() }).await;
+    let reason = wait_for(&mut first, "call.ended", |m| match m {
+        ServerMsg::CallEnded { call_id: c, reason } if c == call_id => Some(reason),
+        _ => None,
+    })
+    .await;
+    assert_eq!(reason.kind, CallEndKind::Transferred);
+    drop(phone);
+    // The queue's routing offers it to its free agent: Elif.
+    let ringing = wait_for(&mut second, "call.ringing", |m| match m {
+        ServerMsg::CallRinging { call } => Some(call.clone()),
+        _ => None,
+    })
+    .await;
+    assert_eq!((ringing.call_id.as_str(), ringing.queue.as_deref()), (call_id.as_str(), Some("support")));
+    let (mut phone, _) = answer_ringing(&mut second, &call_id).await;
+    let heard = phone.talk(Duration::from_secs(3), 440.0).await;
+    let r = tone_ratio(&heard[heard.len().saturating_sub(8000)..], 1000.0, 8000.0);
+    assert!(r > 0.8, "the caller is heard by the queue's agent (share {r:.2})");
+    send(&mut second, &ClientMsg::CallHangUp { call_id: call_id.clone() }).await;
+    sipp_passed(carrier).await;
+    let detail = gw.store.interaction(&call_id).await.unwrap().unwrap();
+    let kinds: Vec<&str> = detail.events.iter().map(|e| e.kind.as_str()).collect();
+    assert!(kinds.contains(&"call.transferred") && kinds.contains(&"queue.entered"), "{kinds:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -100,3 +100,27 @@ async fn admins_upload_and_take_back_prompts() {
     assert!(actions.contains(&"prompt.uploaded") && actions.contains(&"prompt.removed"), "{actions:?}");
     let _ = std::fs::remove_dir_all(&overrides);
 }
+
+/// The caller IDs agents may choose come from the outbound trunk: its
+/// `caller_id` first, then its `caller_ids`; none without such a trunk.
+#[tokio::test]
+async fn agents_read_the_caller_ids_they_may_show() {
+    use gateway::config::{TrunkConfig, TrunkOutbound};
+    let app = common::demo_app(common::sqlite().await, Config::default()).await;
+    let rania = app.token("rania", "demo-agent", "agent").await;
+    assert_eq!(app.get("/api/v1/caller-ids", None).await.status, 401);
+    let a = app.get("/api/v1/caller-ids", Some(&rania)).await;
+    assert_eq!((a.status, a.json()), (200, serde_json::json!([])), "no outbound trunk");
+
+    let mut config = Config::default();
+    let outbound: TrunkOutbound = toml::from_str(
+        "proxy = \"127.0.0.1:5090\"\ncaller_id = \"+441234567890\"\ncaller_ids = [\"+982112345678\", \"+97143000000\"]\n",
+    )
+    .unwrap();
+    config.sip.trunks =
+        vec![TrunkConfig { name: "carrier".into(), addresses: vec![], register: None, outbound: Some(outbound) }];
+    let app = common::demo_app(common::sqlite().await, config).await;
+    let rania = app.token("rania", "demo-agent", "agent").await;
+    let a = app.get("/api/v1/caller-ids", Some(&rania)).await;
+    assert_eq!(a.json(), serde_json::json!(["+441234567890", "+982112345678", "+97143000000"]));
+}

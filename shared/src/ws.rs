@@ -118,6 +118,11 @@ pub enum ClientMsg {
     /// longer this agent's (`call.ended` with kind `transferred`). If the
     /// other agent declines, the call rings for every available agent.
     CallTransfer { call_id: String, to_agent: i64 },
+    /// The agent hands their call to a queue (by its routing name): the
+    /// caller waits there on hold music for the agent its routing picks;
+    /// `call.ended` with kind `transferred` follows here, or an error
+    /// (`target_unavailable`: no such queue; `wrong_state`).
+    CallTransferQueue { call_id: String, queue: String },
     /// After a page refresh: the agent takes their call in progress back
     /// (see [`ServerMsg::CallActive`]) with a new softphone leg's WebRTC
     /// offer. [`ServerMsg::CallAnswered`] follows, as for an answer.
@@ -132,8 +137,14 @@ pub enum ClientMsg {
     /// The agent calls a number out through the trunk, with the WebRTC
     /// offer of the softphone's leg. The gateway answers with
     /// [`ServerMsg::CallDialing`] or an error (`bad_number`, `busy`,
-    /// `no_trunk`, `bad_sdp`).
-    CallDial { number: String, sdp: String },
+    /// `no_trunk`, `bad_sdp`, `bad_caller_id`). `caller_id`: one of
+    /// `GET /api/v1/caller-ids` (the trunk's first when absent).
+    CallDial {
+        number: String,
+        sdp: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caller_id: Option<String>,
+    },
 }
 
 impl ClientMsg {
@@ -159,6 +170,7 @@ impl ClientMsg {
             | ClientMsg::CallHold { .. }
             | ClientMsg::CallRejoin { .. }
             | ClientMsg::CallTransfer { .. }
+            | ClientMsg::CallTransferQueue { .. }
             | ClientMsg::CallDtmf { .. } => Role::Agent,
         }
     }

@@ -841,6 +841,7 @@ pub fn dial_error_key(code: &str) -> &'static str {
         "bad_number" => "dial-error-bad-number",
         "busy" => "dial-error-busy",
         "no_trunk" => "dial-error-no-trunk",
+        "bad_caller_id" => "dial-error-bad-caller-id",
         "bad_sdp" => "call-error-bad-sdp",
         "media_unavailable" => "dial-error-media-unavailable",
         "calls_unavailable" => "call-error-calls-unavailable",

@@ -378,7 +378,7 @@ impl Calls {
     }
 
     /// Puts a call in a queue; false when the engine has no such queue.
-    fn enqueue(&mut self, call_id: &str, queue: &str, attrs: CallAttrs) -> bool {
+    pub(super) fn enqueue(&mut self, call_id: &str, queue: &str, attrs: CallAttrs) -> bool {
         self.next_key += 1;
         let key = self.next_key;
         match self.acd.enqueue(self.now, key, queue, attrs.clone()) {

@@ -94,6 +94,8 @@ pub enum SipCommand {
     Invite {
         call_id: String,
         number: String,
+        /// The From user: the caller ID the agent chose.
+        caller_id: String,
         sdp: Vec<u8>,
     },
     /// A re-INVITE with our new offer (hold, resume).
@@ -1074,8 +1076,9 @@ impl Calls {
         let offer = sdp::make_offer(local, &CODECS, call.session_id, call.sdp_version, sdp::Direction::SendRecv);
         let sdp = offer.to_string().into_bytes();
         let number = call.info.to.clone();
+        let caller_id = call.info.from.clone();
         self.media_up(call_id, agent, browser, rtp, local, false);
-        self.out.push_back(Output::Sip(SipCommand::Invite { call_id: call_id.to_owned(), number, sdp }));
+        self.out.push_back(Output::Sip(SipCommand::Invite { call_id: call_id.to_owned(), number, caller_id, sdp }));
         Ok(())
     }
 

@@ -263,7 +263,8 @@ fn an_outbound_call_offers_rings_and_connects() {
 
     c.handle_dial_media("out", LegId(3), RtpLegId(4), "127.0.0.1:20020".parse().unwrap()).unwrap();
     let outs = drain(&mut c);
-    let [SipCommand::Invite { call_id, number, sdp }] = sip(&outs)[..] else { panic!("{outs:?}") };
+    let [SipCommand::Invite { call_id, number, caller_id, sdp }] = sip(&outs)[..] else { panic!("{outs:?}") };
+    assert_eq!(caller_id, "+441234567890", "the From: the dial's caller ID");
     assert_eq!((call_id.as_str(), number.as_str()), ("out", "+966501234567"));
     let offer = sdp::parse(sdp).unwrap();
     assert_eq!(offer.media[0].port, 20020);

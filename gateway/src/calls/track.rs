@@ -49,6 +49,11 @@ pub enum Tracked {
         from: i64,
         to: i64,
     },
+    /// Handed by agent `from` to a queue.
+    TransferredToQueue {
+        from: i64,
+        queue: String,
+    },
     /// The caller rated the call in the survey.
     Survey {
         score: i64,

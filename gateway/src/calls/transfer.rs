@@ -1,17 +1,65 @@
-//! Handing a call to another agent (a blind transfer).
+//! Handing a call to another agent or to a queue (blind transfers).
 //!
 //! The caller's SIP leg stays up and hears hold music; the call rings for
-//! the target agent only, as a ringing call does; when they answer, their
-//! browser leg is bridged to the caller's leg (no SIP renegotiation: the
-//! carrier sees nothing). If the target declines, the call rings for every
+//! the target agent only, as a ringing call does, or waits in the queue
+//! for the agent its routing picks; when they answer, their browser leg is
+//! bridged to the caller's leg (no SIP renegotiation: the carrier sees
+//! nothing). If the target agent declines, the call rings for every
 //! available agent.
+
+use std::net::SocketAddr;
 
 use shared::ws::CallEndKind;
 
 use super::{CallError, Calls, Output, State, reason};
+use crate::media::rtp_leg::RtpLegId;
+use crate::media::webrtc::LegId;
 
 impl Calls {
     pub fn handle_transfer(&mut self, agent: i64, call_id: &str, target: i64) -> Result<(), CallError> {
+        let (browser, rtp, local) = self.transferable(agent, call_id)?;
+        if target == agent || !self.can_ring(target) {
+            return Err(CallError::TargetUnavailable);
+        }
+        self.hand_off(agent, call_id, browser, rtp);
+        if let Some(call) = self.calls.get_mut(call_id) {
+            call.kept = Some((rtp, local));
+            call.only = Some(target);
+        }
+        self.track(call_id, super::Tracked::Transferred { from: agent, to: target });
+        self.free(agent);
+        self.offer(call_id, target);
+        self.publish(call_id);
+        Ok(())
+    }
+
+    /// Hands the agent's talking call to `queue`: it waits there (with the
+    /// hold music it hears now) for the agent the queue's routing picks,
+    /// the transferring agent included once free.
+    pub fn handle_transfer_to_queue(&mut self, agent: i64, call_id: &str, queue: &str) -> Result<(), CallError> {
+        let (browser, rtp, local) = self.transferable(agent, call_id)?;
+        if self.acd.queue_config(queue).is_none() {
+            return Err(CallError::TargetUnavailable);
+        }
+        self.hand_off(agent, call_id, browser, rtp);
+        self.track(call_id, super::Tracked::TransferredToQueue { from: agent, queue: queue.to_owned() });
+        // Not kept while it joins the queue: the hold music plays, not the
+        // announcer's.
+        let queued = self.enqueue(call_id, queue, crate::acd::CallAttrs::default());
+        if let Some(call) = self.calls.get_mut(call_id) {
+            call.kept = Some((rtp, local));
+        }
+        if !queued {
+            self.offer_all_free(call_id);
+        }
+        self.free(agent);
+        self.publish(call_id);
+        Ok(())
+    }
+
+    /// The agent's legs of a call they may hand on: talking, connected,
+    /// an inbound call we answered, not held and no hold under way.
+    fn transferable(&self, agent: i64, call_id: &str) -> Result<(LegId, RtpLegId, SocketAddr), CallError> {
         let call = self.calls.get(call_id).ok_or(CallError::Gone)?;
         let State::Talking { agent: a, browser, rtp, connected: true } = call.state else {
             return Err(CallError::WrongState);
@@ -19,28 +67,29 @@ impl Calls {
         if a != agent {
             return Err(CallError::Gone);
         }
-        // Held towards the carrier, or not an inbound call we answered: not now.
         let (Some(local), false, None) = (call.local, call.held, call.hold_pending) else {
             return Err(CallError::WrongState);
         };
-        let free = self.can_ring(target);
-        if target == agent || !free {
-            return Err(CallError::TargetUnavailable);
-        }
-        let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
-        // The queue's part is over: the engine frees the agent. No wrap-up:
-        // the call and its record are the other agent's now.
+        Ok((browser, rtp, local))
+    }
+
+    /// Takes the call from its agent: the queue's part is over (no
+    /// wrap-up: the call and its record are someone else's now), their
+    /// browser leg goes, supervisors leave, the caller hears hold music
+    /// and the call waits to ring again.
+    fn hand_off(&mut self, agent: i64, call_id: &str, browser: LegId, rtp: RtpLegId) {
+        let Some(call) = self.calls.get_mut(call_id) else { return };
         if let Some(entry) = call.acd.take() {
             self.acd_keys.remove(&entry.key);
             let _ = self.acd.ended(self.now, entry.key);
             let _ = self.acd.wrap_up_done(self.now, agent);
         }
         self.last_call.remove(&agent);
-        let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
+        let Some(call) = self.calls.get_mut(call_id) else { return };
         let supervisors = std::mem::take(&mut call.supervisors);
         call.state = State::Ringing;
-        call.kept = Some((rtp, local));
-        call.only = Some(target);
+        call.kept = None;
+        call.only = None;
         call.offered.clear();
         call.declined.clear();
         for s in supervisors {
@@ -51,10 +100,5 @@ impl Calls {
         self.out.push_back(Output::MediaHold { rtp, held: true });
         self.out.push_back(Output::Release { browser: Some(browser), rtp: None });
         self.notify_end(agent, call_id, reason::end(CallEndKind::Transferred, None, None));
-        self.track(call_id, super::Tracked::Transferred { from: agent, to: target });
-        self.free(agent);
-        self.offer(call_id, target);
-        self.publish(call_id);
-        Ok(())
     }
 }

@@ -80,11 +80,12 @@ enum Request {
     Answer { agent: i64, call_id: String, sdp: String, reply: Reply<String> },
     Decline { agent: i64, call_id: String, reply: Reply<()> },
     HangUp { agent: i64, call_id: String, reply: Reply<()> },
-    Dial { agent: i64, number: String, sdp: String, reply: Reply<(CallInfo, String)> },
+    Dial { agent: i64, number: String, sdp: String, caller_id: Option<String>, reply: Reply<(CallInfo, String)> },
     WatchCalls { reply: oneshot::Sender<Vec<LiveCall>> },
     Snapshot { user: i64, reply: oneshot::Sender<Vec<ServerMsg>> },
     Rejoin { agent: i64, call_id: String, sdp: String, reply: Reply<String> },
     Transfer { agent: i64, call_id: String, to_agent: i64, reply: Reply<()> },
+    TransferToQueue { agent: i64, call_id: String, queue: String, reply: Reply<()> },
     Supervise { user: i64, call_id: String, mode: SuperviseMode, sdp: String, reply: Reply<String> },
     SuperviseMode { user: i64, call_id: String, mode: SuperviseMode, reply: Reply<()> },
     SuperviseStop { user: i64, call_id: String, reply: Reply<()> },
@@ -149,6 +150,11 @@ impl CallsHandle {
         self.ask(|reply| Request::Transfer { agent, call_id, to_agent, reply }).await?
     }
 
+    /// The agent hands their call to a queue.
+    pub async fn transfer_to_queue(&self, agent: i64, call_id: String, queue: String) -> Result<(), Refusal> {
+        self.ask(|reply| Request::TransferToQueue { agent, call_id, queue, reply }).await?
+    }
+
     /// The agent takes their call back with a new softphone leg.
     pub async fn rejoin(&self, agent: i64, call_id: String, sdp: String) -> Result<String, Refusal> {
         self.ask(|reply| Request::Rejoin { agent, call_id, sdp, reply }).await?
@@ -210,8 +216,14 @@ impl CallsHandle {
         self.ask(|reply| Request::WrapUpDone { agent, call_id, reply }).await?
     }
 
-    pub async fn dial(&self, agent: i64, number: String, sdp: String) -> Result<(CallInfo, String), Refusal> {
-        self.ask(|reply| Request::Dial { agent, number, sdp, reply }).await?
+    pub async fn dial(
+        &self,
+        agent: i64,
+        number: String,
+        sdp: String,
+        caller_id: Option<String>,
+    ) -> Result<(CallInfo, String), Refusal> {
+        self.ask(|reply| Request::Dial { agent, number, sdp, caller_id, reply }).await?
     }
 }
 
@@ -220,6 +232,8 @@ impl CallsHandle {
 pub struct Outbound {
     pub trunk: String,
     pub caller_id: String,
+    /// The other caller IDs agents may choose.
+    pub caller_ids: Vec<String>,
 }
 
 /// What the engine needs besides calls: the store (entry points, flows,
@@ -411,6 +425,10 @@ async fn write_records(store: Store, mut steps: mpsc::UnboundedReceiver<Write>) 
                 Some(InteractionPatch { survey_score: Some(score), ..Default::default() }),
                 Some(serde_json::json!({ "score": score })),
             ),
+            Tracked::TransferredToQueue { from, queue } => (
+                Some(InteractionPatch { queue: Some(queue.clone()), ..Default::default() }),
+                Some(serde_json::json!({ "from": from, "queue": queue })),
+            ),
             Tracked::Transferred { from, to } => (
                 Some(InteractionPatch { agent_id: Some(to), ..Default::default() }),
                 Some(serde_json::json!({ "from": from, "to": to })),
@@ -451,7 +469,7 @@ fn kind_of(what: &Tracked) -> &'static str {
         Tracked::OfferDeclined { .. } => kinds::OFFER_DECLINED,
         Tracked::Held => kinds::CALL_HELD,
         Tracked::Resumed { .. } => kinds::CALL_RESUMED,
-        Tracked::Transferred { .. } => kinds::CALL_TRANSFERRED,
+        Tracked::Transferred { .. } | Tracked::TransferredToQueue { .. } => kinds::CALL_TRANSFERRED,
         Tracked::Survey { .. } => kinds::SURVEY_COMPLETED,
         Tracked::Ended { disposition: shared::records::Disposition::Abandoned, .. } => kinds::QUEUE_ABANDONED,
         Tracked::Ended { .. } => kinds::CALL_ENDED,
@@ -779,6 +797,10 @@ impl Driver {
             Request::Snapshot { user, reply } => {
                 let _ = reply.send(self.core.snapshot(user));
             }
+            Request::TransferToQueue { agent, call_id, queue, reply } => {
+                let r = self.core.handle_transfer_to_queue(agent, &call_id, &queue).map_err(Refusal::from);
+                let _ = reply.send(r);
+            }
             Request::Transfer { agent, call_id, to_agent, reply } => {
                 let _ = reply.send(self.core.handle_transfer(agent, &call_id, to_agent).map_err(Refusal::from));
             }
@@ -804,8 +826,8 @@ impl Driver {
             Request::Record { user, supervisor, call_id, action, reply } => {
                 let _ = reply.send(self.core.handle_record(user, supervisor, &call_id, action).map_err(Refusal::from));
             }
-            Request::Dial { agent, number, sdp, reply } => {
-                let r = self.dial(agent, number, sdp).await;
+            Request::Dial { agent, number, sdp, caller_id, reply } => {
+                let r = self.dial(agent, number, sdp, caller_id).await;
                 if let Err(e) = &r {
                     tracing::info!(agent, code = e.code, "dial refused");
                 }
@@ -948,9 +970,22 @@ impl Driver {
     /// Places the agent's outbound call: takes it in the core, opens the
     /// browser leg and an RTP leg (pointed at the far end once it answers),
     /// and lets the core ask for the INVITE.
-    async fn dial(&mut self, agent: i64, number: String, offer: String) -> Result<(CallInfo, String), Refusal> {
+    async fn dial(
+        &mut self,
+        agent: i64,
+        number: String,
+        offer: String,
+        caller_id: Option<String>,
+    ) -> Result<(CallInfo, String), Refusal> {
         let Some(out) = self.outbound.clone() else {
             return Err(Refusal { code: "no_trunk", message: "no trunk is configured for outbound calls".into() });
+        };
+        let caller_id = match caller_id {
+            None => out.caller_id,
+            Some(c) if c == out.caller_id || out.caller_ids.contains(&c) => c,
+            Some(_) => {
+                return Err(Refusal { code: "bad_caller_id", message: "not one of this trunk's caller IDs".into() });
+            }
         };
         let call_id = new_call_id();
         let dial = Dial {
@@ -959,7 +994,7 @@ impl Driver {
             session_id: rand::random::<u32>() as u64,
             number,
             trunk: out.trunk,
-            caller_id: out.caller_id,
+            caller_id,
         };
         let info = self.core.handle_dial(agent, dial)?;
         self.flush();

@@ -302,7 +302,6 @@ struct OutboundRoute {
     reliable: bool,
     /// The host of the Request-URI, From and To.
     domain: String,
-    caller_id: String,
     credentials: Option<Credentials>,
 }
 
@@ -322,7 +321,6 @@ impl OutboundRoute {
             proxy: o.proxy,
             reliable: o.transport == "tcp",
             domain: o.domain.clone().unwrap_or_else(|| o.proxy.to_string()),
-            caller_id: o.caller_id.clone(),
             credentials,
         })
     }
@@ -557,7 +555,9 @@ impl Core {
     }
 
     /// Places an agent's outbound call through the outbound trunk.
-    fn invite(&mut self, now: Instant, number: &str, sdp: Vec<u8>) -> Result<DialogId, String> {
+    /// `caller_id` is the From user: the trunk's or one of its
+    /// `caller_ids` (call control checked it against the configuration).
+    fn invite(&mut self, now: Instant, number: &str, caller_id: &str, sdp: Vec<u8>) -> Result<DialogId, String> {
         let route = self.outbound.as_ref().ok_or("no outbound trunk")?;
         let contact = if route.reliable { &self.contacts.tcp } else { &self.contacts.udp };
         let contact = contact.clone().ok_or("no local address for the contact")?;
@@ -568,7 +568,7 @@ impl Core {
         let request_uri = Uri::parse(&format!("sip:{user}@{}{transport}", route.domain)).map_err(|e| e.to_string())?;
         let call = OutboundCall {
             request_uri,
-            from: parse(format!("<sip:{}@{}>", route.caller_id, route.domain))?,
+            from: parse(format!("<sip:{}@{}>", caller_id, route.domain))?,
             to: parse(format!("<sip:{user}@{}>", route.domain))?,
             local: Local { contact: contact.clone(), tag: tag() },
             call_id: CallId::parse(&format!("{:032x}@{}", rand::random::<u128>(), contact.host))
@@ -585,8 +585,8 @@ impl Core {
     /// A command from call control.
     fn handle_call_command(&mut self, now: Instant, cmd: SipCommand) {
         let (dialog, result): (DialogId, _) = match cmd {
-            SipCommand::Invite { call_id, number, sdp } => {
-                let dialog = self.invite(now, &number, sdp).map_err(|e| {
+            SipCommand::Invite { call_id, number, caller_id, sdp } => {
+                let dialog = self.invite(now, &number, &caller_id, sdp).map_err(|e| {
                     tracing::warn!(error = %e, "outbound INVITE not sent");
                 });
                 if let Some(up) = &self.up {

@@ -17,6 +17,7 @@ mod ice;
 mod interactions;
 mod me;
 mod meta;
+mod outbound;
 mod prompts;
 mod queues;
 pub mod routing_events;
@@ -263,6 +264,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(interactions::wrap_up))
         .routes(routes!(codes::dispositions, codes::put_dispositions))
         .routes(routes!(codes::reason_codes, codes::put_reason_codes))
+        .routes(routes!(outbound::caller_ids))
         .routes(routes!(prompts::list))
         .routes(routes!(prompts::audio, prompts::upload, prompts::remove))
         .routes(routes!(callbacks::list, callbacks::create))

@@ -337,9 +337,9 @@ async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: 
                 Err(e) => send(socket, &error(e.code, &e.message)).await,
             }
         }
-        ClientMsg::CallDial { number, sdp } => {
+        ClientMsg::CallDial { number, sdp, caller_id } => {
             let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
-            match calls.dial(authed.user.id, number, sdp).await {
+            match calls.dial(authed.user.id, number, sdp, caller_id).await {
                 Ok((call, sdp)) => send(socket, &ServerMsg::CallDialing { call, sdp }).await,
                 Err(e) => send(socket, &error(e.code, &e.message)).await,
             }
@@ -398,6 +398,13 @@ async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: 
         ClientMsg::CallTransfer { call_id, to_agent } => {
             let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
             match calls.transfer(authed.user.id, call_id, to_agent).await {
+                Ok(()) => true,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
+        ClientMsg::CallTransferQueue { call_id, queue } => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            match calls.transfer_to_queue(authed.user.id, call_id, queue).await {
                 Ok(()) => true,
                 Err(e) => send(socket, &error(e.code, &e.message)).await,
             }
@@ -463,6 +470,7 @@ fn needs_desk(msg: &ClientMsg) -> bool {
             | ClientMsg::CallDecline { .. }
             | ClientMsg::CallHangUp { .. }
             | ClientMsg::CallTransfer { .. }
+            | ClientMsg::CallTransferQueue { .. }
             | ClientMsg::CallRejoin { .. }
             | ClientMsg::CallDtmf { .. }
             | ClientMsg::CallHold { .. }
