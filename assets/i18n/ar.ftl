@@ -505,3 +505,10 @@ dial-error-bad-caller-id = لا يمكن إظهار هذا الرقم على ه�
 call-transfer-queue = التحويل إلى
 call-transfer-to-agent = موظف (بالمعرّف)
 call-transfer-queue-hint = يسمع المتصل موسيقى الانتظار بينما تنتظر المكالمة في قائمة الانتظار أول موظف متاح.
+
+# supervisor actions on agents
+agents-col-actions = إجراءات
+agents-force-status = تعيين الحالة…
+agents-force-status-for = تعيين حالة { $name }
+agents-logout = تسجيل الخروج
+agents-logout-for = تسجيل خروج { $name }

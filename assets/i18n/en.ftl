@@ -506,3 +506,10 @@ dial-error-bad-caller-id = That number cannot be shown on this line. Choose anot
 call-transfer-queue = Transfer to
 call-transfer-to-agent = An agent (by id)
 call-transfer-queue-hint = The caller hears hold music while the call waits in the queue for its next free agent.
+
+# supervisor actions on agents
+agents-col-actions = Actions
+agents-force-status = Set status…
+agents-force-status-for = Set the status of { $name }
+agents-logout = Sign out
+agents-logout-for = Sign { $name } out

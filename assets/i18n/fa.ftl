@@ -505,3 +505,10 @@ dial-error-bad-caller-id = این شماره را نمی‌توان روی ای�
 call-transfer-queue = انتقال به
 call-transfer-to-agent = یک کارشناس (با شناسه)
 call-transfer-queue-hint = تماس‌گیرنده تا زمانی که تماس در صف منتظر کارشناس آزاد بعدی است، موسیقی انتظار می‌شنود.
+
+# supervisor actions on agents
+agents-col-actions = اقدام‌ها
+agents-force-status = تعیین وضعیت…
+agents-force-status-for = تعیین وضعیت { $name }
+agents-logout = خروج
+agents-logout-for = خارج کردن { $name }

@@ -505,3 +505,10 @@ dial-error-bad-caller-id = Bu numara bu hatta gösterilemez. Başka birini seçi
 call-transfer-queue = Aktarılacak yer
 call-transfer-to-agent = Bir temsilci (kimlikle)
 call-transfer-queue-hint = Çağrı kuyrukta ilk boş temsilciyi beklerken arayan bekleme müziği duyar.
+
+# supervisor actions on agents
+agents-col-actions = İşlemler
+agents-force-status = Durumu ayarla…
+agents-force-status-for = { $name } için durumu ayarla
+agents-logout = Çıkış yaptır
+agents-logout-for = { $name } için çıkış yaptır

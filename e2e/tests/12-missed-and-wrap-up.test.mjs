@@ -101,7 +101,8 @@ test('a missed offer, then a wrap-up that needs a disposition', { timeout: 3 * T
     return m * 60 + s;
   };
   const first = await secs();
-  assert.ok(first > 15 && first <= 30, `about 30 s left: ${first}`);
+  // The desk counts on its estimate of the server clock: a second either way.
+  assert.ok(first > 15 && first <= 31, `about 30 s left: ${first}`);
   await page.getByTestId('wrapup-extend').click();
   await page.waitForFunction(
     (was) => {

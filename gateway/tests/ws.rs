@@ -290,3 +290,53 @@ async fn one_tab_is_the_desk_and_another_can_take_over() {
     second.close(None).await.unwrap();
     assert_eq!(next_not_presence(&mut first).await, ServerMsg::TabState { active: true });
 }
+
+/// A plain HTTP/1.1 request to the server; returns the status code.
+async fn http(s: &Server, method: &str, path: &str, token: &str, body: Option<&str>) -> u16 {
+    let mut tcp = TcpStream::connect(s.addr).await.unwrap();
+    let body = body.unwrap_or("");
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nCookie: cc_session={token}\r\nOrigin: http://{}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        s.addr,
+        s.addr,
+        body.len()
+    );
+    tcp.write_all(req.as_bytes()).await.unwrap();
+    let mut resp = String::new();
+    tcp.read_to_string(&mut resp).await.unwrap();
+    resp.split(' ').nth(1).and_then(|c| c.parse().ok()).expect("a status line")
+}
+
+#[tokio::test]
+async fn supervisors_set_an_agents_status_and_sign_them_out() {
+    let s = server().await;
+    let sara = s.session("sara").await;
+    let omid_token = s.session("omid").await;
+    let rania_id = s.store.user_by_username("rania").await.unwrap().unwrap().id;
+    let omid_id = s.store.user_by_username("omid").await.unwrap().unwrap().id;
+    let mut rania = s.open("rania").await;
+    assert!(matches!(next(&mut rania).await, ServerMsg::AgentStatusUpdated { .. }));
+
+    let lunch = r#"{"status":"not_ready","reason":"lunch"}"#;
+    assert_eq!(http(&s, "POST", &format!("/api/v1/agents/{rania_id}/status"), &omid_token, Some(lunch)).await, 403);
+    assert_eq!(http(&s, "POST", &format!("/api/v1/agents/{omid_id}/status"), &sara, Some(lunch)).await, 409);
+    let napping = r#"{"status":"not_ready","reason":"napping"}"#;
+    assert_eq!(http(&s, "POST", &format!("/api/v1/agents/{rania_id}/status"), &sara, Some(napping)).await, 422);
+    assert_eq!(http(&s, "POST", "/api/v1/agents/999999/status", &sara, Some(lunch)).await, 404);
+    assert_eq!(http(&s, "POST", &format!("/api/v1/agents/{rania_id}/status"), &sara, Some(lunch)).await, 204);
+    let ServerMsg::AgentStatusUpdated { agent } = next(&mut rania).await else { panic!("the agent hears it") };
+    assert_eq!((agent.status, agent.reason.as_deref()), (AgentStatus::NotReady, Some("lunch")));
+
+    assert_eq!(http(&s, "POST", &format!("/api/v1/agents/{rania_id}/logout"), &omid_token, None).await, 403);
+    assert_eq!(http(&s, "POST", &format!("/api/v1/agents/{rania_id}/logout"), &sara, None).await, 204);
+    loop {
+        match next(&mut rania).await {
+            ServerMsg::SessionEnded => break,
+            ServerMsg::AgentStatusUpdated { .. } => continue,
+            other => panic!("expected session_ended, got {other:?}"),
+        }
+    }
+    let actions: Vec<String> = s.store.audit_entries(50).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert!(actions.iter().any(|a| a == "agent.status_forced") && actions.iter().any(|a| a == "agent.logged_out"));
+}

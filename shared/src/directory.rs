@@ -76,3 +76,17 @@ pub struct CustomerCard {
     pub customer: Customer,
     pub interactions: Vec<InteractionSummary>,
 }
+
+/// The body of `POST /api/v1/agents/{id}/status`: a supervisor sets an
+/// agent's status for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ForceStatus {
+    /// `available`, `not_ready` or `offline`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub status: crate::ws::AgentStatus,
+    /// A reason code (`GET /api/v1/reason-codes`) for `not_ready`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}

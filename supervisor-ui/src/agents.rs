@@ -69,6 +69,7 @@ pub fn Agents() -> impl IntoView {
                                 <th scope="col">{move || t("agents-col-connection")}</th>
                                 <th scope="col">{move || t("agents-col-status")}</th>
                                 <th scope="col">{move || t("agents-col-since")}</th>
+                                <th scope="col">{move || t("agents-col-actions")}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -127,7 +128,77 @@ fn AgentRow(agent: AgentPresence, clock: ReadSignal<f64>) -> impl IntoView {
                     {move || elapsed().map(format::duration).unwrap_or_default()}
                 </span>
             </td>
+            <td>
+                <AgentActions agent_id=agent.agent_id connected=agent.connected name=agent.display_name.clone() />
+            </td>
         </tr>
+    }
+}
+
+/// What a supervisor does to one agent: set their status (while their
+/// desk is open) and sign them out. Both are audited by the gateway.
+#[component]
+fn AgentActions(agent_id: i64, connected: bool, name: String) -> impl IntoView {
+    let error = RwSignal::new(None::<&'static str>);
+    let busy = RwSignal::new(false);
+    let on_status = move |ev| {
+        let value = event_target_value(&ev);
+        let Some(status) = ui_kit::status::parse_status(&value) else { return };
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let body = shared::directory::ForceStatus { status, reason: None };
+            let path = format!("/api/v1/agents/{agent_id}/status");
+            let r = ui_kit::api::send_no_content("POST", &path, Some(&body)).await;
+            busy.set(false);
+            if let Err(e) = r {
+                error.set(Some(e.error.message_key()));
+            }
+        });
+    };
+    let on_logout = move |_| {
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/v1/agents/{agent_id}/logout");
+            let r = ui_kit::api::send_no_content::<()>("POST", &path, None).await;
+            busy.set(false);
+            if let Err(e) = r {
+                error.set(Some(e.error.message_key()));
+            }
+        });
+    };
+    let status_label = {
+        let name = name.clone();
+        move || ui_kit::t_args("agents-force-status-for", &[("name", &name)])
+    };
+    let logout_label = move || ui_kit::t_args("agents-logout-for", &[("name", &name)]);
+    view! {
+        <div class="agent-actions">
+            <select
+                data-testid="agent-force-status"
+                aria-label=status_label
+                prop:disabled=move || !connected || busy.get()
+                on:change=on_status
+            >
+                <option value="" selected>{move || t("agents-force-status")}</option>
+                {ui_kit::status::CHOOSABLE
+                    .into_iter()
+                    .map(|s| view! { <option value=s.as_str()>{move || t(ui_kit::status::status_key(s))}</option> })
+                    .collect_view()}
+            </select>
+            <button
+                type="button"
+                class="btn btn-secondary btn-sm"
+                data-testid="agent-logout"
+                aria-label=logout_label
+                prop:disabled=move || busy.get()
+                on:click=on_logout
+            >
+                {move || t("agents-logout")}
+            </button>
+            {move || error.get().map(|k| view! { <span class="alert alert-sm" role="alert">{move || t(k)}</span> })}
+        </div>
     }
 }
 
@@ -135,7 +206,7 @@ fn AgentRow(agent: AgentPresence, clock: ReadSignal<f64>) -> impl IntoView {
 fn EmptyRow(key: &'static str) -> impl IntoView {
     view! {
         <tr>
-            <td colspan="4" class="empty-text">{move || t(key)}</td>
+            <td colspan="5" class="empty-text">{move || t(key)}</td>
         </tr>
     }
 }

@@ -154,6 +154,24 @@ pub async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
     }
 }
 
+/// Sends `body` as JSON (or nothing) with `method` where the answer is
+/// `204 No Content`.
+pub async fn send_no_content<B: serde::Serialize>(
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+) -> Result<(), WriteError> {
+    let body = match body {
+        Some(b) => Some(serde_json::to_string(b).map_err(|_| ApiError::Unexpected(0))?),
+        None => None,
+    };
+    let (status, text) = call(method, path, body).await?;
+    match status {
+        200 | 201 | 204 => Ok(()),
+        _ => Err(WriteError { error: problem(status, &text), key: None }),
+    }
+}
+
 /// `s` made safe for a URL's query.
 fn query_value(s: &str) -> String {
     js_sys::encode_uri_component(s).into()

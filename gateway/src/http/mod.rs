@@ -7,6 +7,7 @@
 //! `tests/http_roles.rs` walks the document and checks that the router
 //! really refuses everyone else.
 
+mod agent_control;
 mod callbacks;
 mod codes;
 mod customers;
@@ -265,6 +266,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(codes::dispositions, codes::put_dispositions))
         .routes(routes!(codes::reason_codes, codes::put_reason_codes))
         .routes(routes!(outbound::caller_ids))
+        .routes(routes!(agent_control::force_status))
+        .routes(routes!(agent_control::logout))
         .routes(routes!(prompts::list))
         .routes(routes!(prompts::audio, prompts::upload, prompts::remove))
         .routes(routes!(callbacks::list, callbacks::create))

@@ -65,6 +65,15 @@ impl Store {
         Ok(r.rows_affected() > 0)
     }
 
+    /// The token hashes of a user's sessions (to close their sockets).
+    pub async fn user_session_hashes(&self, user_id: i64) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT token_hash FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(sqlx::Row::try_get::<String, _>(r, "token_hash")?)).collect()
+    }
+
     /// Ends every session of a user (password change, account disabled).
     pub async fn delete_user_sessions(&self, user_id: i64) -> Result<u64, StoreError> {
         let r = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;
