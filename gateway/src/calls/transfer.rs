@@ -21,7 +21,7 @@ impl Calls {
         if target == agent || !self.can_ring(target) {
             return Err(CallError::TargetUnavailable);
         }
-        self.hand_off(agent, call_id, browser, rtp);
+        self.hand_off(agent, call_id, browser, rtp, true);
         if let Some(call) = self.calls.get_mut(call_id) {
             call.kept = Some((rtp, local));
             call.only = Some(target);
@@ -33,22 +33,32 @@ impl Calls {
         Ok(())
     }
 
-    /// Hands the agent's talking call to `queue`: it waits there (with the
-    /// hold music it hears now) for the agent the queue's routing picks,
-    /// the transferring agent included once free.
+    /// Hands the agent's talking call to `queue`: it waits there as a
+    /// caller from the IVR does (music and announcements, the queue's
+    /// overflow) for the agent the queue's routing picks, the transferring
+    /// agent included once free; it keeps its priority, VIP and skills.
+    /// Not while it is recorded or supervised (its audio is mixed).
     pub fn handle_transfer_to_queue(&mut self, agent: i64, call_id: &str, queue: &str) -> Result<(), CallError> {
         let (browser, rtp, local) = self.transferable(agent, call_id)?;
         if self.acd.queue_config(queue).is_none() {
             return Err(CallError::TargetUnavailable);
         }
-        self.hand_off(agent, call_id, browser, rtp);
+        let mixed = self
+            .calls
+            .get(call_id)
+            .is_some_and(|c| c.recording != shared::ws::RecordingState::Off || !c.supervisors.is_empty());
+        if mixed {
+            return Err(CallError::WrongState);
+        }
+        let attrs = self.hand_off(agent, call_id, browser, rtp, false);
         self.track(call_id, super::Tracked::TransferredToQueue { from: agent, queue: queue.to_owned() });
-        // Not kept while it joins the queue: the hold music plays, not the
-        // announcer's.
-        let queued = self.enqueue(call_id, queue, crate::acd::CallAttrs::default());
+        // Kept: the queue plays its music and announcements to the caller's
+        // leg, and an overflow to voicemail records it.
         if let Some(call) = self.calls.get_mut(call_id) {
             call.kept = Some((rtp, local));
         }
+        let attrs = crate::acd::CallAttrs { kind: crate::acd::EntryKind::Call, ..attrs.unwrap_or_default() };
+        let queued = self.enqueue(call_id, queue, attrs);
         if !queued {
             self.offer_all_free(call_id);
         }
@@ -76,16 +86,26 @@ impl Calls {
     /// Takes the call from its agent: the queue's part is over (no
     /// wrap-up: the call and its record are someone else's now), their
     /// browser leg goes, supervisors leave, the caller hears hold music
-    /// and the call waits to ring again.
-    fn hand_off(&mut self, agent: i64, call_id: &str, browser: LegId, rtp: RtpLegId) {
-        let Some(call) = self.calls.get_mut(call_id) else { return };
-        if let Some(entry) = call.acd.take() {
+    /// (`hold_music`; else the caller's leg is left alone for the queue's
+    /// player) and the call waits to ring again. Returns how the call had
+    /// been queued, if it had.
+    fn hand_off(
+        &mut self,
+        agent: i64,
+        call_id: &str,
+        browser: LegId,
+        rtp: RtpLegId,
+        hold_music: bool,
+    ) -> Option<crate::acd::CallAttrs> {
+        let call = self.calls.get_mut(call_id)?;
+        let attrs = call.acd.take().map(|entry| {
             self.acd_keys.remove(&entry.key);
             let _ = self.acd.ended(self.now, entry.key);
             let _ = self.acd.wrap_up_done(self.now, agent);
-        }
+            entry.attrs
+        });
         self.last_call.remove(&agent);
-        let Some(call) = self.calls.get_mut(call_id) else { return };
+        let Some(call) = self.calls.get_mut(call_id) else { return attrs };
         let supervisors = std::mem::take(&mut call.supervisors);
         call.state = State::Ringing;
         call.kept = None;
@@ -96,9 +116,12 @@ impl Calls {
             self.supervisor_left(call_id, s);
         }
         self.by_leg.remove(&browser);
-        // Music first: the call is mixed while the agent's leg still exists.
-        self.out.push_back(Output::MediaHold { rtp, held: true });
+        if hold_music {
+            // Music first: the call is mixed while the agent's leg still exists.
+            self.out.push_back(Output::MediaHold { rtp, held: true });
+        }
         self.out.push_back(Output::Release { browser: Some(browser), rtp: None });
         self.notify_end(agent, call_id, reason::end(CallEndKind::Transferred, None, None));
+        attrs
     }
 }

@@ -19,8 +19,13 @@ pub async fn caller_ids(
     State(state): State<AppState>,
 ) -> Result<axum::Json<Vec<String>>, AppError> {
     let out = state.config.sip.trunks.iter().find_map(|t| t.outbound.as_ref());
-    let mut ids: Vec<String> =
-        out.map(|o| std::iter::once(&o.caller_id).chain(&o.caller_ids).cloned().collect()).unwrap_or_default();
-    ids.dedup();
+    let mut ids: Vec<String> = Vec::new();
+    if let Some(o) = out {
+        for id in std::iter::once(&o.caller_id).chain(&o.caller_ids) {
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+    }
     Ok(axum::Json(ids))
 }
