@@ -920,6 +920,19 @@ async fn the_code_lists_are_read_by_all_and_replaced_by_admins() {
         assert_eq!(codes(&a), ["sale", "callback_promised"], "{db}");
         assert_eq!(codes(&app.get("/api/v1/dispositions", Some(&rt)).await), ["sale", "callback_promised"]);
 
+        let a = send(&app, "PUT", "/api/v1/dispositions", &at, json!([])).await;
+        assert_eq!((a.status, a.json()["key"].as_str()), (422, Some("codes")), "{db}: wrap-ups need one");
+        assert_eq!(
+            send(&app, "PUT", "/api/v1/reason-codes", &at, json!([])).await.status,
+            200,
+            "{db}: no reasons is fine"
+        );
+        let defaults = json!([
+            { "code": "break", "label": "Break" }, { "code": "lunch", "label": "Lunch" },
+            { "code": "meeting", "label": "Meeting" }, { "code": "training", "label": "Training" },
+            { "code": "back_office", "label": "Back-office work" }
+        ]);
+        assert_eq!(send(&app, "PUT", "/api/v1/reason-codes", &at, defaults).await.status, 200);
         let twice = json!([{ "code": "a", "label": "A" }, { "code": "a", "label": "B" }]);
         let a = send(&app, "PUT", "/api/v1/reason-codes", &at, twice).await;
         assert_eq!((a.status, a.json()["key"].as_str()), (422, Some("codes[1].code")), "{db}");

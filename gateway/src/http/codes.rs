@@ -89,6 +89,13 @@ async fn replace(
     list: Vec<DeskCode>,
 ) -> Result<axum::Json<Vec<DeskCode>>, AppError> {
     validate(&list)?;
+    // A wrap-up needs a disposition: an empty list would leave agents no
+    // way to finish one.
+    if kind == CodeKind::Disposition && list.is_empty() {
+        return Err(
+            shared::routing::ConfigError { key: "codes".into(), reason: "at least one disposition".into() }.into()
+        );
+    }
     state.store.replace_desk_codes(kind, &list).await?;
     state.audit(authed, addr, "codes.replaced", format!("codes:{}", kind.as_str())).await?;
     Ok(axum::Json(state.store.desk_codes(kind).await?))
