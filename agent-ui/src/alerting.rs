@@ -510,21 +510,15 @@ mod tests {
     #[test]
     fn caller_text_names_then_numbers() {
         let mut call = CallInfo {
-            call_id: "c1".into(),
-            direction: shared::ws::CallDirection::Inbound,
-            from: "+966501234567".into(),
             from_name: Some("Rania".into()),
-            to: "+441234567890".into(),
-            trunk: "t".into(),
-            started: String::new(),
-            queue: None,
-            whisper: None,
-            customer_id: None,
-            customer_name: None,
-            language: None,
-            vip: false,
-            queued_at: None,
-            choices: Default::default(),
+            ..CallInfo::new(
+                "c1".into(),
+                shared::ws::CallDirection::Inbound,
+                "+966501234567".into(),
+                "+441234567890".into(),
+                "t".into(),
+                String::new(),
+            )
         };
         assert_eq!(caller_text(&call, false), "\u{2068}Rania\u{2069}");
         assert_eq!(caller_text(&call, true), "\u{2068}Rania\u{2069} (\u{2066}+966501234567\u{2069})");

@@ -1048,9 +1048,20 @@ fn CallFacts(call: CallInfo, #[prop(optional)] active: bool) -> impl IntoView {
             </div>
         }
     });
+    // A web call button's caller: the page they called from.
+    let page = call.page.map(|p| {
+        view! {
+            <div>
+                <dt>{tr("call-page")}</dt>
+                <dd data-testid="call-page">
+                    <bdi dir="ltr">{p}</bdi>
+                </dd>
+            </div>
+        }
+    });
     view! {
         {whisper}
-        <dl class="call-facts">{customer} {number} {queue} {waited} {trunk}</dl>
+        <dl class="call-facts">{customer} {number} {queue} {waited} {page} {trunk}</dl>
     }
 }
 

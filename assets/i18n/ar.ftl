@@ -512,3 +512,4 @@ agents-force-status = تعيين الحالة…
 agents-force-status-for = تعيين حالة { $name }
 agents-logout = تسجيل الخروج
 agents-logout-for = تسجيل خروج { $name }
+call-page = صفحة الويب

@@ -513,3 +513,4 @@ agents-force-status = Set status…
 agents-force-status-for = Set the status of { $name }
 agents-logout = Sign out
 agents-logout-for = Sign { $name } out
+call-page = Web page

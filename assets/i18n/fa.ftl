@@ -512,3 +512,4 @@ agents-force-status = تعیین وضعیت…
 agents-force-status-for = تعیین وضعیت { $name }
 agents-logout = خروج
 agents-logout-for = خارج کردن { $name }
+call-page = صفحهٔ وب

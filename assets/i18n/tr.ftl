@@ -512,3 +512,4 @@ agents-force-status = Durumu ayarla…
 agents-force-status-for = { $name } için durumu ayarla
 agents-logout = Çıkış yaptır
 agents-logout-for = { $name } için çıkış yaptır
+call-page = Web sayfası

@@ -226,3 +226,27 @@ export async function beAvailable(page) {
   await select.selectOption('available');
   await page.locator('[data-testid="status-current"][data-status="available"]').waitFor();
 }
+
+/**
+ * A signed-in API client for `username` (no Origin: not a browser):
+ * `await api('PUT', path, body)` gives `{ status, json }`. Agents sign in
+ * to the agent app, the others to the supervisor app.
+ */
+export async function apiAs(username, password, app = 'supervisor') {
+  const r = await fetch(`${BASE_URL}/api/v1/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password, app }),
+  });
+  if (r.status !== 201) throw new Error(`${username} could not sign in: ${r.status}`);
+  const cookie = r.headers.get('set-cookie').split(';')[0];
+  return async (method, path, body) => {
+    const res = await fetch(`${BASE_URL}${path}`, {
+      method,
+      headers: { cookie, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : null };
+  };
+}

@@ -42,15 +42,16 @@ export async function toneUlaw(dir, name, hz, seconds = 20) {
 }
 
 /**
- * Starts sipp with a scenario from gateway/tests/data/sipp and extra arguments, in `cwd`.
+ * Starts sipp with a scenario from gateway/tests/data/sipp and extra arguments, in `cwd`,
+ * against `target` (a gateway's SIP address; SIP_TARGET by default).
  * Returns `{ done }`: a promise of `{ code, log }` when sipp exits. sipp is
  * killed when the test `t` ends.
  */
-export function startSipp(t, scenario, args, { cwd }) {
+export function startSipp(t, scenario, args, { cwd, target = SIP_TARGET }) {
   const child = spawn(
     'sipp',
     [
-      SIP_TARGET,
+      target,
       '-sf',
       path.join(here, '..', '..', 'gateway', 'tests', 'data', 'sipp', scenario),
       '-i',

@@ -14,30 +14,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { BASE_URL, TEST_TIMEOUT, beAvailable, openBrowser, screenshot, signIn, waitConnected } from '../lib/browser.mjs';
+import { BASE_URL, apiAs, TEST_TIMEOUT, beAvailable, openBrowser, screenshot, signIn, waitConnected } from '../lib/browser.mjs';
 import { sippDir, startSipp } from '../lib/sipp.mjs';
 
 const DID = '+441234567811';
 
-/** A signed-in API client for `username` (no Origin: not a browser). */
-async function apiAs(username, password) {
-  const r = await fetch(`${BASE_URL}/api/v1/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password, app: 'supervisor' }),
-  });
-  assert.ok([200, 201].includes(r.status), `signed in as ${username}`);
-  const cookie = r.headers.get('set-cookie').split(';')[0];
-  return async (method, path, body) => {
-    const res = await fetch(`${BASE_URL}${path}`, {
-      method,
-      headers: { cookie, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : null };
-  };
-}
 
 test('a missed offer, then a wrap-up that needs a disposition', { timeout: 3 * TEST_TIMEOUT }, async (t) => {
   const admin = await apiAs('admin', 'demo-admin');

@@ -23,6 +23,8 @@ pub struct Config {
     pub webrtc: WebRtcConfig,
     pub media: MediaConfig,
     pub log: LogConfig,
+    /// Web call buttons other sites embed (`[[widgets]]`).
+    pub widgets: Vec<WidgetConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -37,8 +39,88 @@ pub struct HttpConfig {
     pub public_url: Option<String>,
     /// More origins allowed to open the WebSocket and post forms.
     pub allowed_origins: Vec<String>,
-    /// Mark the session cookie `Secure` (on when serving HTTPS).
+    /// Mark the session cookie `Secure` (always on when serving HTTPS).
     pub secure_cookies: bool,
+    /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For`
+    /// and `X-Forwarded-Proto` are believed; from anyone else they are
+    /// ignored and the socket's peer is the client.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Serve HTTPS (and WSS) ourselves; `listen` then speaks TLS only.
+    pub tls: Option<TlsConfig>,
+}
+
+/// HTTPS served by the gateway (rustls).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// The certificate chain, PEM (leaf first).
+    pub cert: PathBuf,
+    /// Its private key, PEM (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
+    /// A plain-HTTP address that only redirects to HTTPS (308).
+    #[serde(default)]
+    pub redirect_listen: Option<SocketAddr>,
+    /// `Strict-Transport-Security: max-age` on every HTTPS answer; 0 sends
+    /// no header.
+    #[serde(default = "default_hsts")]
+    pub hsts_max_age_secs: u64,
+    /// How often the two files are checked for a new certificate.
+    #[serde(default = "default_reload_check")]
+    pub reload_check_secs: u64,
+}
+
+fn default_hsts() -> u64 {
+    365 * 24 * 3600
+}
+
+fn default_reload_check() -> u64 {
+    5
+}
+
+/// An address or a CIDR block: `10.0.0.0/8`, `192.0.2.7`, `fd00::/8`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(try_from = "String")]
+pub struct IpNet {
+    addr: std::net::IpAddr,
+    prefix: u8,
+}
+
+impl IpNet {
+    /// Whether `ip` is in the block (IPv4-mapped IPv6 addresses count as
+    /// their IPv4 address).
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        use std::net::IpAddr;
+        match (self.addr, ip.to_canonical()) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl TryFrom<String> for IpNet {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let bad = || format!("{s:?} is not an IP address or CIDR block");
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s.as_str(), None),
+        };
+        let addr: std::net::IpAddr = addr.trim().parse().map_err(|_| bad())?;
+        let addr = addr.to_canonical();
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => p.trim().parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(bad)?,
+            None => max,
+        };
+        Ok(IpNet { addr, prefix })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -254,6 +336,12 @@ fn default_transport() -> String {
 #[serde(transparent)]
 pub struct Secret(String);
 
+impl From<&str> for Secret {
+    fn from(s: &str) -> Secret {
+        Secret(s.to_owned())
+    }
+}
+
 impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
@@ -281,6 +369,8 @@ impl Default for HttpConfig {
             public_url: None,
             allowed_origins: Vec::new(),
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
+            tls: None,
         }
     }
 }
@@ -504,12 +594,54 @@ impl Config {
                 message: "must be an absolute http:// or https:// URL".into(),
             });
         }
+        if let Some(t) = &self.http.tls {
+            if t.reload_check_secs == 0 {
+                return Err(ConfigError::Invalid {
+                    key: "http.tls.reload_check_secs",
+                    message: "must be at least 1".into(),
+                });
+            }
+            if t.redirect_listen == Some(self.http.listen) {
+                return Err(ConfigError::Invalid {
+                    key: "http.tls.redirect_listen",
+                    message: "must differ from http.listen".into(),
+                });
+            }
+        }
         for o in &self.http.allowed_origins {
             if origin_of(o).is_none() {
                 return Err(ConfigError::Invalid {
                     key: "http.allowed_origins",
                     message: format!("{o:?} is not an http:// or https:// origin"),
                 });
+            }
+        }
+        self.validate_widgets()
+    }
+
+    fn validate_widgets(&self) -> Result<(), ConfigError> {
+        let invalid = |key, message| Err(ConfigError::Invalid { key, message });
+        for (i, w) in self.widgets.iter().enumerate() {
+            let id_ok = !w.id.is_empty()
+                && w.id.len() <= 64
+                && w.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+            if !id_ok {
+                return invalid("widgets.id", format!("widget {i}: 1 to 64 of a-z 0-9 - _"));
+            }
+            if self.widgets[..i].iter().any(|o| o.id == w.id) {
+                return invalid("widgets.id", format!("widget {:?} is listed twice", w.id));
+            }
+            if !matches!(crate::ivr::EntryPoint::parse(&w.entry), Ok(crate::ivr::EntryPoint::Web(_))) {
+                return invalid("widgets.entry", format!("widget {:?}: a web entry point, web:<name>", w.id));
+            }
+            if let Some(o) = w.allowed_origins.iter().find(|o| origin_of(o).is_none()) {
+                return invalid("widgets.allowed_origins", format!("widget {:?}: {o:?} is not an origin", w.id));
+            }
+            if w.secret.as_ref().is_some_and(|s| s.expose().len() < 16) {
+                return invalid("widgets.secret", format!("widget {:?}: at least 16 characters", w.id));
+            }
+            if w.calls_per_minute == 0 {
+                return invalid("widgets.calls_per_minute", format!("widget {:?}: at least 1", w.id));
             }
         }
         Ok(())
@@ -589,6 +721,31 @@ mod tests {
     }
 
     #[test]
+    fn widgets_are_checked_key_by_key() {
+        let ok = "[[widgets]]\nid = \"shop\"\nentry = \"web:shop\"\nallowed_origins = [\"https://shop.example\"]\n";
+        let c = load_str(ok, &[]).unwrap();
+        assert_eq!(c.widgets[0].calls_per_minute, 6);
+        assert_eq!(c.widgets[0].callback_after_secs, 300);
+        for (text, key) in [
+            ("[[widgets]]\nid = \"Shop!\"\nentry = \"web:shop\"\n", "widgets.id"),
+            ("[[widgets]]\nid = \"shop\"\nentry = \"+4412\"\n", "widgets.entry"),
+            (
+                "[[widgets]]\nid = \"shop\"\nentry = \"web:shop\"\nallowed_origins = [\"shop.example\"]\n",
+                "widgets.allowed_origins",
+            ),
+            ("[[widgets]]\nid = \"shop\"\nentry = \"web:shop\"\nsecret = \"short\"\n", "widgets.secret"),
+            ("[[widgets]]\nid = \"shop\"\nentry = \"web:shop\"\ncalls_per_minute = 0\n", "widgets.calls_per_minute"),
+        ] {
+            let e = load_str(text, &[]).unwrap_err().to_string();
+            assert!(e.contains(key), "{key}: {e}");
+        }
+        let twice = format!("{ok}{ok}");
+        assert!(load_str(&twice, &[]).unwrap_err().to_string().contains("twice"));
+        let e = load_str("[[widgets]]\nid = \"shop\"\nentry = \"web:shop\"\ncolour = \"red\"\n", &[]).unwrap_err();
+        assert!(e.to_string().contains("colour"), "{e}");
+    }
+
+    #[test]
     fn empty_file_gives_defaults() {
         assert_eq!(load_str("", &[]).unwrap(), Config::default());
         assert_eq!(Config::load(None, []).unwrap(), Config::default());
@@ -647,6 +804,35 @@ mod tests {
     }
 
     #[test]
+    fn tls_and_trusted_proxies() {
+        let c = load_str(
+            "[http]\ntrusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", \"fd00::/8\"]\n\
+             [http.tls]\ncert = \"c.pem\"\nkey = \"k.pem\"\nredirect_listen = \"127.0.0.1:8081\"\n",
+            &[],
+        )
+        .unwrap();
+        let t = c.http.tls.as_ref().unwrap();
+        assert_eq!((t.cert.to_str(), t.key.to_str()), (Some("c.pem"), Some("k.pem")));
+        assert_eq!((t.hsts_max_age_secs, t.reload_check_secs), (365 * 24 * 3600, 5));
+        let [one, ten, ula] = [c.http.trusted_proxies[0], c.http.trusted_proxies[1], c.http.trusted_proxies[2]];
+        assert!(one.contains("127.0.0.1".parse().unwrap()));
+        assert!(one.contains("::ffff:127.0.0.1".parse().unwrap()));
+        assert!(!one.contains("127.0.0.2".parse().unwrap()));
+        assert!(ten.contains("10.200.3.4".parse().unwrap()) && !ten.contains("11.0.0.1".parse().unwrap()));
+        assert!(ula.contains("fd12::1".parse().unwrap()) && !ula.contains("fe80::1".parse().unwrap()));
+        assert!(IpNet::try_from("0.0.0.0/0".to_string()).unwrap().contains("8.8.8.8".parse().unwrap()));
+        for bad in ["10.0.0.0/33", "proxy.example", "10.0.0.0/x"] {
+            let e = load_str(&format!("[http]\ntrusted_proxies = [\"{bad}\"]\n"), &[]).unwrap_err().to_string();
+            assert!(e.contains("trusted_proxies"), "{e}");
+        }
+        let e = load_str("[http.tls]\ncert = \"c.pem\"\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("key"), "{e}");
+        let e =
+            load_str("[http.tls]\ncert = \"c\"\nkey = \"k\"\nreload_check_secs = 0\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("http.tls.reload_check_secs"), "{e}");
+    }
+
+    #[test]
     fn origins() {
         assert_eq!(origin_of("https://CC.example.com:8443/agent/"), Some("https://cc.example.com:8443".into()));
         assert_eq!(origin_of("ftp://x"), None);
@@ -668,4 +854,40 @@ mod example {
         let parsed: super::Config = toml::from_str(text).expect("the example parses");
         assert_eq!(parsed, super::Config::default());
     }
+}
+
+/// A web call button: where its calls go and who may embed it. How it
+/// looks (label, language, colours) is the embedding page's choice.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WidgetConfig {
+    /// Its name in URLs and in the embed tag (`a-z 0-9 - _`).
+    pub id: String,
+    /// The entry point its calls enter (`web:<name>`, mapped to a flow).
+    pub entry: String,
+    /// The queue whose wait is shown and where callbacks asked for from
+    /// the widget go; without one, the widget offers no callback.
+    pub queue: Option<String>,
+    /// The sites that may embed it (`https://shop.example`); the gateway's
+    /// own pages always may.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    /// The key the site's backend signs customer tokens with (HMAC-SHA256);
+    /// without one, tokens are ignored.
+    pub secret: Option<Secret>,
+    /// A callback is offered instead of a call when the estimated wait is
+    /// longer than this.
+    #[serde(default = "default_callback_after")]
+    pub callback_after_secs: u32,
+    /// Calls one source address may start per minute.
+    #[serde(default = "default_widget_calls")]
+    pub calls_per_minute: u32,
+}
+
+fn default_callback_after() -> u32 {
+    300
+}
+
+fn default_widget_calls() -> u32 {
+    6
 }

@@ -95,8 +95,72 @@ pub async fn seed_demo(store: &Store, now_ms: i64) -> Result<bool, StoreError> {
             )
             .await?;
     }
+    for json in [DEMO_FLOW, DEMO_SURVEY] {
+        let flow = crate::ivr::Flow::parse(json).expect("the demo flows are valid");
+        store.save_flow(&flow, None, now_ms).await?;
+    }
+    for entry in [DEMO_WEB_ENTRY, DEMO_PHONE_ENTRY] {
+        let entry = crate::ivr::EntryPoint::parse(entry).expect("the demo entries are valid");
+        store.set_entry_point(&entry, "demo_support", None, now_ms).await?;
+    }
     Ok(true)
 }
+
+/// The demo page's web call button: calls go to [`DEMO_WEB_ENTRY`], the
+/// wait and callbacks are the support queue's. Its token secret is public
+/// (it is in this file): a demo, not a site.
+pub fn demo_widget() -> crate::config::WidgetConfig {
+    crate::config::WidgetConfig {
+        id: "demo".into(),
+        entry: DEMO_WEB_ENTRY.into(),
+        queue: Some("support".into()),
+        allowed_origins: Vec::new(),
+        secret: Some(crate::config::Secret::from(DEMO_WIDGET_SECRET)),
+        callback_after_secs: 300,
+        calls_per_minute: 30,
+    }
+}
+
+/// The demo widget's token key, for the tests' signed customer tokens.
+pub const DEMO_WIDGET_SECRET: &str = "demo-widget-secret-not-for-production";
+
+/// The web call button of the demo page (`/demo/widget`).
+pub const DEMO_WEB_ENTRY: &str = "web:demo";
+/// The demo's support line: a softphone or sipp dials it.
+pub const DEMO_PHONE_ENTRY: &str = "+441234567800";
+
+/// The story's way in: a welcome, the customer code (unless the web page
+/// vouched for the caller), the menu (1 technical support, 2 sales), the
+/// queue, which tells the caller the wait.
+const DEMO_FLOW: &str = r#"{
+  "name": "demo_support",
+  "description": "Welcome, customer code, menu, queue",
+  "start": "welcome",
+  "language": "en",
+  "nodes": {
+    "welcome": { "type": "play", "prompts": "welcome", "next": "known" },
+    "known": { "type": "switch", "var": "customer", "cases": { "found": "menu" }, "default": "code" },
+    "code": { "type": "collect", "prompt": "enter_customer_code", "var": "customer_code",
+              "min_digits": 4, "max_digits": 4, "timeout_secs": 8, "next": "who", "on_fail": "menu" },
+    "who": { "type": "identify", "by": { "var": "customer_code" }, "found": "hello", "not_found": "menu" },
+    "hello": { "type": "play", "prompts": "customer_identified", "next": "menu" },
+    "menu": { "type": "menu", "prompt": "menu_main", "options": { "1": "support", "2": "sales" }, "on_fail": "support" },
+    "support": { "type": "queue", "queue": "support" },
+    "sales": { "type": "queue", "queue": "sales" }
+  }
+}"#;
+
+/// A rating of the call from 1 to 5, for a queue's `survey_flow`.
+const DEMO_SURVEY: &str = r#"{
+  "name": "demo_survey",
+  "description": "Rate the call from 1 to 5",
+  "start": "rate",
+  "language": "en",
+  "nodes": {
+    "rate": { "type": "survey", "prompt": "survey_question", "var": "score", "timeout_secs": 10, "next": "bye" },
+    "bye": { "type": "hang_up", "prompt": "survey_thanks" }
+  }
+}"#;
 
 /// The demo's carrier: whatever calls from this machine (a softphone, sipp).
 /// Only for `serve --demo` without configured trunks.
@@ -235,6 +299,7 @@ pub async fn seed_demo_desk(store: &Store, voicemail_dir: &std::path::Path, now_
         };
         store.interaction_update(call_id, &p, ended + wrap * 1000).await?;
     }
+    seed_demo_abandoned_and_ticket(store, rania, now_ms).await?;
 
     for (kind, mailbox, code, ago, secs, assigned, file) in VOICEMAILS {
         if let Err(e) = write_demo_voicemail(&voicemail_dir.join(file), *secs).await {
@@ -278,6 +343,70 @@ pub async fn seed_demo_desk(store: &Store, voicemail_dir: &std::path::Path, now_
         created_by: Some(rania),
     };
     store.callback_create(&callback, now_ms - 30 * 60_000).await?;
+    Ok(())
+}
+
+/// For the supervisors' calls report: a caller who gave up after 48 s in
+/// the support queue, and the ticket Rania opened during John Carter's call
+/// (`demo-today-2`), due this time tomorrow.
+async fn seed_demo_abandoned_and_ticket(store: &Store, rania: i64, now_ms: i64) -> Result<(), StoreError> {
+    use serde_json::json;
+    use shared::records::{self, Disposition, EndedBy, Initiation, LegKind};
+    use shared::tickets::{TicketKind, TicketStatus};
+
+    use crate::store::{InteractionPatch, LegPatch, NewInteraction, NewLeg, TicketFields};
+
+    let customer = |code: &'static str| async move {
+        store.customer_by_code(code).await?.ok_or(StoreError::Corrupt(format!("demo customer {code}")))
+    };
+    let c = customer("1005").await?;
+    let call_id = "demo-today-5";
+    let start = now_ms - 20 * 60_000;
+    let (entered, gone) = (start + 2_000, start + 50_000);
+    let new = NewInteraction {
+        caller: c.phone.clone(),
+        callee: Some("+441234567890".into()),
+        trunk: Some("local".into()),
+        customer_id: Some(c.id),
+        queue: Some("support".into()),
+        ..NewInteraction::new(call_id, Initiation::Inbound, start)
+    };
+    store.interaction_start(&new).await?;
+    let leg =
+        NewLeg { leg: "caller".into(), kind: LegKind::Caller, agent_id: None, number: c.phone, started_at: start };
+    store.interaction_leg_start(call_id, &leg).await?;
+    let done = LegPatch { ended_at: Some(gone), ended_by: Some(EndedBy::Caller), ..Default::default() };
+    store.interaction_leg_update(call_id, "caller", &done).await?;
+    for (at, kind, data) in [
+        (start, records::CALL_STARTED, None),
+        (entered, records::QUEUE_ENTERED, Some(json!({ "queue": "support" }))),
+        (gone, records::QUEUE_ABANDONED, Some(json!({ "queue": "support" }))),
+    ] {
+        store.interaction_event(call_id, at, kind, data.as_ref()).await?;
+    }
+    let p = InteractionPatch {
+        ivr_ended_at: Some(entered),
+        enqueued_at: Some(entered),
+        dequeued_at: Some(gone),
+        ended_at: Some(gone),
+        disposition: Some(Disposition::Abandoned),
+        ended_by: Some(EndedBy::Caller),
+        codecs: Some("PCMU".into()),
+        ..Default::default()
+    };
+    store.interaction_update(call_id, &p, gone).await?;
+
+    let c = customer("1004").await?;
+    let ticket = TicketFields {
+        customer_id: c.id,
+        call_id: Some("demo-today-2".into()),
+        kind: TicketKind::Service,
+        subject: "Replace the router".into(),
+        notes: "The line drops every evening; a technician brings a new router.".into(),
+        status: TicketStatus::Open,
+        due_at: Some(now_ms + 24 * 3_600_000),
+    };
+    store.tickets().create(&ticket, rania, now_ms - 90 * 60_000).await?;
     Ok(())
 }
 

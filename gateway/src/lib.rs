@@ -19,11 +19,13 @@ pub mod prompts;
 pub mod sdp;
 pub mod sip;
 pub mod store;
+pub mod tls;
 
 use std::future::{Future, IntoFuture};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use anyhow::Context;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -48,6 +50,8 @@ pub fn metrics_handle() -> PrometheusHandle {
             metrics::describe_counter!("cc_http_requests_total", "HTTP requests by route, method and status class");
             metrics::describe_counter!("cc_logins_total", "Login attempts by result");
             metrics::describe_gauge!("cc_ws_connections", "Open WebSocket connections");
+            metrics::describe_counter!("cc_tls_handshake_failures_total", "TLS handshakes that failed or timed out");
+            metrics::describe_counter!("cc_tls_cert_reloads_total", "TLS certificate reloads by result");
             metrics::gauge!("cc_build_info", "version" => env!("CARGO_PKG_VERSION")).set(1.0);
             handle
         })
@@ -66,6 +70,17 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let bound = listener.local_addr()?;
+    // HTTPS: the certificate must load before anything starts.
+    let tls = match &config.http.tls {
+        Some(t) => Some((tls::CertStore::load(t)?, t.clone())),
+        None => None,
+    };
+    let redirect = match config.http.tls.as_ref().and_then(|t| t.redirect_listen) {
+        Some(addr) => {
+            Some(TcpListener::bind(addr).await.with_context(|| format!("binding http.tls.redirect_listen {addr}"))?)
+        }
+        None => None,
+    };
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut drain_rx = stop_rx.clone();
     let webrtc = drive::webrtc::start(&config.webrtc, &config.media, stop_rx.clone()).await?;
@@ -133,22 +148,46 @@ pub async fn serve(
         })
     });
     let app = http::app(state.clone());
-    tokio::spawn(purge_sessions(state));
-    tracing::info!(%bound, "listening for HTTP");
+    if let Some(redirect) = redirect {
+        tracing::info!(bound = %redirect.local_addr()?, "plain HTTP redirects to HTTPS");
+        let mut stop = state.shutdown.clone();
+        let router = http::redirect::router(bound.port(), state.config.http.public_url.as_deref());
+        tokio::spawn(async move {
+            let stopped = async move {
+                let _ = stop.wait_for(|s| *s).await;
+            };
+            if let Err(e) = serve_on(redirect, router, stopped).await {
+                tracing::error!(error = %e, "the HTTP redirect listener stopped");
+            }
+        });
+    }
+    tokio::spawn(purge_sessions(state.clone()));
 
     let signalled = async move {
         shutdown.await;
         tracing::info!("shutting down");
         let _ = stop_tx.send(true);
     };
-    let server = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(signalled);
+    let server = async move {
+        match tls {
+            Some((certs, tls_config)) => {
+                tracing::info!(%bound, "listening for HTTPS");
+                tokio::spawn(tls::watch(certs.clone(), tls_config, state.shutdown.clone()));
+                let listener = tls::TlsListener::new(listener, tls::server_config(certs))?;
+                serve_on(listener, app, signalled).await
+            }
+            None => {
+                tracing::info!(%bound, "listening for HTTP");
+                serve_on(listener, app, signalled).await
+            }
+        }
+    };
     let deadline = async move {
         let _ = drain_rx.wait_for(|stopping| *stopping).await;
         tokio::time::sleep(DRAIN).await;
     };
     tokio::select! {
-        r = server.into_future() => r?,
+        r = server => r?,
         _ = deadline => tracing::warn!("connections still open after {DRAIN:?}; closing them"),
     }
     if let Some(t) = sip_task {
@@ -156,6 +195,25 @@ pub async fn serve(
     }
     store.close().await;
     Ok(())
+}
+
+/// Serves `app` on `listener` (plain TCP or TLS) with each request's peer
+/// address as `ConnectInfo<SocketAddr>`, until `shutdown` completes and open
+/// requests finish.
+async fn serve_on<L>(
+    listener: L,
+    app: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()>
+where
+    L: axum::serve::Listener<Addr = std::net::SocketAddr>,
+{
+    use axum::serve::ListenerExt;
+    // `tap_io` is what gives any listener's address to `ConnectInfo`.
+    axum::serve(listener.tap_io(|_| {}), app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .into_future()
+        .await
 }
 
 /// Deletes ended sessions now and then, so the table holds live ones only.

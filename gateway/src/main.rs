@@ -47,6 +47,34 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// TLS certificates for HTTPS.
+    Cert {
+        #[command(subcommand)]
+        command: CertCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CertCommand {
+    /// Write a self-signed certificate and key for a LAN trial, and print
+    /// how to use and trust them.
+    SelfSigned {
+        /// The name or IP address browsers use; repeat for more.
+        #[arg(long, required = true)]
+        host: Vec<String>,
+        /// The certificate file; `http.tls.cert`, else data/tls/cert.pem.
+        #[arg(long)]
+        cert: Option<PathBuf>,
+        /// The key file; `http.tls.key`, else data/tls/key.pem.
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// Validity in days.
+        #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(i64).range(1..=3650))]
+        days: i64,
+        /// Replace existing files.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -95,8 +123,14 @@ fn start() -> anyhow::Result<()> {
 async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
     match command {
         Command::CheckConfig => {
+            if let Some(t) = &config.http.tls {
+                gateway::tls::CertStore::load(t)?;
+            }
             println!("{config:#?}");
             Ok(())
+        }
+        Command::Cert { command: CertCommand::SelfSigned { host, cert, key, days, force } } => {
+            self_signed(&config, &host, cert, key, days, force)
         }
         Command::Migrate => {
             let store = open(&config).await?;
@@ -142,6 +176,10 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
                 config.sip.trunks.push(gateway::demo::local_trunk());
                 tracing::info!("demo: SIP from 127.0.0.1 is taken as the trunk \"local\"");
             }
+            if demo && config.widgets.is_empty() {
+                // The demo page's call button (/demo/widget).
+                config.widgets.push(gateway::demo::demo_widget());
+            }
             let store = open(&config).await?;
             if demo && gateway::demo::seed_demo(&store, unix_ms(std::time::SystemTime::now())).await? {
                 let now = unix_ms(std::time::SystemTime::now());
@@ -158,6 +196,86 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             gateway::serve(config, store, listener, Some(sip), Clock::system(), shutdown_signal()).await
         }
     }
+}
+
+/// `gateway cert self-signed`: writes the pair (the key readable by its
+/// owner only) and prints the config to use it and how to trust it.
+fn self_signed(
+    config: &Config,
+    hosts: &[String],
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
+    days: i64,
+    force: bool,
+) -> anyhow::Result<()> {
+    let tls = config.http.tls.as_ref();
+    let cert = cert.or_else(|| tls.map(|t| t.cert.clone())).unwrap_or_else(|| "data/tls/cert.pem".into());
+    let key = key.or_else(|| tls.map(|t| t.key.clone())).unwrap_or_else(|| "data/tls/key.pem".into());
+    for p in [&cert, &key] {
+        if p.exists() && !force {
+            anyhow::bail!("{} exists; pass --force to replace it", p.display());
+        }
+        if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+    }
+    let made = gateway::tls::self_signed(hosts, days).context("making the certificate")?;
+    write_private(&key, made.key_pem.as_bytes()).with_context(|| format!("writing {}", key.display()))?;
+    std::fs::write(&cert, &made.cert_pem).with_context(|| format!("writing {}", cert.display()))?;
+    let until = made.not_after.date();
+    let first = &hosts[0];
+    println!(
+        "Wrote {cert} (for {names}, valid until {until}) and its key {key}.
+
+SHA-256 fingerprint: {fp}
+Public key SHA-256 (base64, for Chromium's --ignore-certificate-errors-spki-list): {spki}
+
+Serve HTTPS with it: in the config file
+  [http]
+  listen = \"0.0.0.0:8443\"
+  [http.tls]
+  cert = \"{cert}\"
+  key = \"{key}\"
+  redirect_listen = \"0.0.0.0:8080\"   # optional: plain HTTP that redirects
+and open https://{first}:8443/agent/ (for browsers on other machines,
+webrtc.listen must be on this machine's LAN address too).
+
+Browsers do not know this certificate. Either accept the warning once per
+browser after checking that the fingerprint it shows matches the one above,
+or trust the certificate on each machine that uses the desk:
+  Linux, Chrome/Chromium:  certutil -d sql:$HOME/.pki/nssdb -A -t \"P,,\" -n cc-gateway -i {cert}
+                           (certutil is in libnss3-tools)
+  Linux, system-wide:      sudo cp {cert} /usr/local/share/ca-certificates/cc-gateway.crt && sudo update-ca-certificates
+  Windows (admin shell):   certutil -addstore -f Root {cert}
+  macOS:                   sudo security add-trusted-cert -d -r trustAsRoot -k /Library/Keychains/System.keychain {cert}
+  Firefox:                 Settings > Privacy & Security > Certificates > View Certificates > Servers > Add Exception
+Use a certificate from a real authority (e.g. Let's Encrypt) for production.",
+        cert = cert.display(),
+        key = key.display(),
+        names = hosts.join(", "),
+        fp = made.fingerprint,
+        spki = made.spki_sha256,
+    );
+    Ok(())
+}
+
+fn write_private(path: &std::path::Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    // `mode` applies only to a new file; an old one gets it here.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    f.write_all(data)
 }
 
 async fn open(config: &Config) -> anyhow::Result<Store> {

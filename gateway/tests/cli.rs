@@ -75,3 +75,42 @@ fn migrate_and_add_a_user() {
     let again = add("a long enough password");
     assert!(!again.status.success(), "usernames are unique");
 }
+
+#[test]
+fn cert_self_signed_writes_a_pair_that_serve_accepts() {
+    let dir = tempdir();
+    let run = |extra: &[&str]| {
+        gateway()
+            .current_dir(&dir)
+            .args(["cert", "self-signed", "--host", "cc.lan", "--host", "192.168.1.20"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("SHA-256 fingerprint") && text.contains("[http.tls]") && text.contains("certutil"), "{text}");
+    let (cert, key) = (dir.join("data/tls/cert.pem"), dir.join("data/tls/key.pem"));
+    assert!(std::fs::read_to_string(&cert).unwrap().starts_with("-----BEGIN CERTIFICATE-----"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600, "the key is private");
+    }
+    let out = run(&[]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert!(run(&["--force"]).status.success());
+
+    // check-config loads the pair, and names the key when a file is missing.
+    let cfg = dir.join("gateway.toml");
+    std::fs::write(&cfg, "[http.tls]\ncert = \"data/tls/cert.pem\"\nkey = \"data/tls/key.pem\"\n").unwrap();
+    let out = gateway().current_dir(&dir).arg("--config").arg(&cfg).arg("check-config").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(&cfg, "[http.tls]\ncert = \"data/tls/nope.pem\"\nkey = \"data/tls/key.pem\"\n").unwrap();
+    let out = gateway().current_dir(&dir).arg("--config").arg(&cfg).arg("check-config").output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("http.tls.cert") && err.contains("nope.pem"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

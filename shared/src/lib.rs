@@ -15,6 +15,7 @@ pub mod problem;
 pub mod records;
 pub mod routing;
 pub mod tickets;
+pub mod widget;
 pub mod ws;
 
 pub use auth::{App, LoginRequest, Role, SessionInfo, UserInfo};

@@ -35,6 +35,10 @@ pub const IVR_LEFT: &str = "ivr.left";
 pub const QUEUE_ENTERED: &str = "queue.entered";
 /// The caller hung up while waiting.
 pub const QUEUE_ABANDONED: &str = "queue.abandoned";
+/// The waiting caller was told their place and the estimated wait: data
+/// has `position`, `wait_secs` (absent when nobody works the queue),
+/// `all_busy` and the `prompts` played.
+pub const QUEUE_ANNOUNCED: &str = "queue.announced";
 /// The call left its queue for another queue, voicemail or a callback.
 pub const QUEUE_OVERFLOWED: &str = "queue.overflowed";
 /// The routing engine offered the call to an agent.
@@ -73,6 +77,7 @@ pub const EVENT_KINDS: &[&str] = &[
     IVR_LEFT,
     QUEUE_ENTERED,
     QUEUE_ABANDONED,
+    QUEUE_ANNOUNCED,
     QUEUE_OVERFLOWED,
     OFFER_CREATED,
     OFFER_DECLINED,

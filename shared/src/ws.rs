@@ -267,6 +267,40 @@ pub struct CallInfo {
     /// What the caller chose or entered in the IVR (the flow's variables).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub choices: std::collections::BTreeMap<String, String>,
+    /// The web page a web call button's caller called from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+}
+
+impl CallInfo {
+    /// A call as it starts: nothing known yet beyond its ends.
+    pub fn new(
+        call_id: String,
+        direction: CallDirection,
+        from: String,
+        to: String,
+        trunk: String,
+        started: String,
+    ) -> CallInfo {
+        CallInfo {
+            call_id,
+            direction,
+            from,
+            from_name: None,
+            to,
+            trunk,
+            started,
+            queue: None,
+            whisper: None,
+            customer_id: None,
+            customer_name: None,
+            language: None,
+            vip: false,
+            queued_at: None,
+            choices: Default::default(),
+            page: None,
+        }
+    }
 }
 
 /// Why a call ended or stopped ringing for this agent.

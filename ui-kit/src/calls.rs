@@ -442,23 +442,14 @@ impl Calls {
         if self.busy() {
             return false;
         }
-        let info = CallInfo {
-            call_id: String::new(),
-            direction: CallDirection::Outbound,
-            from: String::new(),
-            from_name: None,
-            to: number.to_owned(),
-            trunk: String::new(),
-            started: String::new(),
-            queue: None,
-            whisper: None,
-            customer_id: None,
-            customer_name: None,
-            language: None,
-            vip: false,
-            queued_at: None,
-            choices: Default::default(),
-        };
+        let info = CallInfo::new(
+            String::new(),
+            CallDirection::Outbound,
+            String::new(),
+            number.to_owned(),
+            String::new(),
+            String::new(),
+        );
         self.active = Some(ActiveCall::new(info, false));
         true
     }
@@ -876,23 +867,14 @@ mod tests {
     use crate::messages::Catalogs;
 
     fn call(id: &str) -> CallInfo {
-        CallInfo {
-            call_id: id.into(),
-            direction: CallDirection::Inbound,
-            from: "+905551112233".into(),
-            from_name: None,
-            to: "+902120000000".into(),
-            trunk: "carrier".into(),
-            started: "2025-01-01T10:00:00Z".into(),
-            queue: None,
-            whisper: None,
-            customer_id: None,
-            customer_name: None,
-            language: None,
-            vip: false,
-            queued_at: None,
-            choices: Default::default(),
-        }
+        CallInfo::new(
+            id.into(),
+            CallDirection::Inbound,
+            "+905551112233".into(),
+            "+902120000000".into(),
+            "carrier".into(),
+            "2025-01-01T10:00:00Z".into(),
+        )
     }
 
     fn reason(kind: CallEndKind) -> CallEndReason {
@@ -1115,23 +1097,14 @@ mod tests {
     }
 
     fn outbound(id: &str) -> CallInfo {
-        CallInfo {
-            call_id: id.into(),
-            direction: CallDirection::Outbound,
-            from: "+902120000000".into(),
-            from_name: None,
-            to: "+905551112233".into(),
-            trunk: "carrier".into(),
-            started: "2025-01-01T10:00:00Z".into(),
-            queue: None,
-            whisper: None,
-            customer_id: None,
-            customer_name: None,
-            language: None,
-            vip: false,
-            queued_at: None,
-            choices: Default::default(),
-        }
+        CallInfo::new(
+            id.into(),
+            CallDirection::Outbound,
+            "+902120000000".into(),
+            "+905551112233".into(),
+            "carrier".into(),
+            "2025-01-01T10:00:00Z".into(),
+        )
     }
 
     fn phase(calls: &Calls) -> Option<&'static str> {

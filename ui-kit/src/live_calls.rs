@@ -146,23 +146,14 @@ mod tests {
 
     fn live(id: &str, state: LiveCallState) -> LiveCall {
         LiveCall {
-            call: CallInfo {
-                call_id: id.into(),
-                direction: CallDirection::Inbound,
-                from: "+905551112233".into(),
-                from_name: None,
-                to: "+902120000000".into(),
-                trunk: "carrier".into(),
-                started: "2025-01-01T10:00:00Z".into(),
-                queue: None,
-                whisper: None,
-                customer_id: None,
-                customer_name: None,
-                language: None,
-                vip: false,
-                queued_at: None,
-                choices: Default::default(),
-            },
+            call: CallInfo::new(
+                id.into(),
+                CallDirection::Inbound,
+                "+905551112233".into(),
+                "+902120000000".into(),
+                "carrier".into(),
+                "2025-01-01T10:00:00Z".into(),
+            ),
             state,
             agent_id: (state != LiveCallState::Ringing).then_some(7),
             recording: RecordingState::Off,

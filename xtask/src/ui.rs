@@ -123,6 +123,8 @@ pub fn e2e(root: &Path, gateway: &Path, database_url: &str, artifacts: &Path) ->
             .current_dir(root.join("e2e"))
             .env("CC_E2E_BASE_URL", &base)
             .env("CC_E2E_SIP", &sip)
+            // Tests that need a gateway of their own (30-https-wss) start this one.
+            .env("CC_E2E_GATEWAY", gateway)
             .env("CC_E2E_ARTIFACTS", artifacts),
     );
     if r.is_err() {

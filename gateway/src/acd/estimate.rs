@@ -23,17 +23,39 @@ impl Acd {
     /// nobody who could take it is working.
     pub(super) fn estimate_wait(&self, now: Millis, call: CallKey, position: u32) -> Option<u32> {
         let c = self.calls.get(&call)?;
-        let queue = self.queue(c.queue);
+        let needs: Vec<(u32, u8)> = self.needs(c).copied().collect();
+        self.estimate(now, c.queue, &needs, Some(call), position)
+    }
+
+    /// A caller about to join `queue` with none of their own skills: how
+    /// many wait ahead of them and, when someone works the queue, how long
+    /// they would wait. `None` when there is no such queue.
+    pub fn estimate_new(&self, now: Millis, queue: &str) -> Option<(u32, Option<u32>)> {
+        let &q = self.queue_index.get(queue)?;
+        let queue = self.queue(q);
+        let ahead = queue.waiting.len() as u32;
+        Some((ahead, self.estimate(now, q, &queue.reqs, None, ahead + 1)))
+    }
+
+    fn estimate(
+        &self,
+        now: Millis,
+        q: usize,
+        needs: &[(u32, u8)],
+        call: Option<CallKey>,
+        position: u32,
+    ) -> Option<u32> {
+        let queue = self.queue(q);
         let h = queue.handle_ms.max(1.0);
         let mut free_at: Vec<f64> = queue
             .members
             .iter()
             .map(|m| &self.agents[m.2])
             .filter(|ag| ag.presence == Presence::Ready || (ag.logged_in() && ag.activity != Activity::Idle))
-            .filter(|ag| self.needs(c).all(|&(s, min)| ag.level(s) >= min))
+            .filter(|ag| needs.iter().all(|&(s, min)| ag.level(s) >= min))
             .map(|ag| match ag.activity {
                 Activity::Idle => 0.0,
-                Activity::Ringing(r) if r == call => 0.0,
+                Activity::Ringing(r) if Some(r) == call => 0.0,
                 Activity::Ringing(_) | Activity::Direct => h,
                 Activity::OnCall { since, .. } => (h - now.saturating_sub(since) as f64).max(h / 10.0),
                 Activity::WrapUp { until } => until.saturating_sub(now) as f64,

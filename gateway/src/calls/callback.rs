@@ -284,21 +284,15 @@ impl Calls {
                 // Unique across restarts too (keys start again at 1).
                 let call_id = format!("callback-{}-{}-{}-{}", p.id.unwrap_or(0), key, p.attempts + 1, self.now);
                 let info = CallInfo {
-                    call_id: call_id.clone(),
-                    direction: CallDirection::Outbound,
-                    from: caller_id,
-                    from_name: None,
-                    to: p.number.clone(),
-                    trunk,
-                    started: crate::store::rfc3339(self.now as i64),
                     queue: Some(queue.clone()),
-                    whisper: None,
-                    customer_id: None,
-                    customer_name: None,
-                    language: None,
-                    vip: false,
-                    queued_at: None,
-                    choices: Default::default(),
+                    ..CallInfo::new(
+                        call_id.clone(),
+                        CallDirection::Outbound,
+                        caller_id,
+                        p.number.clone(),
+                        trunk,
+                        crate::store::rfc3339(self.now as i64),
+                    )
                 };
                 let attrs = CallAttrs { kind: EntryKind::Callback, entered: Some(p.entered), ..CallAttrs::default() };
                 p.call = Some(call_id.clone());

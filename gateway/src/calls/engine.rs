@@ -182,11 +182,13 @@ impl Calls {
     /// Starts a call's way through its flow: its media first.
     pub(super) fn start_ivr(&mut self, call_id: String, plan: MediaPlan, flow: Arc<Flow>) {
         let Some(call) = self.calls.get(&call_id) else { return };
+        let web = call.dialog.is_some_and(|d| d.is_web());
         let ctx = CallContext {
-            caller: Some(call.info.from.clone()).filter(|f| !f.is_empty() && f != "anonymous"),
+            caller: Some(call.info.from.clone()).filter(|f| !web && !f.is_empty() && f != "anonymous"),
             dialed: call.info.to.clone(),
-            entry: crate::ivr::EntryKind::Phone,
-            language: None,
+            entry: if web { crate::ivr::EntryKind::Web } else { crate::ivr::EntryKind::Phone },
+            language: call.web_language.clone(),
+            customer: call.known.clone(),
         };
         let session = IvrSession::new(flow, ctx, self.now as i64);
         self.ivr.insert(call_id.clone(), session);
@@ -372,6 +374,7 @@ impl Calls {
             dialed: c.info.to.clone(),
             entry: crate::ivr::EntryKind::Phone,
             language: Some(c.language.clone()),
+            customer: None,
         };
         self.ivr.insert(call_id.to_owned(), IvrSession::new(flow, ctx, self.now as i64));
         self.drive_ivr(call_id);
@@ -470,14 +473,30 @@ impl Calls {
                     let Some(c) = self.calls.get(call_id) else { continue };
                     let Some((rtp, _)) = c.kept.filter(|_| c.state.agent().is_none()) else { continue };
                     let lang = shared::Lang::parse(&c.language).unwrap_or(prompts::FALLBACK);
-                    let mut saying = prompts::say_queue_status(lang, position, wait_secs);
+                    let queue = c.acd.as_ref().map(|e| e.queue.clone());
+                    // Nobody of the queue free, nor ringing for this call:
+                    // the caller is told so first.
+                    let all_busy = c.offered.is_empty()
+                        && queue
+                            .as_deref()
+                            .and_then(|q| self.acd.queue_stats(self.now, q))
+                            .is_some_and(|s| s.agents_free == 0);
+                    let mut saying = if all_busy { vec![prompts::id::ALL_AGENTS_BUSY] } else { Vec::new() };
+                    saying.extend(prompts::say_queue_status(lang, position, wait_secs));
                     if c.acd.as_ref().is_some_and(|e| self.offers_callback(&e.queue, &c.info.from)) {
                         saying.push(prompts::id::CALLBACK_OFFER);
                     }
                     self.next_play += 1;
                     let id = ANNOUNCEMENT + self.next_play;
-                    let prompts = saying.into_iter().map(str::to_owned).collect();
-                    self.out.push_back(Output::Play { rtp, id, language: lang.tag().to_owned(), prompts });
+                    let prompts: Vec<String> = saying.into_iter().map(str::to_owned).collect();
+                    let call_id = call_id.clone();
+                    self.out.push_back(Output::Play {
+                        rtp,
+                        id,
+                        language: lang.tag().to_owned(),
+                        prompts: prompts.clone(),
+                    });
+                    self.track(&call_id, super::Tracked::Announced { position, wait_secs, all_busy, prompts });
                 }
                 acd::Output::Left { call, queue, why, to } => {
                     // A stored callback whose queue went: the store keeps it.

@@ -67,7 +67,34 @@ pub struct Incoming {
     pub dialed: String,
     /// The INVITE's SDP offer, if it had a body.
     pub sdp: Option<Vec<u8>>,
+    /// What a web call button's caller brings; `None` for SIP calls.
+    pub web: Option<WebCaller>,
 }
+
+/// A web call button's caller: where they called from and in which
+/// language; the customer the site vouched for comes looked up, as
+/// [`Calls::handle_incoming`]'s `customer`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebCaller {
+    /// The page's address.
+    pub page: Option<String>,
+    /// The widget's language (`en`, `fa`, `ar`, `tr`).
+    pub language: Option<String>,
+    /// The customer code of a verified token, to look up.
+    pub customer_code: Option<String>,
+}
+
+/// How long a new caller to a queue would wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitEstimate {
+    /// Calls (and callbacks) waiting now.
+    pub waiting: u32,
+    /// Seconds; `None` when nobody works the queue.
+    pub wait_secs: Option<u32>,
+}
+
+/// What a web caller's widget shows of their call.
+pub use shared::widget::WidgetPhase as CallerPhase;
 
 /// What the SIP driver is asked to do with a dialog.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -238,6 +265,12 @@ pub enum Output {
         wrap_up_ends: Option<u64>,
         wrap_up_call: Option<String>,
     },
+    /// How a web caller's call stands now, for their widget (only web
+    /// callers' stand-in dialogs; told on each change).
+    CallerState {
+        dialog: DialogId,
+        phase: CallerPhase,
+    },
     /// A step of the call's life for its interaction record (`at`: ms).
     Track {
         call_id: String,
@@ -382,6 +415,12 @@ struct Call {
     left_for: Option<shared::records::Disposition>,
     /// In (or past) the post-call survey.
     surveyed: bool,
+    /// A web caller's language, for the IVR.
+    web_language: Option<String>,
+    /// The customer known before the IVR (a web caller's verified token).
+    known: Option<crate::ivr::CustomerRef>,
+    /// What a web caller's widget was last told.
+    phase: Option<CallerPhase>,
 }
 
 #[derive(Debug, Clone)]
@@ -418,6 +457,9 @@ impl Call {
             callback: None,
             left_for: None,
             surveyed: false,
+            web_language: None,
+            known: None,
+            phase: None,
             recording: RecordingState::Off,
             supervisors: Vec::new(),
         }
@@ -513,6 +555,13 @@ impl Calls {
         Calls::default()
     }
 
+    /// How long a caller joining `queue` now would wait; `None` when the
+    /// routing engine has no such queue.
+    pub fn wait_estimate(&self, queue: &str) -> Option<WaitEstimate> {
+        let (waiting, wait_secs) = self.acd.estimate_new(self.now, queue)?;
+        Some(WaitEstimate { waiting, wait_secs })
+    }
+
     /// Calls alive, for a gauge.
     pub fn len(&self) -> usize {
         self.calls.len()
@@ -537,6 +586,7 @@ impl Calls {
         session_id: u64,
         incoming: Incoming,
         flow: Option<Arc<Flow>>,
+        customer: Option<crate::ivr::CustomerRef>,
     ) {
         let refuse = |out: &mut VecDeque<Output>| {
             let status = StatusCode::new(488).expect("488 is a status code");
@@ -558,23 +608,23 @@ impl Calls {
             pt: answer.codec_pt,
             telephone_event_pt: answer.telephone_event_pt,
         };
-        let info = CallInfo {
-            call_id: call_id.clone(),
-            direction: CallDirection::Inbound,
-            from: incoming.caller.number,
+        let web = incoming.web.unwrap_or_default();
+        let mut info = CallInfo {
             from_name: incoming.caller.name,
-            to: incoming.dialed,
-            trunk: incoming.trunk,
-            started,
-            queue: None,
-            whisper: None,
-            customer_id: None,
-            customer_name: None,
-            language: None,
-            vip: false,
-            queued_at: None,
-            choices: Default::default(),
+            page: web.page,
+            ..CallInfo::new(
+                call_id.clone(),
+                CallDirection::Inbound,
+                incoming.caller.number,
+                incoming.dialed,
+                incoming.trunk,
+                started,
+            )
         };
+        if let Some(c) = &customer {
+            info.customer_id = Some(c.id);
+            info.customer_name = Some(c.name.clone()).filter(|n| !n.is_empty());
+        }
         self.next_seq += 1;
         self.by_dialog.insert(incoming.dialog, call_id.clone());
         let state = if flow.is_some() { State::Opening } else { State::Ringing };
@@ -589,6 +639,9 @@ impl Calls {
         call.dialog = Some(incoming.dialog);
         call.offer = Some(offer);
         call.plan = Some(plan);
+        call.customer = customer.as_ref().map(|c| c.id);
+        call.known = customer;
+        call.web_language = web.language;
         self.calls.insert(call_id.clone(), call);
         self.track(&call_id, started);
         if let Some(flow) = flow {
@@ -1029,23 +1082,14 @@ impl Calls {
         self.agents.entry(agent).or_default().call = Some(dial.call_id.clone());
         self.acd.set_direct_call(self.now, agent, true);
         self.withdraw_all(agent, CallEndKind::Withdrawn);
-        let info = CallInfo {
-            call_id: dial.call_id.clone(),
-            direction: CallDirection::Outbound,
-            from: dial.caller_id,
-            from_name: None,
-            to: dial.number,
-            trunk: dial.trunk,
-            started: dial.started,
-            queue: None,
-            whisper: None,
-            customer_id: None,
-            customer_name: None,
-            language: None,
-            vip: false,
-            queued_at: None,
-            choices: Default::default(),
-        };
+        let info = CallInfo::new(
+            dial.call_id.clone(),
+            CallDirection::Outbound,
+            dial.caller_id,
+            dial.number,
+            dial.trunk,
+            dial.started,
+        );
         self.next_seq += 1;
         let call = Call::new(info.clone(), self.next_seq, dial.session_id, State::Dialing { agent });
         self.calls.insert(dial.call_id.clone(), call);

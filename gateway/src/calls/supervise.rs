@@ -4,7 +4,7 @@
 
 use shared::ws::{LiveCall, LiveCallState, RecordAction, RecordingState, ServerMsg, SuperviseMode};
 
-use super::{CallError, Calls, Output, State};
+use super::{CallError, CallerPhase, Calls, Output, State};
 use crate::media::rtp_leg::RtpLegId;
 use crate::media::webrtc::LegId;
 
@@ -58,11 +58,17 @@ impl Calls {
     }
 
     /// Tells watching supervisors how the call stands now.
+    /// A web caller's widget hears of it too, when what it shows changes.
     pub(super) fn publish(&mut self, call_id: &str) {
-        if let Some(c) = self.calls.get(call_id) {
-            let call = self.live(call_id, c);
-            self.out.push_back(Output::Supervisors { msg: ServerMsg::LiveCallUpdated { call } });
+        let Some(c) = self.calls.get_mut(call_id) else { return };
+        if let Some(dialog) = c.dialog.filter(|d| d.is_web())
+            && let Some(phase) = caller_phase(c).filter(|p| c.phase != Some(*p))
+        {
+            c.phase = Some(phase);
+            self.out.push_back(Output::CallerState { dialog, phase });
         }
+        let call = self.live(call_id, &self.calls[call_id]);
+        self.out.push_back(Output::Supervisors { msg: ServerMsg::LiveCallUpdated { call } });
     }
 
     /// A supervisor joins a talking call. On success the driver opens their
@@ -203,4 +209,18 @@ impl Calls {
         }
         self.publish(call_id);
     }
+}
+
+/// What a caller would say their call is doing; `None` while it opens or
+/// ends (nothing new to show).
+fn caller_phase(c: &super::Call) -> Option<CallerPhase> {
+    Some(match c.state {
+        State::Opening | State::Leaving => return None,
+        State::Ivr if c.surveyed => CallerPhase::Survey,
+        State::Ivr => CallerPhase::Menu,
+        State::Voicemail(_) => CallerPhase::Voicemail,
+        State::Ringing | State::Answering { .. } | State::Dialing { .. } => CallerPhase::Waiting,
+        State::Talking { .. } if c.held => CallerPhase::Held,
+        State::Talking { .. } => CallerPhase::Agent,
+    })
 }

@@ -13,6 +13,7 @@ fn incoming(dialog: u64, sdp: Option<&str>) -> Incoming {
         caller: identity::Caller { number: "+966501234567".into(), name: Some("Rania".into()) },
         dialed: "+441234567890".into(),
         sdp: sdp.map(|s| s.as_bytes().to_vec()),
+        web: None,
     }
 }
 
@@ -45,7 +46,7 @@ fn sip(outs: &[Output]) -> Vec<&SipCommand> {
 }
 
 fn ring(c: &mut Calls, id: &str, dialog: u64) -> Vec<Output> {
-    c.handle_incoming(id.into(), "2026-11-24T00:00:00Z".into(), 42, incoming(dialog, Some(OFFER)), None);
+    c.handle_incoming(id.into(), "2026-11-24T00:00:00Z".into(), 42, incoming(dialog, Some(OFFER)), None, None);
     drain(c)
 }
 
@@ -134,7 +135,7 @@ fn offers_we_cannot_answer_are_refused_488() {
     let mut c = Calls::new();
     c.handle_agent(1, true);
     for (i, sdp) in [None, Some("garbage"), Some(&*OFFER.replace("8 0 101", "18"))].into_iter().enumerate() {
-        c.handle_incoming(format!("c{i}"), String::new(), 1, incoming(i as u64, sdp), None);
+        c.handle_incoming(format!("c{i}"), String::new(), 1, incoming(i as u64, sdp), None, None);
         let outs = drain(&mut c);
         let [SipCommand::Reject { status, .. }] = sip(&outs)[..] else { panic!("{outs:?}") };
         assert_eq!(status.code(), 488);
@@ -530,7 +531,7 @@ fn a_call_with_an_entry_point_walks_the_ivr_then_rings_the_agent_its_queue_picks
     c.handle_presence(6, true, true, None);
     drain(&mut c);
 
-    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()));
+    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()), None);
     let outs = drain(&mut c);
     assert!(
         matches!(outs.as_slice(), [Output::Track { what: Tracked::Started { .. }, .. }, Output::OpenCaller { call_id, .. }, ..] if call_id == "A"),
@@ -588,7 +589,7 @@ fn a_caller_who_hangs_up_in_the_queue_is_withdrawn_from_the_agents_desk() {
         AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] },
     );
     c.handle_presence(5, true, true, None);
-    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()));
+    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()), None);
     c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
     c.handle_digit(RtpLegId(3), '1');
     drain(&mut c);
@@ -605,7 +606,7 @@ fn a_caller_who_hangs_up_in_the_queue_is_withdrawn_from_the_agents_desk() {
     assert_eq!(c.acd.waiting_len(), 0);
 
     // Media that comes up after the caller left is closed.
-    c.handle_incoming("B".into(), String::new(), 43, incoming(8, Some(OFFER)), Some(support_flow()));
+    c.handle_incoming("B".into(), String::new(), 43, incoming(8, Some(OFFER)), Some(support_flow()), None);
     c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(8), reason: Reason::RemoteBye });
     let outs = drain(&mut c);
     let tracked: Vec<&Tracked> = outs
@@ -642,7 +643,7 @@ fn a_voicemail_ends_with_the_hash_key_or_at_its_length_limit() {
     for by_key in [true, false] {
         let mut c = Calls::new();
         c.advance(5_000);
-        c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(flow.clone()));
+        c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(flow.clone()), None);
         c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
         let outs = drain(&mut c);
         let greeting = plays(&outs);
@@ -699,7 +700,7 @@ fn a_waiting_caller_takes_a_callback_that_keeps_the_place_and_is_retried_when_bu
         AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] },
     );
     c.handle_presence(5, true, false, None);
-    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()));
+    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()), None);
     c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
     c.handle_digit(RtpLegId(3), '1');
     let outs = drain(&mut c);
@@ -820,11 +821,11 @@ fn the_flows_callback_node_books_a_callback_and_lets_the_caller_go() {
     c.advance(2_000_000);
     c.set_queue(QueueConfig { name: "support".into(), ..QueueConfig::default() }).unwrap();
     // Without an outbound trunk nobody could call back: an agent takes it.
-    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(flow.clone()));
+    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(flow.clone()), None);
     c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
     assert!(!drain(&mut c).iter().any(|o| matches!(o, Output::SaveCallback { .. })));
     c.set_outbound("carrier".into(), "+441234567890".into());
-    c.handle_incoming("B".into(), String::new(), 43, incoming(8, Some(OFFER)), Some(flow));
+    c.handle_incoming("B".into(), String::new(), 43, incoming(8, Some(OFFER)), Some(flow), None);
     c.handle_caller_media("B", Ok((RtpLegId(4), "127.0.0.1:20002".parse().unwrap())));
     let outs = drain(&mut c);
     assert!(
@@ -939,7 +940,7 @@ fn a_withheld_number_is_not_offered_a_callback() {
     c.set_queue(QueueConfig { name: "support".into(), offer_callback: true, ..QueueConfig::default() }).unwrap();
     let mut anonymous = incoming(7, Some(OFFER));
     anonymous.caller.number = "anonymous".into();
-    c.handle_incoming("A".into(), String::new(), 42, anonymous, Some(support_flow()));
+    c.handle_incoming("A".into(), String::new(), 42, anonymous, Some(support_flow()), None);
     c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
     c.handle_digit(RtpLegId(3), '1');
     let outs = drain(&mut c);
@@ -981,7 +982,7 @@ fn desks_hear_of_missed_offers_and_wrap_ups_which_agents_extend_and_end() {
         c.handle_presence(agent, true, true, None);
     }
     drain(&mut c);
-    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()));
+    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()), None);
     c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
     c.handle_digit(RtpLegId(3), '1');
     let outs = drain(&mut c);
@@ -1020,4 +1021,159 @@ fn desks_hear_of_missed_offers_and_wrap_ups_which_agents_extend_and_end() {
     c.wrap_up_done(6, "A").unwrap();
     assert_eq!(activities(&drain(&mut c)), [(6, AgentActivity::Idle, None, None)]);
     assert_eq!(c.acd.agent_state(6).unwrap().0, crate::acd::AgentState::Available, "back to the status they had");
+}
+
+/// What a web caller's widget was told, in order.
+fn phases(outs: &[Output]) -> Vec<CallerPhase> {
+    outs.iter()
+        .filter_map(|o| match o {
+            Output::CallerState { phase, .. } => Some(*phase),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_web_caller_the_site_vouched_for_is_known_speaks_their_language_and_hears_each_phase() {
+    use shared::routing::{AgentProfile, Membership, QueueConfig};
+    let mut c = Calls::new();
+    c.advance(1_000_000);
+    c.set_queue(QueueConfig { name: "support".into(), survey_flow: Some("rate".into()), ..QueueConfig::default() })
+        .unwrap();
+    c.set_agent_profile(
+        5,
+        AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] },
+    );
+    c.handle_presence(5, true, true, None);
+    drain(&mut c);
+
+    let web = DialogId::web(1);
+    assert!(web.is_web() && !DialogId::for_test(1).is_web());
+    let mut call = incoming(0, Some(OFFER));
+    call.dialog = web;
+    call.caller = identity::Caller { number: "web".into(), name: None };
+    call.dialed = "web:demo".into();
+    call.web = Some(WebCaller {
+        page: Some("https://shop.example/help".into()),
+        language: Some("fa".into()),
+        customer_code: Some("1001".into()),
+    });
+    let known = crate::ivr::CustomerRef { id: 77, name: "Youssef Al-Amin".into(), code: Some("1001".into()) };
+    let flow = r#"{ "name": "web", "start": "who", "language": "en", "nodes": {
+        "who": { "type": "identify", "by": "caller", "found": "menu", "not_found": "bye" },
+        "menu": { "type": "menu", "prompt": "menu_main", "options": { "1": "support" }, "on_fail": "bye" },
+        "support": { "type": "queue", "queue": "support" },
+        "bye": { "type": "hang_up" } } }"#;
+    c.handle_incoming("W".into(), String::new(), 42, call, Some(Arc::new(Flow::parse(flow).unwrap())), Some(known));
+    let outs = drain(&mut c);
+    assert!(phases(&outs).is_empty(), "nothing to show while the media opens: {outs:?}");
+
+    c.handle_caller_media("W", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
+    let outs = drain(&mut c);
+    assert!(
+        outs.iter().all(|o| !matches!(o, Output::LookupCustomer { .. })),
+        "the vouched-for customer needs no lookup: {outs:?}"
+    );
+    let menu = outs
+        .iter()
+        .find_map(|o| match o {
+            Output::Play { language, prompts, .. } => Some((language.clone(), prompts.clone())),
+            _ => None,
+        })
+        .expect("the menu plays");
+    assert_eq!(
+        menu,
+        ("fa".to_owned(), vec!["menu_main".to_owned()]),
+        "identified, then the menu, in the page's language"
+    );
+    assert_eq!(phases(&outs), [CallerPhase::Menu]);
+    assert!(outs.iter().all(|o| match o {
+        Output::CallerState { dialog, .. } => *dialog == web,
+        _ => true,
+    }));
+
+    c.handle_digit(RtpLegId(3), '1');
+    let outs = drain(&mut c);
+    assert_eq!(phases(&outs), [CallerPhase::Waiting], "{outs:?}");
+    let Some(ServerMsg::CallRinging { call }) = outs.iter().find_map(|o| match o {
+        Output::Notify { msg, .. } => Some(msg),
+        _ => None,
+    }) else {
+        panic!("it rings agent 5: {outs:?}")
+    };
+    assert_eq!(call.customer_id, Some(77));
+    assert_eq!(call.customer_name.as_deref(), Some("Youssef Al-Amin"));
+    assert_eq!(call.page.as_deref(), Some("https://shop.example/help"), "the agent sees the page");
+    assert_eq!(call.language.as_deref(), Some("fa"));
+
+    let local: SocketAddr = "127.0.0.1:20000".parse().unwrap();
+    assert_eq!(c.handle_answer(5, "W").unwrap(), AnswerMedia::Reuse { rtp: RtpLegId(3), local });
+    c.handle_media_ready("W", LegId(9), RtpLegId(3), local).unwrap();
+    assert_eq!(phases(&drain(&mut c)), [CallerPhase::Agent]);
+
+    c.handle_hold(5, "W", true).unwrap();
+    let outs = drain(&mut c);
+    assert!(matches!(sip(&outs).as_slice(), [SipCommand::Reinvite { dialog, .. }] if *dialog == web));
+    c.handle_dialog_event(DialogEvent::ReInviteAnswered { id: web, sdp: None });
+    assert_eq!(phases(&drain(&mut c)), [CallerPhase::Held]);
+    c.handle_hold(5, "W", false).unwrap();
+    drain(&mut c);
+    c.handle_dialog_event(DialogEvent::ReInviteAnswered { id: web, sdp: None });
+    assert_eq!(phases(&drain(&mut c)), [CallerPhase::Agent]);
+
+    // The agent hangs up: the survey (its flow loaded by the driver).
+    c.handle_hang_up(5, "W").unwrap();
+    let outs = drain(&mut c);
+    assert!(outs.iter().any(|o| matches!(o, Output::LoadSurvey { .. })), "{outs:?}");
+    assert_eq!(phases(&outs), [CallerPhase::Survey]);
+}
+
+#[test]
+fn a_waiting_caller_hears_all_agents_are_busy_only_when_nobody_can_take_the_call() {
+    use shared::routing::{AgentProfile, Membership, QueueConfig};
+    let mut c = Calls::new();
+    c.advance(1_000_000);
+    c.set_queue(QueueConfig { name: "support".into(), ..QueueConfig::default() }).unwrap();
+    c.set_agent_profile(
+        5,
+        AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] },
+    );
+    c.handle_presence(5, true, true, None);
+    // Agent 5 takes the first call and is busy with it.
+    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()), None);
+    c.handle_caller_media("A", Ok((RtpLegId(3), "127.0.0.1:20000".parse().unwrap())));
+    drain(&mut c);
+    c.handle_digit(RtpLegId(3), '1');
+    let outs = drain(&mut c);
+    let first = plays(&outs);
+    assert_eq!(first[0].1[0], crate::prompts::id::YOUR_POSITION, "agent 5 rings for it: not all busy");
+    let local: SocketAddr = "127.0.0.1:20000".parse().unwrap();
+    c.handle_answer(5, "A").unwrap();
+    c.handle_media_ready("A", LegId(9), RtpLegId(3), local).unwrap();
+    drain(&mut c);
+
+    c.handle_incoming("B".into(), String::new(), 43, incoming(8, Some(OFFER)), Some(support_flow()), None);
+    c.handle_caller_media("B", Ok((RtpLegId(4), "127.0.0.1:20002".parse().unwrap())));
+    drain(&mut c);
+    c.handle_digit(RtpLegId(4), '1');
+    let outs = drain(&mut c);
+    let told = plays(&outs);
+    assert_eq!(told.len(), 1, "{outs:?}");
+    assert_eq!(told[0].1[0], crate::prompts::id::ALL_AGENTS_BUSY);
+    assert!(told[0].1.iter().any(|p| p == crate::prompts::id::ESTIMATED_WAIT), "and the wait: {:?}", told[0].1);
+    let recorded = outs.iter().find_map(|o| match o {
+        Output::Track { call_id, what: Tracked::Announced { all_busy, wait_secs, prompts, .. }, .. }
+            if call_id == "B" =>
+        {
+            Some((*all_busy, *wait_secs, prompts.clone()))
+        }
+        _ => None,
+    });
+    let (all_busy, wait_secs, prompts) = recorded.expect("the announcement is in the timeline");
+    assert!(all_busy);
+    assert_eq!(prompts, told[0].1, "the timeline keeps what was played");
+    // Agent 5 has just started a call; the queue's handle time starts at 180 s.
+    assert_eq!(wait_secs, Some(180));
+    assert_eq!(c.wait_estimate("support").map(|e| (e.waiting, e.wait_secs)), Some((1, Some(360))), "a third caller");
+    assert_eq!(c.wait_estimate("nope"), None);
 }

@@ -26,6 +26,13 @@ pub enum Tracked {
     Queued {
         queue: String,
     },
+    /// The waiting caller heard their place and wait.
+    Announced {
+        position: u32,
+        wait_secs: Option<u32>,
+        all_busy: bool,
+        prompts: Vec<String>,
+    },
     /// The routing engine offered the call to an agent.
     Offered {
         agent: i64,

@@ -45,6 +45,10 @@ use crate::sdp::Codec;
 use crate::sip::dialog::{DialogId, Event as DialogEvent};
 use crate::store::Store;
 
+#[path = "web_call.rs"]
+mod web_call;
+pub use web_call::{MAX_DIGITS as WEB_MAX_DIGITS, WebCallRequest, WebEvent};
+
 /// Who a [`Notice`] is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -95,6 +99,10 @@ enum Request {
     Status { agent: i64, available: bool, reason: Option<String> },
     WrapUpExtend { agent: i64, reply: Reply<()> },
     WrapUpDone { agent: i64, call_id: String, reply: Reply<()> },
+    WebCall { req: WebCallRequest, events: mpsc::Sender<WebEvent>, reply: Reply<(DialogId, String)> },
+    WebDigits { dialog: DialogId, digits: String, reply: Reply<()> },
+    WebHangUp { dialog: DialogId },
+    WaitEstimate { queue: String, reply: oneshot::Sender<Option<crate::calls::WaitEstimate>> },
 }
 
 /// How agents' sockets reach call control. Cheap to clone.
@@ -216,6 +224,32 @@ impl CallsHandle {
         self.ask(|reply| Request::WrapUpDone { agent, call_id, reply }).await?
     }
 
+    /// A web call button's caller calls: the result is their stand-in
+    /// dialog and the gateway's answer; `events` hears how the call goes.
+    pub async fn web_call(
+        &self,
+        req: WebCallRequest,
+        events: mpsc::Sender<WebEvent>,
+    ) -> Result<(DialogId, String), Refusal> {
+        self.ask(|reply| Request::WebCall { req, events, reply }).await?
+    }
+
+    /// A web caller pressed keys on the widget's dialpad.
+    pub async fn web_digits(&self, dialog: DialogId, digits: String) -> Result<(), Refusal> {
+        self.ask(|reply| Request::WebDigits { dialog, digits, reply }).await?
+    }
+
+    /// A web caller hung up (or closed the page).
+    pub async fn web_hang_up(&self, dialog: DialogId) {
+        let _ = self.requests.send(Request::WebHangUp { dialog }).await;
+    }
+
+    /// How long a new caller to `queue` would wait; `None` when there is no
+    /// such queue.
+    pub async fn wait_estimate(&self, queue: String) -> Result<Option<crate::calls::WaitEstimate>, Refusal> {
+        self.ask(|reply| Request::WaitEstimate { queue, reply }).await
+    }
+
     pub async fn dial(
         &self,
         agent: i64,
@@ -299,6 +333,7 @@ pub fn start(
         records: records_tx,
         callbacks_restored: false,
         callbacks_seq: 0,
+        web: Default::default(),
     };
     tokio::spawn(driver.run(req_rx, up_rx, presence, failed_rx, back_rx, engine.routing, shutdown));
     (CallsHandle { requests: req_tx }, CallLink { up: up_tx, down: down_rx })
@@ -310,8 +345,9 @@ enum Back {
     Routed {
         call_id: String,
         started: String,
-        incoming: Incoming,
+        incoming: Box<Incoming>,
         flow: Option<Arc<Flow>>,
+        customer: Option<CustomerRef>,
     },
     CallerMedia {
         call_id: String,
@@ -414,6 +450,12 @@ async fn write_records(store: Store, mut steps: mpsc::UnboundedReceiver<Write>) 
                 }),
                 Some(serde_json::json!({ "agent_id": agent })),
             ),
+            Tracked::Announced { position, wait_secs, all_busy, prompts } => (
+                None,
+                Some(serde_json::json!({
+                    "position": position, "wait_secs": wait_secs, "all_busy": all_busy, "prompts": prompts,
+                })),
+            ),
             Tracked::Offered { agent } | Tracked::OfferExpired { agent } | Tracked::OfferDeclined { agent } => {
                 (None, Some(serde_json::json!({ "agent": agent })))
             }
@@ -463,6 +505,7 @@ fn kind_of(what: &Tracked) -> &'static str {
         Tracked::Started { .. } => kinds::CALL_STARTED,
         Tracked::IvrLeft { .. } => kinds::IVR_LEFT,
         Tracked::Queued { .. } => kinds::QUEUE_ENTERED,
+        Tracked::Announced { .. } => kinds::QUEUE_ANNOUNCED,
         Tracked::Answered { .. } => kinds::CALL_ANSWERED,
         Tracked::Offered { .. } => kinds::OFFER_CREATED,
         Tracked::OfferExpired { .. } => kinds::OFFER_EXPIRED,
@@ -513,6 +556,8 @@ struct Driver {
     callbacks_restored: bool,
     /// The latest look at the stored callbacks; older answers are ignored.
     callbacks_seq: u64,
+    /// Web call button callers' legs, by stand-in dialog.
+    web: web_call::WebLegs,
 }
 
 impl Driver {
@@ -544,22 +589,8 @@ impl Driver {
             });
             tokio::select! {
                 ev = sip.recv() => match ev {
-                    Some(SipEvent::Incoming(incoming)) => {
-                        // The dialed number's entry point decides the call's way.
-                        self.routing_dialogs.insert(incoming.dialog, true);
-                        let (store, back) = (self.store.clone(), self.back.clone());
-                        let (call_id, started) = (new_call_id(), now_rfc3339());
-                        tokio::spawn(async move {
-                            let flow = match store.flow_for_entry(&incoming.dialed).await {
-                                Ok(flow) => flow.map(Arc::new),
-                                Err(e) => {
-                                    tracing::error!(error = %e, "entry point lookup failed");
-                                    None
-                                }
-                            };
-                            let _ = back.send(Back::Routed { call_id, started, incoming, flow });
-                        });
-                    }
+                    // The dialed number's entry point decides the call's way.
+                    Some(SipEvent::Incoming(incoming)) => self.route_incoming(incoming),
                     Some(SipEvent::Dialog(ev)) => {
                         if let DialogEvent::Terminated { id, .. } = &ev
                             && let Some(alive) = self.routing_dialogs.get_mut(id)
@@ -618,7 +649,9 @@ impl Driver {
                 ev = media_events.recv() => match ev {
                     Ok(MediaEvent::LegEnded(leg, why)) => {
                         self.core.advance(now_ms());
-                        self.core.handle_leg_ended(leg, why);
+                        if !self.web_leg_ended(leg) {
+                            self.core.handle_leg_ended(leg, why);
+                        }
                     }
                     Ok(MediaEvent::Digit(rtp, digit)) => {
                         tracing::debug!(leg = rtp.0, "key pressed");
@@ -648,13 +681,13 @@ impl Driver {
     /// What spawned work brought back.
     fn handle_back(&mut self, b: Back) {
         match b {
-            Back::Routed { call_id, started, incoming, flow } => {
+            Back::Routed { call_id, started, incoming, flow, customer } => {
                 // A caller who hung up during the lookup has no call to make.
                 if self.routing_dialogs.remove(&incoming.dialog) != Some(true) {
                     return;
                 }
                 let session_id = rand::random::<u32>() as u64;
-                self.core.handle_incoming(call_id, started, session_id, incoming, flow);
+                self.core.handle_incoming(call_id, started, session_id, *incoming, flow, customer);
             }
             Back::CallerMedia { call_id, media } => self.core.handle_caller_media(&call_id, media),
             Back::CallbackSaved { key, id } => self.core.handle_callback_saved(key, id),
@@ -787,6 +820,17 @@ impl Driver {
             }
             Request::WrapUpExtend { agent, reply } => {
                 let _ = reply.send(self.core.extend_wrap_up(agent).map_err(Refusal::from));
+            }
+            Request::WebCall { req, events, reply } => {
+                let r = self.web_call(req, events).await;
+                let _ = reply.send(r);
+            }
+            Request::WebDigits { dialog, digits, reply } => {
+                let _ = reply.send(self.web_digits(dialog, &digits));
+            }
+            Request::WebHangUp { dialog } => self.web_hang_up(dialog, "ended"),
+            Request::WaitEstimate { queue, reply } => {
+                let _ = reply.send(self.core.wait_estimate(&queue));
             }
             Request::WrapUpDone { agent, call_id, reply } => {
                 let _ = reply.send(self.core.wrap_up_done(agent, &call_id).map_err(Refusal::from));
@@ -1032,10 +1076,12 @@ impl Driver {
     fn flush(&mut self) {
         while let Some(out) = self.core.poll_output() {
             match out {
+                Output::Sip(cmd) if web_dialog(&cmd) => self.web_command(cmd),
                 Output::Sip(cmd) => {
                     // Only fails when the SIP task is gone, at shutdown.
                     let _ = self.sip.send(cmd);
                 }
+                Output::CallerState { dialog, phase } => self.web_phase(dialog, phase),
                 Output::Notify { agent, msg } => {
                     // No receivers: the agent has no desk open right now.
                     let _ = self.notices.send(Arc::new(Notice { to: Audience::User(agent), msg }));
@@ -1240,6 +1286,18 @@ fn g711_of(codec: Codec) -> G711 {
 }
 
 /// 128 random bits: a call id nobody can guess.
+/// A command for a web caller's stand-in dialog, which no SIP stack holds.
+fn web_dialog(cmd: &SipCommand) -> bool {
+    match cmd {
+        SipCommand::Ring { dialog }
+        | SipCommand::Accept { dialog, .. }
+        | SipCommand::Reject { dialog, .. }
+        | SipCommand::HangUp { dialog }
+        | SipCommand::Reinvite { dialog, .. } => dialog.is_web(),
+        SipCommand::Invite { .. } => false,
+    }
+}
+
 fn new_call_id() -> String {
     format!("{:032x}", rand::random::<u128>())
 }

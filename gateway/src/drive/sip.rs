@@ -546,7 +546,7 @@ impl Core {
             Ok(dialog) => {
                 count(if reliable { "tcp" } else { "udp" }, "call", "incoming");
                 if let Some(up) = &self.up {
-                    let _ = up.send(SipEvent::Incoming(Incoming { dialog, trunk, caller, dialed, sdp }));
+                    let _ = up.send(SipEvent::Incoming(Incoming { dialog, trunk, caller, dialed, sdp, web: None }));
                 }
             }
             // The dialog layer queued the answer (503, 400) where one is due.

@@ -14,6 +14,7 @@ mod customers;
 mod directory;
 mod error;
 mod flows;
+pub mod forwarded;
 mod ice;
 mod interactions;
 mod me;
@@ -21,12 +22,14 @@ mod meta;
 mod outbound;
 mod prompts;
 mod queues;
+pub mod redirect;
 pub mod routing_events;
 pub mod session;
 mod tickets;
 mod ui;
 mod users;
 mod voicemails;
+mod widget;
 pub use users::check_new_user;
 mod ws;
 
@@ -126,6 +129,8 @@ pub struct Inner {
     /// Flips to true when the server shuts down; long-lived tasks (WebSockets)
     /// end on it.
     pub shutdown: watch::Receiver<bool>,
+    /// Web call buttons' calls and callback requests per source.
+    pub widget_limits: Mutex<widget::Limits>,
 }
 
 impl std::ops::Deref for AppState {
@@ -170,6 +175,7 @@ impl AppState {
             call_notices: broadcast::channel(1024).0,
             routing_changes: routing_events::channel(),
             shutdown,
+            widget_limits: Mutex::new(widget::Limits::default()),
         }))
     }
 
@@ -282,6 +288,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(flows::list_entry_points))
         .routes(routes!(flows::read_entry_point, flows::set_entry_point, flows::delete_entry_point))
         .routes(routes!(ws::upgrade))
+        .routes(routes!(widget::status))
+        .routes(routes!(widget::callback))
+        .routes(routes!(widget::call))
         .split_for_parts()
 }
 
@@ -298,18 +307,31 @@ pub fn app(state: AppState) -> Router {
             async move { axum::Json(doc.as_ref().clone()) }
         }),
     )
+    .route("/api/v1/widgets/{id}/callbacks", axum::routing::options(widget::preflight))
+    .route("/widget.js", axum::routing::get(widget::script))
+    .route("/demo/widget", axum::routing::get(widget::demo))
     .merge(ui::router(&ui_dir))
     .fallback(|| async { AppError::NotFound })
     .layer(middleware::from_fn_with_state(state.clone(), guard))
     .with_state(state)
 }
 
-/// Runs for every request: refuses cross-origin state changes, counts the
-/// request, and adds the security headers.
-async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// Runs for every request: decides who the client is (see `forwarded.rs`),
+/// refuses cross-origin state changes, counts the request, and adds the
+/// security headers (HSTS when serving HTTPS).
+async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let peer = session::peer(req.extensions());
+    let http = &state.config.http;
+    if let Some(peer) = peer {
+        let client = forwarded::client(&http.trusted_proxies, peer, req.headers(), http.tls.is_some());
+        req.extensions_mut().insert(client);
+    }
     let method = req.method().clone();
     let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
-    if unsafe_method {
+    // The web call button's routes are for other sites' pages: each widget
+    // checks its own origins.
+    let widget = req.uri().path().starts_with("/api/v1/widgets/");
+    if unsafe_method && !widget {
         // Browsers send Origin on every cross-site POST/DELETE; SameSite
         // cookies already stop most forgery, this stops the rest.
         if let Some(origin) = req.headers().get(header::ORIGIN) {
@@ -337,6 +359,12 @@ async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Respo
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    if let Some(tls) = &state.config.http.tls
+        && tls.hsts_max_age_secs > 0
+        && let Ok(v) = HeaderValue::from_str(&format!("max-age={}", tls.hsts_max_age_secs))
+    {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, v);
+    }
     resp
 }
 

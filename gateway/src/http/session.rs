@@ -9,6 +9,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -16,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use shared::{LoginRequest, Role, SessionInfo, UserInfo};
 
 use super::error::ApiJson;
+use super::forwarded::Client;
 use super::{AppError, AppState};
 use crate::auth::{password, token};
 use crate::store::{AuditEntry, SessionRow, UserRow, rfc3339};
@@ -129,21 +131,42 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
         .map(|(_, v)| v.trim_matches('"'))
 }
 
-/// The client's address as the socket saw it. (Behind a reverse proxy the
-/// deployment issue adds trusted `X-Forwarded-For`.)
+/// The client's address: the socket's peer, or what a trusted reverse
+/// proxy says it is (`forwarded.rs`, applied by the guard).
 pub struct ClientAddr(pub IpAddr);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
-            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        Ok(ClientAddr(ip))
+        Ok(ClientAddr(client_of(parts).addr))
     }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(client_of(parts))
+    }
+}
+
+/// The guard's decision; the bare peer for a router without the guard.
+fn client_of(parts: &Parts) -> Client {
+    if let Some(c) = parts.extensions.get::<Client>() {
+        return *c;
+    }
+    let addr = peer(&parts.extensions).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    Client { addr, https: false }
+}
+
+/// The socket's peer (`MockConnectInfo` in tests).
+pub(crate) fn peer(extensions: &axum::http::Extensions) -> Option<IpAddr> {
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0)
+        .or_else(|| extensions.get::<MockConnectInfo<SocketAddr>>().map(|m| m.0))?;
+    Some(peer.ip().to_canonical())
 }
 
 fn session_info(user: &UserRow, session: &SessionRow, state: &AppState) -> SessionInfo {
@@ -164,8 +187,11 @@ pub fn user_info(user: &UserRow) -> UserInfo {
     }
 }
 
-fn cookie(state: &AppState, value: &str, max_age: u64) -> HeaderValue {
-    let secure = if state.config.http.secure_cookies { "; Secure" } else { "" };
+/// The session cookie; `Secure` when configured, when we serve HTTPS, and
+/// when a trusted proxy says the browser came over HTTPS.
+fn cookie(state: &AppState, https: bool, value: &str, max_age: u64) -> HeaderValue {
+    let http = &state.config.http;
+    let secure = if http.secure_cookies || http.tls.is_some() || https { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
         shared::SESSION_COOKIE
@@ -191,7 +217,7 @@ fn cookie(state: &AppState, value: &str, max_age: u64) -> HeaderValue {
 )]
 pub async fn login(
     State(state): State<AppState>,
-    ClientAddr(addr): ClientAddr,
+    Client { addr, https }: Client,
     headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, AppError> {
@@ -251,7 +277,7 @@ pub async fn login(
     tracing::info!(user_id = user.id, role = user.role.as_str(), "signed in");
     let info = session_info(&user, &session, &state);
     let mut resp = (StatusCode::CREATED, axum::Json(info)).into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, cookie(&state, &token, absolute));
+    resp.headers_mut().insert(header::SET_COOKIE, cookie(&state, https, &token, absolute));
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(resp)
 }
@@ -281,7 +307,7 @@ pub async fn current(authed: Authed, State(state): State<AppState>) -> Result<ax
 pub async fn logout(
     authed: Authed,
     State(state): State<AppState>,
-    ClientAddr(addr): ClientAddr,
+    Client { addr, https }: Client,
 ) -> Result<Response, AppError> {
     state.store.delete_session(&authed.token_hash).await?;
     let _ = state.ended_sessions.send(authed.token_hash.clone());
@@ -296,6 +322,6 @@ pub async fn logout(
         })
         .await?;
     let mut resp = StatusCode::NO_CONTENT.into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, cookie(&state, "", 0));
+    resp.headers_mut().insert(header::SET_COOKIE, cookie(&state, https, "", 0));
     Ok(resp)
 }

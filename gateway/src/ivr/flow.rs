@@ -431,6 +431,25 @@ struct RawFlow {
 }
 
 impl Flow {
+    /// Whether a caller arriving at `now_ms` would find the center open:
+    /// the first business-hours node on the way from the start, through the
+    /// nodes that need nothing from the caller. `None` when the way reaches
+    /// no such node (the flow does not say).
+    pub fn open_at(&self, now_ms: i64) -> Option<bool> {
+        let mut id = &self.start;
+        for _ in 0..self.nodes.len() {
+            id = match self.nodes.get(id)? {
+                Node::Hours(h) => return Some(super::hours::Schedule::compile(h).is_ok_and(|s| s.is_open(now_ms))),
+                Node::Play(p) => &p.next,
+                Node::SetLanguage(n) => &n.next,
+                Node::SetPriority(n) => &n.next,
+                Node::Set(n) => &n.next,
+                _ => return None,
+            };
+        }
+        None
+    }
+
     /// Reads and checks a flow document.
     pub fn parse(json: &str) -> Result<Flow, FlowError> {
         if json.len() > MAX_JSON_BYTES {

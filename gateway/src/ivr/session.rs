@@ -34,6 +34,9 @@ pub struct CallContext {
     /// The caller's language when the call brings one (a web page's); the
     /// flow's own otherwise.
     pub language: Option<String>,
+    /// The customer known before the IVR starts (a web caller the site
+    /// vouched for): `identify` finds them at once.
+    pub customer: Option<CustomerRef>,
 }
 
 /// A customer as the IVR needs one: enough for the agent's screen and for
@@ -209,6 +212,7 @@ impl IvrSession {
             .map(|l| l.tag().to_owned())
             .unwrap_or_else(|| flow.language.clone());
         let start = flow.start.clone();
+        let customer = ctx.customer.clone();
         let mut s = IvrSession {
             node: start.clone(),
             flow,
@@ -217,7 +221,7 @@ impl IvrSession {
             priority: 0,
             vip: false,
             vars: BTreeMap::new(),
-            customer: None,
+            customer,
             keyed: std::collections::BTreeSet::new(),
             path: VecDeque::new(),
             phase: Phase::Moving,
@@ -413,6 +417,10 @@ impl IvrSession {
             Node::Menu(m) => self.ask(now, m.prompt.ids()),
             Node::Collect(c) => self.ask(now, c.prompt.ids()),
             Node::Survey(s) => self.ask(now, s.prompt.ids()),
+            Node::Identify(i) if self.customer.is_some() => {
+                self.record(Some("found".into()));
+                Some(i.found.clone())
+            }
             Node::Identify(i) => {
                 let (lookup, register) = match &i.by {
                     IdentifyBy::Caller => match self.caller_number() {

@@ -29,6 +29,7 @@ impl Run {
             dialed: "+982112345678".into(),
             entry: EntryKind::Phone,
             language: None,
+            customer: None,
         };
         let s = IvrSession::new(Arc::new(flow), ctx, now);
         let mut run = Run { s, now, playing: None };
@@ -571,8 +572,13 @@ fn prompts_play_in_the_language_chosen() {
 #[test]
 fn the_call_may_bring_its_language() {
     let flow = Flow::parse(&menu_flow().to_string()).unwrap();
-    let ctx =
-        CallContext { caller: None, dialed: "support".into(), entry: EntryKind::Web, language: Some("tr-TR".into()) };
+    let ctx = CallContext {
+        caller: None,
+        dialed: "support".into(),
+        entry: EntryKind::Web,
+        language: Some("tr-TR".into()),
+        customer: None,
+    };
     let mut s = IvrSession::new(Arc::new(flow), ctx, 0);
     assert!(matches!(s.poll_output(), Some(Output::Play { language, .. }) if language == "tr"));
 }
@@ -622,7 +628,7 @@ fn a_runaway_flow_that_skipped_validation_fails_instead_of_spinning() {
     }))
     .unwrap();
     assert!(flow.validate().is_err());
-    let ctx = CallContext { caller: None, dialed: "1".into(), entry: EntryKind::Phone, language: None };
+    let ctx = CallContext { caller: None, dialed: "1".into(), entry: EntryKind::Phone, language: None, customer: None };
     let mut s = IvrSession::new(Arc::new(flow), ctx, 0);
     let Some(Output::Done(o)) = s.poll_output() else { panic!("expected Done") };
     assert!(matches!(o.action, Action::Failed { .. }), "{:?}", o.action);
@@ -634,7 +640,7 @@ fn a_runaway_flow_that_skipped_validation_fails_instead_of_spinning() {
         "nodes": { "a": { "type": "play", "prompts": ["x"], "next": "nowhere" } }
     }))
     .unwrap();
-    let ctx = CallContext { caller: None, dialed: "1".into(), entry: EntryKind::Phone, language: None };
+    let ctx = CallContext { caller: None, dialed: "1".into(), entry: EntryKind::Phone, language: None, customer: None };
     let mut s = IvrSession::new(Arc::new(flow), ctx, 0);
     let Some(Output::Play { id, .. }) = s.poll_output() else { panic!() };
     s.handle_play_done(1, id);
@@ -848,4 +854,46 @@ fn the_documented_example_parses() {
         doc[start..end].lines().skip(1).map(|l| l.trim_start_matches("//!")).collect::<Vec<_>>().join("\n");
     let flow = Flow::parse(&json).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(flow.nodes.len(), 9);
+}
+
+#[test]
+fn a_customer_known_before_the_ivr_is_found_without_a_lookup() {
+    let f = json!({
+        "name": "w", "start": "who", "language": "en",
+        "nodes": {
+            "who": { "type": "identify", "by": { "var": "code" }, "found": "q", "not_found": "bye" },
+            "q": { "type": "queue", "queue": "support" },
+            "bye": { "type": "hang_up" }
+        }
+    });
+    let flow = Flow::parse(&f.to_string()).unwrap();
+    let ctx = CallContext {
+        caller: None,
+        dialed: "web:shop".into(),
+        entry: EntryKind::Web,
+        language: None,
+        customer: Some(rania()),
+    };
+    let mut s = IvrSession::new(Arc::new(flow), ctx, 0);
+    let out: Vec<Output> = std::iter::from_fn(|| s.poll_output()).collect();
+    assert!(!out.iter().any(|o| matches!(o, Output::LookupCustomer(_))), "{out:?}");
+    let o = done(&out);
+    assert!(matches!(o.action, Action::Queue { .. }), "found: {:?}", o.action);
+    assert_eq!(o.customer, Some(rania()));
+}
+
+#[test]
+fn a_flow_says_whether_it_is_open_before_any_input() {
+    let flow = |start_nodes: Value| Flow::parse(&start_nodes.to_string()).unwrap();
+    let hours = flow(hours_flow());
+    assert_eq!(hours.open_at(MONDAY_10_TEHRAN), Some(true));
+    assert_eq!(hours.open_at(at("2026-03-21T06:30:00Z")), Some(false), "a holiday");
+    // Through a greeting and a language to the hours.
+    let mut greeted = hours_flow();
+    greeted["start"] = json!("hi");
+    greeted["nodes"]["hi"] = json!({ "type": "play", "prompts": "welcome", "next": "lang" });
+    greeted["nodes"]["lang"] = json!({ "type": "set_language", "language": "fa", "next": "h" });
+    assert_eq!(flow(greeted).open_at(at("2026-03-21T06:30:00Z")), Some(false));
+    // A menu first: the flow does not say.
+    assert_eq!(Flow::parse(&menu_flow().to_string()).unwrap().open_at(MONDAY_10_TEHRAN), None);
 }

@@ -140,7 +140,21 @@ use super::{CallId, MediaType, NameAddr, Request, Response, SipUri, StatusCode, 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DialogId(u64);
 
+/// The top bit marks the legs of web call button callers: call control
+/// treats them as dialogs, but no SIP stack holds them.
+const WEB: u64 = 1 << 63;
+
 impl DialogId {
+    /// The `n`th web caller's stand-in dialog (never one of [`Dialogs`]').
+    pub const fn web(n: u64) -> DialogId {
+        DialogId(WEB | (n & !WEB))
+    }
+
+    /// A web caller's stand-in, not a SIP dialog.
+    pub const fn is_web(self) -> bool {
+        self.0 & WEB != 0
+    }
+
     /// A made-up id, for the tests of layers above.
     #[cfg(test)]
     pub(crate) const fn for_test(n: u64) -> DialogId {
