@@ -833,7 +833,10 @@ async fn a_caller_walks_the_ivr_and_reaches_an_agent_of_the_queue() {
     assert!(r.ivr_ended_at.is_some() && r.enqueued_at.is_some() && r.answered_at.is_some());
     assert!(r.billsec_ms.unwrap() >= 3000, "talked at least 3 s: {:?}", r.billsec_ms);
     let kinds: Vec<&str> = detail.events.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds, ["call.started", "ivr.left", "queue.entered", "offer.created", "call.answered", "call.ended"]);
+    assert_eq!(
+        kinds,
+        ["call.started", "ivr.left", "queue.entered", "offer.created", "queue.announced", "call.answered", "call.ended"]
+    );
     // Supervisors watching calls saw the same steps as they happened.
     let mut seen = Vec::new();
     while seen.len() < kinds.len() {
