@@ -258,6 +258,9 @@ pub fn CallPanel() -> impl IntoView {
                 let talking = move || phase.get() == Some(CallPhase::Talking);
                 let transfer_pending = Memo::new(move |_| calls.with(|c| c.active().is_some_and(|a| a.transfer_pending())));
                 let can_transfer_now = move || talking() && !held.get();
+                let to_number = move || transfer_queue.with(|q| q == calls::TRANSFER_TO_NUMBER);
+                // The field is for an agent's id or an outside number.
+                let typed_target = move || transfer_queue.with(|q| q.is_empty() || q == calls::TRANSFER_TO_NUMBER);
                 let on_transfer_open = move |_| {
                     let open = !transfer_open.get_untracked();
                     transfer_open.set(open);
@@ -434,6 +437,12 @@ pub fn CallPanel() -> impl IntoView {
                                     <option value="" selected=move || transfer_queue.with(String::is_empty)>
                                         {tr("call-transfer-to-agent")}
                                     </option>
+                                    <option
+                                        value=calls::TRANSFER_TO_NUMBER
+                                        selected=move || transfer_queue.with(|q| q == calls::TRANSFER_TO_NUMBER)
+                                    >
+                                        {tr("call-transfer-to-number")}
+                                    </option>
                                     {move || {
                                         queues
                                             .get()
@@ -451,16 +460,24 @@ pub fn CallPanel() -> impl IntoView {
                                             .collect_view()
                                     }}
                                 </select>
-                                <label class="field-label" for="call-transfer-target" hidden=move || !transfer_queue.with(String::is_empty)>
-                                    {tr("call-transfer-target")}
+                                <label class="field-label" for="call-transfer-target" hidden=move || !typed_target()>
+                                    {move || {
+                                        t(
+                                            if to_number() {
+                                                "call-transfer-number"
+                                            } else {
+                                                "call-transfer-target"
+                                            },
+                                        )
+                                    }}
                                 </label>
                                 <div class="dial-row">
                                     <input
-                                        hidden=move || !transfer_queue.with(String::is_empty)
+                                        hidden=move || !typed_target()
                                         id="call-transfer-target"
                                         class="dial-number"
-                                        type="text"
-                                        inputmode="numeric"
+                                        type=move || if to_number() { "tel" } else { "text" }
+                                        inputmode=move || if to_number() { "tel" } else { "numeric" }
                                         dir="ltr"
                                         autocomplete="off"
                                         spellcheck="false"
@@ -499,7 +516,9 @@ pub fn CallPanel() -> impl IntoView {
                                 <p class="hint" id="call-transfer-hint">
                                     {move || {
                                         t(
-                                            if transfer_queue.with(String::is_empty) {
+                                            if to_number() {
+                                                "call-transfer-number-hint"
+                                            } else if transfer_queue.with(String::is_empty) {
                                                 "call-transfer-hint"
                                             } else {
                                                 "call-transfer-queue-hint"
@@ -514,7 +533,7 @@ pub fn CallPanel() -> impl IntoView {
                                     role="alert"
                                     prop:hidden=move || !transfer_invalid.get()
                                 >
-                                    {tr("call-transfer-invalid")}
+                                    {move || t(if to_number() { "call-transfer-number-invalid" } else { "call-transfer-invalid" })}
                                 </p>
                             </form>
                         </Show>
@@ -1761,8 +1780,10 @@ impl Softphone {
     /// gateway's `call_ended` (`transferred`) takes it off the desk.
     fn transfer(this: &Rc<Softphone>) {
         let queue = this.ui.transfer_queue.get_untracked();
-        let to_agent = calls::agent_id_input(&this.ui.transfer_target.get_untracked());
-        if queue.is_empty() && to_agent.is_none() {
+        let typed = this.ui.transfer_target.get_untracked();
+        let to_agent = calls::agent_id_input(&typed);
+        let to_number = (queue == calls::TRANSFER_TO_NUMBER).then(|| calls::dialable_number(&typed).ok());
+        if (queue.is_empty() && to_agent.is_none()) || matches!(to_number, Some(None)) {
             this.ui.transfer_invalid.set(true);
             request_animation_frame(|| focus_testid("call-transfer-target"));
             return;
@@ -1792,6 +1813,10 @@ impl Softphone {
                 _ => None,
             };
             let msg = match to_agent {
+                _ if to_number.is_some() => {
+                    let number = to_number.flatten().unwrap_or_default();
+                    ClientMsg::CallTransferNumber { call_id: call_id.clone(), number }
+                }
                 _ if !queue.is_empty() => ClientMsg::CallTransferQueue { call_id: call_id.clone(), queue },
                 Some(to_agent) => ClientMsg::CallTransfer { call_id: call_id.clone(), to_agent },
                 None => return,

@@ -50,7 +50,7 @@
     '@media (prefers-color-scheme:dark){.p{background:#1e1e24;color:#eee}.w{color:#eee}.k button,button.s{background:#33333d;color:#eee}.tm{color:#bbb}input,select{background:#2a2a31;color:#eee}}' +
     '</style>' +
     '<div class="w" dir="' + (rtl ? 'rtl' : 'ltr') + '" lang="' + lang + '">' +
-    '<div class="p" role="dialog" data-testid="widget-panel" hidden>' +
+    '<div class="p" role="dialog" aria-label="' + (cfg.label || t('call')).replace(/[<>"&]/g, '') + '" data-testid="widget-panel" hidden>' +
     '<div class="st" role="status" aria-live="polite" data-testid="widget-status"></div>' +
     '<div class="tm" data-testid="widget-timer"></div>' +
     '<div class="row" data-part="controls" hidden>' +
@@ -67,7 +67,7 @@
     '<div class="row" data-part="end" hidden><button data-act="again" data-testid="widget-again"></button>' +
     '<button class="s" data-act="close" data-testid="widget-close"></button></div>' +
     '</div>' +
-    '<button data-act="open" data-testid="widget-button" aria-haspopup="dialog"></button></div>';
+    '<button data-act="open" data-testid="widget-button" aria-haspopup="dialog" aria-expanded="false"></button></div>';
   var $ = function (s) { return root.querySelector(s); };
   var part = function (n) { return $('[data-part="' + n + '"]'); };
   var wrap = $('.w'), panel = $('.p'), status = $('.st'), timer = $('.tm');
@@ -111,9 +111,9 @@
     timer.textContent = Math.floor(s / 60) + ':' + ('0' + (s % 60)).slice(-2);
   }
 
-  function finish(reason) {
-    if (!call) return;
-    var c = call;
+  // Ends call `c` (a late handler of an older call does nothing).
+  function finish(c, reason) {
+    if (!c || c !== call) return;
     call = null;
     clearInterval(c.timer);
     try { c.ws && c.ws.close(); } catch (e) {}
@@ -122,9 +122,11 @@
     if (c.audio) c.audio.remove();
     show(part('controls'), false);
     show(part('keypad'), false);
+    $('[data-act="keypad"]').setAttribute('aria-expanded', 'false');
     show(part('survey'), false);
     show(part('end'), true);
-    if (!c.rated) say(t(reason === 'ended' ? 'ended' : 'failed'), 'ended');
+    if (c.error) say(c.error, 'error');
+    else if (!c.rated) say(t(reason === 'ended' ? 'ended' : 'failed'), 'ended');
     timer.textContent = '';
   }
 
@@ -133,10 +135,19 @@
   }
 
   function startCall() {
+    if (call) return;
     show(part('cb'), false);
     show(part('end'), false);
+    if (!window.RTCPeerConnection || !navigator.mediaDevices) {
+      // An insecure (http) page or an old browser: no microphone to ask for.
+      say(t('failed'), 'error');
+      show(part('end'), true);
+      return;
+    }
     say(t('connecting'), 'connecting');
     var c = (call = { rated: false });
+    var mute = $('[data-act="mute"]');
+    mute.setAttribute('aria-pressed', 'false');
     navigator.mediaDevices.getUserMedia({ audio: true }).then(function (mic) {
       if (call !== c) { mic.getTracks().forEach(function (tr) { tr.stop(); }); return; }
       c.mic = mic;
@@ -148,7 +159,7 @@
       c.audio.setAttribute('data-testid', 'widget-audio');
       document.body.appendChild(c.audio);
       pc.ontrack = function (e) { c.audio.srcObject = e.streams[0] || new MediaStream([e.track]); };
-      pc.onconnectionstatechange = function () { if (pc.connectionState === 'failed') finish('failed'); };
+      pc.onconnectionstatechange = function () { if (pc.connectionState === 'failed') finish(c, 'failed'); };
       return pc.createOffer().then(function (o) { return pc.setLocalDescription(o); }).then(function () {
         return new Promise(function (done) {
           if (pc.iceGatheringState === 'complete') return done();
@@ -159,34 +170,42 @@
         if (call !== c) return;
         var ws = (c.ws = new WebSocket(api.replace(/^http/, 'ws') + '/call'));
         ws.onopen = function () {
-          ws.send(JSON.stringify({ type: 'call', sdp: pc.localDescription.sdp, page: location.href, language: lang, token: token }));
+          // The page without its query or fragment (they may carry tokens).
+          var page = location.origin + location.pathname;
+          ws.send(JSON.stringify({ type: 'call', sdp: pc.localDescription.sdp, page: page, language: lang, token: token }));
         };
         ws.onmessage = function (ev) {
           var m = JSON.parse(ev.data);
+          if (call !== c) return;
           if (m.type === 'answer') {
-            pc.setRemoteDescription({ type: 'answer', sdp: m.sdp });
+            pc.setRemoteDescription({ type: 'answer', sdp: m.sdp }).catch(function () {
+              send({ type: 'hang_up' });
+              finish(c, 'failed');
+            });
             c.since = Date.now();
             c.timer = setInterval(tick, 1000);
             show(part('controls'), true);
-            $('[data-act="mute"]').textContent = t('mute');
+            mute.textContent = t('mute');
           } else if (m.type === 'phase') {
             say(t(m.phase), m.phase);
             var survey = m.phase === 'survey';
             show(part('survey'), survey);
-            show(part('controls'), !survey);
+            // Hang up stays: rating is not a must.
             if (survey) show(part('keypad'), false);
           } else if (m.type === 'ended') {
-            finish(m.reason);
-          } else if (m.type === 'error') {
-            say(t('failed') + ' (' + m.code + ')', 'error');
+            finish(c, m.reason);
+          } else if (m.type === 'error' && m.code !== 'bad_digits') {
+            // A refusal that ends the call: its reason stays on screen.
+            c.error = t('failed') + ' (' + m.code + ')';
+            say(c.error, 'error');
           }
         };
-        ws.onclose = function () { finish('ended'); };
+        ws.onclose = function () { finish(c, 'ended'); };
       });
     }).catch(function (e) {
       var micRefused = e && (e.name === 'NotAllowedError' || e.name === 'NotFoundError');
-      finish('failed');
-      say(micRefused ? t('mic') : t('failed'), 'error');
+      c.error = micRefused ? t('mic') : t('failed');
+      finish(c, 'failed');
     });
   }
 
@@ -226,22 +245,26 @@
   part('cb').addEventListener('submit', function (e) {
     e.preventDefault();
     var f = e.target;
+    var btn = $('[type="submit"]');
+    if (btn.disabled) return;
+    btn.disabled = true;
     var body = { number: f.n.value, token: token };
     if (f.w.value) body.due_at = f.w.value;
     fetch(api + '/callbacks', {
       method: 'POST', credentials: 'omit', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body)
     }).then(function (r) {
+      btn.disabled = false;
       if (r.status === 201) { show(part('cb'), false); show(part('end'), true); say(t('cbDone'), 'callback_done'); }
       else say(t(r.status === 429 ? 'busy' : 'cbBad'), 'callback');
-    }).catch(function () { say(t('failed'), 'callback'); });
+    }).catch(function () { btn.disabled = false; say(t('failed'), 'callback'); });
   });
 
   root.addEventListener('click', function (e) {
     var el = e.target.closest('button');
     if (!el) return;
     var act = el.getAttribute('data-act');
-    if (act === 'open') { if (panel.hidden) open(); else if (!call) show(panel, false); }
-    else if (act === 'hangup') { send({ type: 'hang_up' }); finish('ended'); }
+    if (act === 'open') { if (panel.hidden) open(); else if (!call) show(panel, false); openBtn.setAttribute('aria-expanded', String(!panel.hidden)); }
+    else if (act === 'hangup') { send({ type: 'hang_up' }); finish(call, 'ended'); }
     else if (act === 'mute' && call && call.mic) {
       var on = call.mic.getAudioTracks()[0].enabled;
       call.mic.getAudioTracks().forEach(function (tr) { tr.enabled = !on; });
@@ -252,7 +275,7 @@
       show(k, k.hidden);
       el.setAttribute('aria-expanded', String(!k.hidden));
     } else if (act === 'again' || act === 'anyway') startCall();
-    else if (act === 'close') show(panel, false);
+    else if (act === 'close') { show(panel, false); openBtn.setAttribute('aria-expanded', 'false'); openBtn.focus(); }
     else if (el.hasAttribute('data-digit')) send({ type: 'digits', digits: el.getAttribute('data-digit') });
     else if (el.hasAttribute('data-score') && call) {
       send({ type: 'digits', digits: el.getAttribute('data-score') });
@@ -260,6 +283,10 @@
       show(part('survey'), false);
       say(t('thanks'), 'rated');
     }
+  });
+
+  root.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape' && !call && !panel.hidden) { show(panel, false); openBtn.setAttribute('aria-expanded', 'false'); openBtn.focus(); }
   });
 
   window.CCWidget = { setToken: function (tk) { token = tk || null; }, open: open };

@@ -196,6 +196,21 @@ async function afterCall(t, { admin, rania, callId, subject, due, youssef }) {
   assert.equal(mine.call_id, callId, 'on this call');
   assert.equal(mine.kind, 'request');
   assert.equal(Date.parse(mine.due_at), due.getTime(), 'with the time it will take');
+
+  // The supervisor's calls report shows the call, its wait, the ticket and the score.
+  const { page: board } = await openBrowser(t);
+  await signIn(board, 'supervisor', 'sara', 'demo-supervisor');
+  await waitConnected(board);
+  await board.getByTestId('nav-calls-report').click();
+  const row = board.locator(`[data-testid="report-call"][data-call-id="${callId}"]`);
+  await row.waitFor({ timeout: 15_000 });
+  const waitCell = row.getByTestId('report-wait');
+  assert.equal(await waitCell.getAttribute('data-wait-end'), 'answered');
+  assert.equal(Number(await waitCell.getAttribute('data-wait-ms')), wait, 'the wait, as the record has it');
+  assert.equal((await row.getByTestId('report-score').innerText()).trim(), '5');
+  assert.ok((await row.getByTestId('report-tickets').innerText()).includes(subject), 'the ticket');
+  assert.equal((await row.getByTestId('report-customer').innerText()).trim(), 'Youssef Al-Amin');
+  await screenshot(board, '19-supervisor-report');
 }
 
 test("Rania's story, the customer on the phone", { timeout: 6 * TEST_TIMEOUT }, async (t) => {

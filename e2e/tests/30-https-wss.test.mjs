@@ -11,34 +11,20 @@
 // target/debug/gateway) on free loopback ports with a fresh SQLite database.
 
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { TEST_TIMEOUT, beAvailable, dominantTone, openBrowser, screenshot, toneWav, waitConnected } from '../lib/browser.mjs';
+import { GATEWAY, ROOT, baseConfig, cleanEnv, freePort, runGateway, workDir } from '../lib/gateway.mjs';
 import { sippDir, startSipp, toneUlaw } from '../lib/sipp.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const GATEWAY =
-  process.env.CC_E2E_GATEWAY ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'debug', 'gateway');
 const DID = '+441234567890';
-
-async function freePort() {
-  const srv = net.createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** One request; resolves `{ status, headers, body }`. */
 function fetchRaw(mod, options) {
@@ -56,18 +42,14 @@ function fetchRaw(mod, options) {
 
 /** Starts the TLS gateway; resolves `{ base, sip, redirect, spki, ca }` once it is healthy. */
 async function startGateway(t) {
-  const dir = await mkdtemp(path.join(process.env.CC_E2E_TMP ?? os.tmpdir(), 'cc-e2e-https-'));
+  const dir = await workDir(t, 'cc-e2e-https-');
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
   const [port, redirect, sipPort] = [await freePort(), await freePort(), await freePort()];
-  // A clean environment: nothing of the outer gateway's config leaks in.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('CC_') && k !== 'DATABASE_URL' && k !== 'RUST_LOG'),
-  );
   const made = await promisify(execFile)(
     GATEWAY,
     ['cert', 'self-signed', '--host', '127.0.0.1', '--host', 'localhost', '--cert', cert, '--key', key],
-    { cwd: dir, env },
+    { cwd: dir, env: cleanEnv() },
   );
   assert.match(made.stdout, /SHA-256 fingerprint/, 'the command says how to check and trust the certificate');
   const ca = await readFile(cert, 'utf8');
@@ -78,56 +60,19 @@ async function startGateway(t) {
   const config = `
 [http]
 listen = "127.0.0.1:${port}"
-ui_dir = ${JSON.stringify(path.join(root, 'dist'))}
+ui_dir = ${JSON.stringify(path.join(ROOT, 'dist'))}
 [http.tls]
 cert = ${JSON.stringify(cert)}
 key = ${JSON.stringify(key)}
 redirect_listen = "127.0.0.1:${redirect}"
-[database]
-url = ${JSON.stringify(`sqlite://${path.join(dir, 'cc.db')}`)}
-[sip]
-listen_udp = "127.0.0.1:${sipPort}"
-listen_tcp = "127.0.0.1:${sipPort}"
-[webrtc]
-listen = "127.0.0.1:0"
-[media]
-recordings_dir = ${JSON.stringify(path.join(dir, 'recordings'))}
-voicemail_dir = ${JSON.stringify(path.join(dir, 'voicemail'))}
-prompts_dir = ${JSON.stringify(path.join(root, 'assets', 'prompts'))}
-prompts_override_dir = ${JSON.stringify(path.join(dir, 'prompts'))}
-`;
-  const configPath = path.join(dir, 'gateway.toml');
-  await writeFile(configPath, config);
-  let log = '';
-  const child = spawn(GATEWAY, ['--config', configPath, 'serve', '--demo'], {
-    cwd: dir,
-    env: { ...env, RUST_LOG: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+${baseConfig(dir, sipPort)}`;
+  // Node checks the chain and the name: the certificate is trusted as
+  // itself, for 127.0.0.1.
+  const { log } = await runGateway(t, dir, config, async () => {
+    const r = await fetchRaw(https, { host: '127.0.0.1', port, path: '/healthz', ca });
+    return r.status === 200;
   });
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
-  let exited = null;
-  child.on('exit', (code) => (exited = code));
-  t.after(async () => {
-    child.kill('SIGTERM');
-    await new Promise((r) => (exited !== null ? r() : child.on('exit', r)));
-    await rm(dir, { recursive: true, force: true });
-  });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (exited !== null) throw new Error(`the TLS gateway exited with ${exited}:\n${log}`);
-    try {
-      // Node checks the chain and the name: the certificate is trusted as
-      // itself, for 127.0.0.1.
-      const r = await fetchRaw(https, { host: '127.0.0.1', port, path: '/healthz', ca });
-      if (r.status === 200) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`the TLS gateway did not become healthy:\n${log}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { base: `https://127.0.0.1:${port}`, port, redirect, sip: `127.0.0.1:${sipPort}`, spki, ca, log: () => log };
+  return { base: `https://127.0.0.1:${port}`, port, redirect, sip: `127.0.0.1:${sipPort}`, spki, ca, log };
 }
 
 async function answerRinging(page) {

@@ -643,6 +643,22 @@ impl Config {
             if w.calls_per_minute == 0 {
                 return invalid("widgets.calls_per_minute", format!("widget {:?}: at least 1", w.id));
             }
+            if w.max_calls == 0 {
+                return invalid("widgets.max_calls", format!("widget {:?}: at least 1", w.id));
+            }
+            let prefix_ok = |p: &String| {
+                p.len() >= 2 && p.len() <= 16 && p.starts_with('+') && p[1..].bytes().all(|b| b.is_ascii_digit())
+            };
+            if let Some(p) = w.callback_prefixes.iter().find(|p| !prefix_ok(p)) {
+                return invalid("widgets.callback_prefixes", format!("widget {:?}: {p:?} is not + and digits", w.id));
+            }
+            if let Some(o) = w
+                .allowed_origins
+                .iter()
+                .find(|o| origin_of(o).is_some_and(|n| !n.eq_ignore_ascii_case(o.trim_end_matches('/'))))
+            {
+                return invalid("widgets.allowed_origins", format!("widget {:?}: {o:?}: scheme and host only", w.id));
+            }
         }
         Ok(())
     }
@@ -882,6 +898,24 @@ pub struct WidgetConfig {
     /// Calls one source address may start per minute.
     #[serde(default = "default_widget_calls")]
     pub calls_per_minute: u32,
+    /// Calls through this widget at once, at most.
+    #[serde(default = "default_widget_max_calls")]
+    pub max_calls: u32,
+    /// Callback requests through this widget per hour, from everyone.
+    #[serde(default = "default_widget_callbacks")]
+    pub callbacks_per_hour: u32,
+    /// The numbers callbacks may be asked for start with one of these
+    /// (`+98`, `+90212`); empty: any number.
+    #[serde(default)]
+    pub callback_prefixes: Vec<String>,
+}
+
+fn default_widget_max_calls() -> u32 {
+    20
+}
+
+fn default_widget_callbacks() -> u32 {
+    60
 }
 
 fn default_callback_after() -> u32 {

@@ -95,6 +95,13 @@ pub async fn seed_demo(store: &Store, now_ms: i64) -> Result<bool, StoreError> {
             )
             .await?;
     }
+    Ok(true)
+}
+
+/// The demo's support line for `serve --demo`, after [`seed_demo`]: its
+/// flow (welcome, customer code, menu, queue), the survey flow, and the
+/// entry points of the web call button and the phone number.
+pub async fn seed_demo_flows(store: &Store, now_ms: i64) -> Result<(), StoreError> {
     for json in [DEMO_FLOW, DEMO_SURVEY] {
         let flow = crate::ivr::Flow::parse(json).expect("the demo flows are valid");
         store.save_flow(&flow, None, now_ms).await?;
@@ -103,7 +110,7 @@ pub async fn seed_demo(store: &Store, now_ms: i64) -> Result<bool, StoreError> {
         let entry = crate::ivr::EntryPoint::parse(entry).expect("the demo entries are valid");
         store.set_entry_point(&entry, "demo_support", None, now_ms).await?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// The demo page's web call button: calls go to [`DEMO_WEB_ENTRY`], the
@@ -118,6 +125,9 @@ pub fn demo_widget() -> crate::config::WidgetConfig {
         secret: Some(crate::config::Secret::from(DEMO_WIDGET_SECRET)),
         callback_after_secs: 300,
         calls_per_minute: 30,
+        max_calls: 20,
+        callbacks_per_hour: 60,
+        callback_prefixes: Vec::new(),
     }
 }
 

@@ -184,6 +184,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
             if demo && gateway::demo::seed_demo(&store, unix_ms(std::time::SystemTime::now())).await? {
                 let now = unix_ms(std::time::SystemTime::now());
                 gateway::demo::seed_demo_desk(&store, &config.media.voicemail_dir, now).await?;
+                gateway::demo::seed_demo_flows(&store, now).await?;
                 tracing::info!("demo data written");
             }
             let listener = tokio::net::TcpListener::bind(config.http.listen)

@@ -161,6 +161,19 @@ fn carrier_dir() -> std::path::PathBuf {
     dir
 }
 
+/// The call's interaction record once it is finished (5 s at most).
+async fn finished_record(gw: &Gateway, call_id: &str) -> shared::records::InteractionDetail {
+    let until = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let d = gw.store.interaction(call_id).await.unwrap();
+        if let Some(d) = d.filter(|d| d.interaction.ended_at.is_some()) {
+            return d;
+        }
+        assert!(tokio::time::Instant::now() < until, "no finished record");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// `call.ended` for `call_id`: its reason.
 async fn ended(ws: &mut Ws, call_id: &str) -> shared::ws::CallEndReason {
     wait_for(ws, "call.ended", |m| match m {
@@ -813,15 +826,7 @@ async fn a_caller_walks_the_ivr_and_reaches_an_agent_of_the_queue() {
     // The call's record: who, which queue, the customer the IVR found, who
     // took it, how it ended, and its timeline in order.
     let omid = gw.store.user_by_username("omid").await.unwrap().unwrap();
-    let until = tokio::time::Instant::now() + Duration::from_secs(5);
-    let detail = loop {
-        let d = gw.store.interaction(&call.call_id).await.unwrap();
-        if let Some(d) = d.filter(|d| d.interaction.ended_at.is_some()) {
-            break d;
-        }
-        assert!(tokio::time::Instant::now() < until, "no finished record");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let detail = finished_record(&gw, &call.call_id).await;
     let r = &detail.interaction;
     assert_eq!(r.caller.as_deref(), Some("+966501234567"));
     assert_eq!(r.callee.as_deref(), Some(DID));
@@ -835,7 +840,15 @@ async fn a_caller_walks_the_ivr_and_reaches_an_agent_of_the_queue() {
     let kinds: Vec<&str> = detail.events.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(
         kinds,
-        ["call.started", "ivr.left", "queue.entered", "offer.created", "queue.announced", "call.answered", "call.ended"]
+        [
+            "call.started",
+            "ivr.left",
+            "queue.entered",
+            "offer.created",
+            "queue.announced",
+            "call.answered",
+            "call.ended"
+        ]
     );
     // Supervisors watching calls saw the same steps as they happened.
     let mut seen = Vec::new();
@@ -1036,16 +1049,159 @@ async fn after_the_agent_hangs_up_the_caller_rates_the_call() {
     assert_eq!(ended(&mut ws, &call_id).await.kind, CallEndKind::LocalHangUp);
     // The caller stays for the survey, rates 5, and is hung up on.
     sipp_passed(caller).await;
-    let until = tokio::time::Instant::now() + Duration::from_secs(5);
-    let detail = loop {
-        let d = gw.store.interaction(&call_id).await.unwrap();
-        if let Some(d) = d.filter(|d| d.interaction.ended_at.is_some()) {
-            break d;
-        }
-        assert!(tokio::time::Instant::now() < until, "no finished record");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let detail = finished_record(&gw, &call_id).await;
     assert_eq!(detail.interaction.survey_score, Some(5));
     assert_eq!(detail.interaction.disposition, Some(shared::records::Disposition::Answered));
     assert!(detail.events.iter().any(|e| e.kind == "survey.completed"));
+}
+
+/// The outside number of a transfer, played by the test itself: a SIP
+/// endpoint on the carrier's address that answers one INVITE with its own
+/// RTP socket, and can hang up.
+struct OutsideNumber {
+    sip: tokio::net::UdpSocket,
+    rtp: tokio::net::UdpSocket,
+}
+
+/// The value of header `name` in a SIP message.
+fn header<'a>(msg: &'a str, name: &str) -> &'a str {
+    msg.lines()
+        .find_map(|l| l.split_once(':').filter(|(n, _)| n.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.trim()))
+        .unwrap_or_else(|| panic!("no {name} in {msg}"))
+}
+
+impl OutsideNumber {
+    async fn bind() -> OutsideNumber {
+        let sip = tokio::net::UdpSocket::bind((CARRIER_IP, 0)).await.unwrap();
+        let rtp = tokio::net::UdpSocket::bind((CARRIER_IP, 0)).await.unwrap();
+        OutsideNumber { sip, rtp }
+    }
+
+    /// Answers the INVITE 200 with our SDP; returns the INVITE, the
+    /// gateway's address and where the gateway wants our RTP.
+    async fn answer(&self) -> (String, SocketAddr, SocketAddr) {
+        let mut buf = vec![0u8; 4096];
+        let (invite, from) = loop {
+            let (n, from) = tokio::time::timeout(Duration::from_secs(20), self.sip.recv_from(&mut buf))
+                .await
+                .expect("the transfer's INVITE arrives")
+                .unwrap();
+            let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+            if text.starts_with("INVITE ") {
+                break (text, from);
+            }
+        };
+        let body = invite.split("\r\n\r\n").nth(1).unwrap_or_default();
+        let port: u16 =
+            body.lines().find_map(|l| l.strip_prefix("m=audio ")).unwrap().split(' ').next().unwrap().parse().unwrap();
+        let ip = body.lines().find_map(|l| l.strip_prefix("c=IN IP4 ")).unwrap().trim();
+        let media: SocketAddr = format!("{ip}:{port}").parse().unwrap();
+        let me = self.sip.local_addr().unwrap();
+        let sdp = format!(
+            "v=0\r\no=- 1 1 IN IP4 {CARRIER_IP}\r\ns=-\r\nc=IN IP4 {CARRIER_IP}\r\nt=0 0\r\n\
+             m=audio {} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n",
+            self.rtp.local_addr().unwrap().port()
+        );
+        let ok = format!(
+            "SIP/2.0 200 OK\r\nVia: {}\r\nFrom: {}\r\nTo: {};tag=outside1\r\nCall-ID: {}\r\nCSeq: {}\r\n\
+             Contact: <sip:outside@{me}>\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+            header(&invite, "Via"),
+            header(&invite, "From"),
+            header(&invite, "To"),
+            header(&invite, "Call-ID"),
+            header(&invite, "CSeq"),
+            sdp.len()
+        );
+        self.sip.send_to(ok.as_bytes(), from).await.unwrap();
+        (invite, from, media)
+    }
+
+    /// Sends `hz` to `media` for `secs` and returns what came back, decoded.
+    async fn talk(&self, media: SocketAddr, hz: f64, secs: u64) -> Vec<i16> {
+        let mut heard = Vec::new();
+        let mut buf = [0u8; 1500];
+        let (mut seq, ssrc) = (1u16, 0x5151_u32);
+        let mut tick = tokio::time::interval(Duration::from_millis(20));
+        for i in 0..(secs * 50) as usize {
+            tick.tick().await;
+            let pcm: Vec<i16> = (0..160)
+                .map(|k| (8000.0 * (2.0 * std::f64::consts::PI * hz * (i * 160 + k) as f64 / 8000.0).sin()) as i16)
+                .collect();
+            let mut packet = vec![0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+            packet[2..4].copy_from_slice(&seq.to_be_bytes());
+            packet[4..8].copy_from_slice(&((i * 160) as u32).to_be_bytes());
+            packet[8..12].copy_from_slice(&ssrc.to_be_bytes());
+            let mut body = vec![0u8; 160];
+            g711::encode_ulaw(&pcm, &mut body);
+            packet.extend_from_slice(&body);
+            seq = seq.wrapping_add(1);
+            self.rtp.send_to(&packet, media).await.unwrap();
+            while let Ok((n, _)) = self.rtp.try_recv_from(&mut buf) {
+                if n > 12 && buf[1] & 0x7f == 0 {
+                    let mut pcm = vec![0i16; n - 12];
+                    g711::decode_ulaw(&buf[12..n], &mut pcm);
+                    heard.extend(pcm);
+                }
+            }
+        }
+        heard
+    }
+
+    /// Hangs up: a BYE in the dialog the INVITE made.
+    async fn hang_up(&self, invite: &str, gateway: SocketAddr) {
+        let contact = header(invite, "Contact").trim_start_matches('<').split('>').next().unwrap();
+        let me = self.sip.local_addr().unwrap();
+        let bye = format!(
+            "BYE {contact} SIP/2.0\r\nVia: SIP/2.0/UDP {me};branch=z9hG4bK-outside-bye\r\nFrom: {};tag=outside1\r\n\
+             To: {}\r\nCall-ID: {}\r\nCSeq: 2 BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+            header(invite, "To"),
+            header(invite, "From"),
+            header(invite, "Call-ID"),
+        );
+        self.sip.send_to(bye.as_bytes(), gateway).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_sends_a_call_on_to_an_outside_number() {
+    if !have_sipp() {
+        return;
+    }
+    let outside = OutsideNumber::bind().await;
+    let outbound = toml::from_str::<TrunkOutbound>(&format!(
+        "proxy = \"{}\"\ndomain = \"carrier.test\"\ncaller_id = \"{DID}\"\n",
+        outside.sip.local_addr().unwrap()
+    ))
+    .unwrap();
+    let gw = start(Some(outbound), 60).await;
+    let mut ws = gw.desk("omid").await;
+    let dir = carrier_dir();
+    // The caller echoes what they hear: what the outside number says comes back to it.
+    let caller = sipp(&gw, &dir, "call_in_queue.xml", &["-rtp_echo"]);
+    let (mut phone, call_id) = answer(&mut ws).await;
+    phone.talk(Duration::from_millis(500), 440.0).await;
+
+    send(&mut ws, &ClientMsg::CallTransferNumber { call_id: call_id.clone(), number: "+1 (555) 0100".into() }).await;
+    let refused = wait_for_any(&mut ws).await;
+    assert!(matches!(&refused, ServerMsg::Error { code, .. } if code == "bad_number"), "{refused:?}");
+    send(&mut ws, &ClientMsg::CallTransferNumber { call_id: call_id.clone(), number: "+15550100".into() }).await;
+    assert_eq!(ended(&mut ws, &call_id).await.kind, CallEndKind::Transferred);
+    drop(phone);
+
+    let (invite, gateway, media) = outside.answer().await;
+    assert!(invite.starts_with("INVITE sip:+15550100@"), "the number dialed: {}", invite.lines().next().unwrap());
+    let heard = outside.talk(media, 700.0, 3).await;
+    let tail = &heard[heard.len().saturating_sub(8000)..];
+    assert!(tail.len() >= 4000, "the outside number heard {} samples", heard.len());
+    let r = tone_ratio(tail, 700.0, 8000.0);
+    assert!(r > 0.8, "its 700 Hz reached the caller and the caller's echo came back (share {r:.2})");
+    // Keys from the caller's side would pass too; the outside number hangs up:
+    // the caller gets the BYE.
+    outside.hang_up(&invite, gateway).await;
+    sipp_passed(caller).await;
+
+    let detail = finished_record(&gw, &call_id).await;
+    let moved = detail.events.iter().find(|e| e.kind == "call.transferred").expect("the transfer is in the timeline");
+    assert!(format!("{:?}", moved.data).contains("+15550100"), "{:?}", moved.data);
+    std::fs::remove_dir_all(&dir).ok();
 }

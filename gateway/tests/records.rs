@@ -537,9 +537,47 @@ async fn agents_see_and_wrap_up_only_their_own_calls() {
         assert_eq!(ids(&a), ["r-1"], "{db}");
         assert!(a.json()["next_cursor"].is_null());
 
+        // Each record names its customer and the tickets opened on the call
+        // (oldest first), on every page and to every role that sees it.
+        let c = s.customer_by_code("1001").await.unwrap().unwrap();
+        let linked = InteractionPatch { customer_id: Some(c.id), ..Default::default() };
+        assert!(s.interaction_update("r-1", &linked, T0 + 5_000).await.unwrap());
+        let mut tickets = Vec::new();
+        for (kind, subject, due) in
+            [("service", "Replace the router", Some("2023-11-16T09:00:00Z")), ("complaint", "Slow line", None)]
+        {
+            let t = json!({ "customer_id": c.id, "call_id": "r-1", "kind": kind, "subject": subject, "due_at": due });
+            let a = send(&app, "POST", "/api/v1/tickets", &rt, t).await;
+            assert_eq!(a.status, 201, "{db}: {}", String::from_utf8_lossy(&a.body));
+            let t = a.json();
+            assert_eq!(t["due_at"].is_null(), due.is_none(), "{db}: {t}");
+            tickets.push(json!({
+                "id": t["id"], "kind": kind, "subject": subject, "status": "open", "due_at": t["due_at"],
+            }));
+        }
+        // A ticket of the same customer from no call is on no call's record.
+        let t = json!({ "customer_id": c.id, "kind": "order", "subject": "New modem" });
+        assert_eq!(send(&app, "POST", "/api/v1/tickets", &rt, t).await.status, 201, "{db}");
+        let item = |page: &serde_json::Value, id: &str| -> serde_json::Value {
+            page["items"].as_array().unwrap().iter().find(|i| i["call_id"] == id).cloned().unwrap_or_default()
+        };
+        for token in [&st, &rt] {
+            let page = app.get("/api/v1/interactions", Some(token)).await.json();
+            assert_eq!(item(&page, "r-1")["customer_name"], c.name.as_str(), "{db}: {page}");
+            assert_eq!(item(&page, "r-1")["tickets"], json!(tickets), "{db}");
+            assert!(item(&page, "r-2")["customer_name"].is_null(), "{db}: no customer");
+            assert_eq!(item(&page, "r-2")["tickets"], json!([]), "{db}: no tickets");
+        }
+        let next = app.get("/api/v1/interactions?limit=2", Some(&st)).await.json()["next_cursor"].clone();
+        let last = app.get(&format!("/api/v1/interactions?limit=2&cursor={}", next.as_str().unwrap()), Some(&st)).await;
+        assert_eq!(item(&last.json(), "r-1")["tickets"], json!(tickets), "{db}: on a later page too");
+        assert_eq!(item(&last.json(), "r-1")["customer_name"], c.name.as_str(), "{db}");
+
         let a = app.get("/api/v1/interactions/r-1", Some(&rt)).await;
         assert_eq!(a.status, 200, "{db}");
         assert_eq!(a.json()["interaction"]["agent_id"], rania);
+        assert_eq!(a.json()["interaction"]["tickets"], json!(tickets), "{db}: the record has them too");
+        assert_eq!(a.json()["interaction"]["customer_name"], c.name.as_str(), "{db}");
         assert_eq!(a.json()["events"][0]["kind"], "call.answered");
         assert_eq!(a.json()["events"][0]["data"]["agent_id"], rania);
         assert_eq!(app.get("/api/v1/interactions/o-1", Some(&rt)).await.status, 403, "{db}: another agent's call");
@@ -891,9 +929,14 @@ async fn every_new_route_is_in_the_openapi_document() {
         "NewCallback",
         "Voicemail",
         "VoicemailPatch",
+        "TicketBrief",
     ] {
         assert!(doc["components"]["schemas"].get(schema).is_some(), "{schema} missing");
     }
+    // The list's records say whose call it was and what tickets it opened.
+    let props = &doc["components"]["schemas"]["Interaction"]["properties"];
+    assert!(props["customer_name"].is_object(), "{props}");
+    assert!(props["tickets"]["items"]["$ref"].as_str().is_some_and(|r| r.ends_with("/TicketBrief")), "{props}");
 }
 
 #[tokio::test]

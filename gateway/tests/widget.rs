@@ -23,6 +23,9 @@ fn config() -> Config {
         secret: Some(Secret::from(SECRET)),
         callback_after_secs: 300,
         calls_per_minute: 2,
+        max_calls: 1,
+        callbacks_per_hour: 60,
+        callback_prefixes: vec!["+966".into(), "+98".into(), "+1".into()],
     });
     c.widgets.push(WidgetConfig { id: "plain".into(), queue: None, secret: None, ..c.widgets[0].clone() });
     c
@@ -121,6 +124,7 @@ async fn a_callback_request_names_the_customer_only_with_a_good_token() {
 
     let bad = app.call(ask("call me", None)).await;
     assert_eq!(bad.status, 400);
+    assert_eq!(bad.headers["access-control-allow-origin"], SHOP, "the page can read why");
     let unknown = app
         .call(from(
             SHOP,
@@ -133,10 +137,20 @@ async fn a_callback_request_names_the_customer_only_with_a_good_token() {
 
     // Five an hour per source address, the refused ones counted too (not
     // the unreadable one, refused before it is looked at).
-    assert_eq!(app.call(ask("+14155550123", None)).await.status, 201, "the fifth");
+    let again = app.call(ask("+966501234567", None)).await;
+    assert_eq!(again.status, 201, "the fifth: a number already waiting");
+    let rows = app.state.store.callbacks(None, Some("support"), None, 10).await.unwrap();
+    assert_eq!(rows.iter().filter(|r| r.number == "+966501234567").count(), 1, "is the same callback");
     let limited = app.call(ask("+14155550124", None)).await;
     assert_eq!(limited.status, 429);
     assert_eq!(limited.headers["content-type"], "application/problem+json");
+
+    // Numbers the widget does not call back are refused (another source).
+    let mut foreign =
+        from(SHOP, "POST", "/api/v1/widgets/shop/callbacks", Some(serde_json::json!({ "number": "+4420 7946 0000" })));
+    foreign.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([192, 0, 2, 7], 5000))));
+    let foreign = app.call(foreign).await;
+    assert_eq!(foreign.status, 422, "{}", String::from_utf8_lossy(&foreign.body));
 
     let none = app
         .call(from(

@@ -267,6 +267,12 @@ pub struct Interaction {
     pub ivr_path: Vec<String>,
     /// What the IVR collected or set.
     pub ivr_vars: BTreeMap<String, String>,
+    /// The name of the customer (`customer_id`), when the call has one.
+    #[serde(default)]
+    pub customer_name: Option<String>,
+    /// The tickets opened on this call, oldest first.
+    #[serde(default)]
+    pub tickets: Vec<crate::tickets::TicketBrief>,
 }
 
 /// One leg of a call: the customer's, an agent's, a supervisor's.

@@ -97,6 +97,18 @@ pub struct Ticket {
     pub updated_at: String,
 }
 
+/// A ticket in short, as a list of calls shows the tickets opened on each.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketBrief {
+    pub id: i64,
+    pub kind: TicketKind,
+    pub subject: String,
+    pub status: TicketStatus,
+    /// RFC 3339: when the agent told the customer it would be done.
+    pub due_at: Option<String>,
+}
+
 /// Longest subject, in characters.
 pub const SUBJECT_MAX: usize = 200;
 /// Longest notes, in characters.

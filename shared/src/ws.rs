@@ -123,6 +123,12 @@ pub enum ClientMsg {
     /// `call.ended` with kind `transferred` follows here, or an error
     /// (`target_unavailable`: no such queue; `wrong_state`).
     CallTransferQueue { call_id: String, queue: String },
+    /// The agent hands their connected call to an outside number (through
+    /// the outbound trunk): `call.ended` with kind `transferred` follows,
+    /// or an error (`bad_number`, `target_unavailable`: no outbound trunk;
+    /// `wrong_state`: recorded, supervised or held). If the number cannot
+    /// be reached the caller rings for every free agent.
+    CallTransferNumber { call_id: String, number: String },
     /// After a page refresh: the agent takes their call in progress back
     /// (see [`ServerMsg::CallActive`]) with a new softphone leg's WebRTC
     /// offer. [`ServerMsg::CallAnswered`] follows, as for an answer.
@@ -171,6 +177,7 @@ impl ClientMsg {
             | ClientMsg::CallRejoin { .. }
             | ClientMsg::CallTransfer { .. }
             | ClientMsg::CallTransferQueue { .. }
+            | ClientMsg::CallTransferNumber { .. }
             | ClientMsg::CallDtmf { .. } => Role::Agent,
         }
     }

@@ -2,6 +2,7 @@
 
 mod agents;
 mod app;
+mod calls_report;
 mod live_calls;
 
 fn main() {

@@ -799,6 +799,7 @@ fn outbound_end_key(reason: CallEndReason) -> Option<&'static str> {
 pub fn transfer_error_key(code: &str) -> &'static str {
     match code {
         "target_unavailable" => "call-transfer-error-unavailable",
+        "bad_number" => "call-transfer-number-invalid",
         "wrong_state" => "call-transfer-error-wrong-state",
         "call_gone" => "call-error-gone",
         "calls_unavailable" => "call-error-calls-unavailable",
@@ -806,6 +807,10 @@ pub fn transfer_error_key(code: &str) -> &'static str {
         _ => "call-transfer-error",
     }
 }
+
+/// The transfer form's choice that sends the call to an outside number
+/// (the others are "" for an agent and the queues' codes).
+pub const TRANSFER_TO_NUMBER: &str = "#number";
 
 /// The agent id typed into the transfer field: digits only (Persian and
 /// Arabic-Indic ones too), spaces around ignored; a positive number.

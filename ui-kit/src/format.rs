@@ -73,3 +73,46 @@ pub fn parse_time(rfc3339: &str) -> Option<f64> {
 pub fn now_ms() -> f64 {
     Date::now()
 }
+
+/// A number with exactly `digits` fraction digits (`4.3`, Persian `۴٫۳`),
+/// grouped as the language groups; reactive.
+pub fn decimal(x: f64, digits: u32) -> String {
+    let opts = Object::new();
+    let _ = Reflect::set(&opts, &"minimumFractionDigits".into(), &digits.into());
+    let _ = Reflect::set(&opts, &"maximumFractionDigits".into(), &digits.into());
+    let locales = Array::of1(&lang().tag().into());
+    Intl::NumberFormat::new(&locales, &opts)
+        .format()
+        .call1(&JsValue::NULL, &JsValue::from_f64(x))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| format!("{x:.*}", digits as usize))
+}
+
+/// A wall-clock time (milliseconds since the epoch) with a short date and
+/// the time to the minute, as the language writes them; reactive.
+pub fn date_time_short(epoch_ms: f64) -> String {
+    let date = Date::new(&JsValue::from_f64(epoch_ms));
+    let opts = Object::new();
+    let _ = Reflect::set(&opts, &"dateStyle".into(), &"short".into());
+    let _ = Reflect::set(&opts, &"timeStyle".into(), &"short".into());
+    date.to_locale_string(lang().tag(), &opts).into()
+}
+
+/// A day (milliseconds since the epoch of any time in it) as the language
+/// writes dates, e.g. `Nov 14, 2023`; reactive.
+pub fn date(epoch_ms: f64) -> String {
+    let date = Date::new(&JsValue::from_f64(epoch_ms));
+    let opts = Object::new();
+    let _ = Reflect::set(&opts, &"dateStyle".into(), &"medium".into());
+    date.to_locale_date_string(lang().tag(), &opts).into()
+}
+
+/// A wall-clock time (milliseconds since the epoch) to the minute, without
+/// the date, as the language writes it; reactive.
+pub fn time_short(epoch_ms: f64) -> String {
+    let date = Date::new(&JsValue::from_f64(epoch_ms));
+    let opts = Object::new();
+    let _ = Reflect::set(&opts, &"timeStyle".into(), &"short".into());
+    date.to_locale_time_string_with_options(lang().tag(), &opts).into()
+}

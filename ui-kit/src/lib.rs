@@ -11,7 +11,8 @@
 //!   desk shows them, [`recording`]: a call's recording, [`live_calls`]: the
 //!   live calls supervisors watch, [`supervise`]: a supervisor on a call
 //!   (plain state, tested natively). [`dial`]: a number the desk asks the
-//!   softphone to dial.
+//!   softphone to dial. [`report`]: the calls report's waits, totals and
+//!   CSV (plain state, tested natively).
 //!
 //! **Invariant:** no user-visible text is written in Rust; every text comes
 //! from `assets/i18n/*.ftl` (a test checks that each key the code names
@@ -29,6 +30,7 @@ pub mod media;
 pub mod messages;
 pub mod not_allowed;
 pub mod recording;
+pub mod report;
 pub mod rtc;
 pub mod session;
 pub mod shell;

@@ -9,6 +9,7 @@
 //! database. Nothing is fetched from outside the package registries.
 
 mod bench;
+mod deb;
 mod fuzz;
 mod pg;
 mod prompts;
@@ -29,9 +30,10 @@ fn main() -> ExitCode {
         Some("setup") => setup::all(&root(), setup::Purpose::Test),
         Some("ui") => ui::build(&root()),
         Some("prompts") => prompts::run(&root(), &args[1..]),
+        Some("deb") => deb::run(&root(), &args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  run     set up, build, and serve the gateway with demo data\n  test    set up, build, and run every test (unit, integration, browser; SQLite and PostgreSQL)\n  bench   run the benchmarks and write BENCHMARKS.md\n  setup   only install what the tests need\n  ui      only build the browser apps\n  prompts remake the voice prompts (assets/prompts) with espeak-ng and sox"
+                "usage: cargo xtask <command>\n\n  run     set up, build, and serve the gateway with demo data\n  test    set up, build, and run every test (unit, integration, browser; SQLite and PostgreSQL)\n  bench   run the benchmarks and write BENCHMARKS.md\n  setup   only install what the tests need\n  ui      only build the browser apps\n  prompts remake the voice prompts (assets/prompts) with espeak-ng and sox\n  deb     build the Debian package (target/deb/); --test installs, upgrades and removes it here (root)"
             );
             return ExitCode::from(2);
         }

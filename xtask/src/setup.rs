@@ -27,9 +27,10 @@ pub enum Purpose {
 }
 
 /// Debian packages the tests need: the browser, the database, a font with
-/// Arabic script for readable screenshots, sipp (`sip-tester`) as the carrier
-/// and kamailio as the carrier's registrar.
-const TEST_PACKAGES: &[&str] = &["chromium", "postgresql", "fonts-noto-core", "sip-tester", "kamailio"];
+/// Arabic script for readable screenshots, sipp (`sip-tester`) as the carrier,
+/// kamailio as the carrier's registrar and coturn as the browsers' TURN relay
+/// (e2e/tests/31-turn-relay starts its own `turnserver` on loopback).
+const TEST_PACKAGES: &[&str] = &["chromium", "postgresql", "fonts-noto-core", "sip-tester", "kamailio", "coturn"];
 
 pub fn all(root: &Path, purpose: Purpose) -> Result<()> {
     let mut packages: Vec<&str> = Vec::new();

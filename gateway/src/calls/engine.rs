@@ -295,6 +295,10 @@ impl Calls {
                     self.ring_everyone(call_id, None);
                 }
             }
+            Action::Transfer(TransferTarget::Number(number)) => {
+                self.track(call_id, super::Tracked::TransferredToNumber { from: None, number: number.clone() });
+                self.forward(call_id, &number);
+            }
             Action::Transfer(TransferTarget::Agent(agent)) => {
                 let only = agent.parse::<i64>().ok();
                 self.ring_everyone(call_id, only);
@@ -313,7 +317,7 @@ impl Calls {
     }
 
     /// The call waits with music, ringing every free agent (or only one).
-    fn ring_everyone(&mut self, call_id: &str, only: Option<i64>) {
+    pub(super) fn ring_everyone(&mut self, call_id: &str, only: Option<i64>) {
         let Some(c) = self.calls.get_mut(call_id) else { return };
         c.state = State::Ringing;
         c.only = only;

@@ -28,6 +28,7 @@
 
 pub mod callback;
 mod engine;
+mod forward;
 pub mod identity;
 pub mod reason;
 mod supervise;
@@ -265,6 +266,16 @@ pub enum Output {
         wrap_up_ends: Option<u64>,
         wrap_up_call: Option<String>,
     },
+    /// Open an RTP leg for the outside number a call is sent on to, and
+    /// answer with [`Calls::handle_far_media`].
+    OpenFar {
+        call_id: String,
+    },
+    /// Bridge two RTP legs, packet by packet (a call sent on to a number).
+    BridgeRtp {
+        a: RtpLegId,
+        b: RtpLegId,
+    },
     /// How a web caller's call stands now, for their widget (only web
     /// callers' stand-in dialogs; told on each change).
     CallerState {
@@ -351,6 +362,9 @@ enum State {
     Answering { agent: i64 },
     /// An agent dials out; media is being set up.
     Dialing { agent: i64 },
+    /// Sent on to an outside number (`Call::far`): ringing there, or
+    /// bridged to it.
+    Forwarded,
     /// Media is up. An outbound call is `connected` once the far end
     /// answers; an inbound one at once.
     Talking { agent: i64, browser: LegId, rtp: RtpLegId, connected: bool },
@@ -359,7 +373,9 @@ enum State {
 impl State {
     fn agent(&self) -> Option<i64> {
         match *self {
-            State::Opening | State::Ivr | State::Voicemail(_) | State::Leaving | State::Ringing => None,
+            State::Opening | State::Ivr | State::Voicemail(_) | State::Leaving | State::Ringing | State::Forwarded => {
+                None
+            }
             State::Answering { agent } | State::Dialing { agent } | State::Talking { agent, .. } => Some(agent),
         }
     }
@@ -421,6 +437,8 @@ struct Call {
     known: Option<crate::ivr::CustomerRef>,
     /// What a web caller's widget was last told.
     phase: Option<CallerPhase>,
+    /// The outside number the caller is sent on to.
+    far: Option<forward::Far>,
 }
 
 #[derive(Debug, Clone)]
@@ -460,6 +478,7 @@ impl Call {
             web_language: None,
             known: None,
             phase: None,
+            far: None,
             recording: RecordingState::Off,
             supervisors: Vec::new(),
         }
@@ -842,15 +861,33 @@ impl Calls {
         match event {
             DialogEvent::Terminated { id, reason } => {
                 let Some(call_id) = self.by_dialog.get(&id).cloned() else { return };
+                if self.is_far(&call_id, id) {
+                    let status = match reason {
+                        crate::sip::dialog::Reason::Rejected(s) => Some(s.code()),
+                        _ => None,
+                    };
+                    self.far_ended(&call_id, status);
+                    return;
+                }
                 let ringing = matches!(self.calls.get(&call_id).map(|c| &c.state), Some(State::Ringing));
                 self.end(&call_id, reason::of_dialog(reason, ringing));
             }
             DialogEvent::ReInvite { id, sdp } => {
-                let Some(call) = self.by_dialog.get(&id).and_then(|c| self.calls.get_mut(c)) else { return };
+                let Some(call_id) = self.by_dialog.get(&id).cloned() else { return };
+                if self.is_far(&call_id, id) {
+                    // The outside number's own re-INVITEs are not taken; the call goes on.
+                    let status = StatusCode::new(488).expect("488");
+                    self.out.push_back(Output::Sip(SipCommand::Reject { dialog: id, status }));
+                    return;
+                }
+                let Some(call) = self.calls.get_mut(&call_id) else { return };
                 self.out.push_back(Output::Sip(reanswer(call, id, sdp)));
             }
             DialogEvent::Ringing { id, sdp, .. } => {
                 let Some(call_id) = self.by_dialog.get(&id).cloned() else { return };
+                if self.is_far(&call_id, id) {
+                    return;
+                }
                 if let Some(sdp) = sdp {
                     // Early media: a bad answer here is not fatal yet.
                     let _ = self.apply_answer(&call_id, &sdp);
@@ -866,6 +903,10 @@ impl Calls {
             }
             DialogEvent::Answered { id, sdp } => {
                 let Some(call_id) = self.by_dialog.get(&id).cloned() else { return };
+                if self.is_far(&call_id, id) {
+                    self.far_answered(&call_id, sdp.as_deref());
+                    return;
+                }
                 let usable = match sdp {
                     Some(sdp) => self.apply_answer(&call_id, &sdp),
                     // No answer in the 2xx: early media's stands, if any.
@@ -989,6 +1030,9 @@ impl Calls {
     pub fn handle_digit(&mut self, rtp: RtpLegId, digit: char) {
         let Some(call_id) = self.by_rtp.get(&rtp).cloned() else { return };
         let call_id = &call_id;
+        if self.forward_digit(call_id, rtp, digit) {
+            return;
+        }
         if self.calls.get(call_id).is_some_and(|c| matches!(c.state, State::Voicemail(_))) {
             self.voicemail_digit(call_id, digit);
             return;
@@ -1139,6 +1183,10 @@ impl Calls {
 
     /// The SIP driver placed (or could not place) an outbound call's INVITE.
     pub fn handle_invited(&mut self, call_id: &str, dialog: Result<DialogId, ()>) {
+        if let Some(call_id) = call_id.strip_suffix(forward::FAR) {
+            self.far_invited(call_id, dialog);
+            return;
+        }
         match (self.calls.get_mut(call_id), dialog) {
             (Some(call), Ok(dialog)) => {
                 call.dialog = Some(dialog);
@@ -1306,6 +1354,7 @@ impl Calls {
         for s in std::mem::take(&mut call.supervisors) {
             self.supervisor_left(call_id, s);
         }
+        self.far_over(call.far.take());
         self.out.push_back(Output::Supervisors { msg: ServerMsg::LiveCallRemoved { call_id: call_id.to_owned() } });
         for agent in &call.offered {
             self.notify_end(*agent, call_id, why);

@@ -44,6 +44,8 @@ impl Calls {
                 LiveCallState::Ringing
             }
             State::Answering { .. } | State::Dialing { .. } => LiveCallState::Connecting,
+            State::Forwarded if c.far.as_ref().is_some_and(|f| f.connected) => LiveCallState::Talking,
+            State::Forwarded => LiveCallState::Connecting,
             State::Talking { connected: false, .. } => LiveCallState::Connecting,
             State::Talking { .. } if c.held => LiveCallState::Held,
             State::Talking { .. } => LiveCallState::Talking,
@@ -220,6 +222,8 @@ fn caller_phase(c: &super::Call) -> Option<CallerPhase> {
         State::Ivr => CallerPhase::Menu,
         State::Voicemail(_) => CallerPhase::Voicemail,
         State::Ringing | State::Answering { .. } | State::Dialing { .. } => CallerPhase::Waiting,
+        State::Forwarded if c.far.as_ref().is_some_and(|f| f.connected) => CallerPhase::Agent,
+        State::Forwarded => CallerPhase::Waiting,
         State::Talking { .. } if c.held => CallerPhase::Held,
         State::Talking { .. } => CallerPhase::Agent,
     })

@@ -1177,3 +1177,112 @@ fn a_waiting_caller_hears_all_agents_are_busy_only_when_nobody_can_take_the_call
     assert_eq!(c.wait_estimate("support").map(|e| (e.waiting, e.wait_secs)), Some((1, Some(360))), "a third caller");
     assert_eq!(c.wait_estimate("nope"), None);
 }
+
+const FAR_ANSWER: &str = "v=0\r\no=- 9 9 IN IP4 192.0.2.9\r\ns=-\r\nc=IN IP4 192.0.2.9\r\nt=0 0\r\n\
+                          m=audio 41000 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n";
+
+#[test]
+fn a_call_sent_on_to_a_number_is_bridged_rtp_to_rtp_and_either_side_ends_it() {
+    let mut c = Calls::new();
+    c.set_outbound("carrier".into(), "+442071234567".into());
+    c.handle_agent(1, true);
+    ring(&mut c, "A", 1);
+    c.handle_answer(1, "A").unwrap();
+    let local: SocketAddr = "127.0.0.1:20000".parse().unwrap();
+    c.handle_media_ready("A", LegId(8), RtpLegId(3), local).unwrap();
+    drain(&mut c);
+
+    assert_eq!(c.handle_transfer_to_number(1, "A", "call me"), Err(CallError::BadNumber));
+    assert_eq!(c.handle_transfer_to_number(2, "A", "+15551234"), Err(CallError::Gone), "not agent 2's call");
+    c.handle_transfer_to_number(1, "A", "+15551234").unwrap();
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::OpenFar { call_id: "A".into() }), "{outs:?}");
+    assert!(outs.contains(&Output::Release { browser: Some(LegId(8)), rtp: None }), "the agent's leg goes");
+    assert!(outs.contains(&Output::MediaHold { rtp: RtpLegId(3), held: true }), "the caller hears music");
+    assert_eq!(notices(&outs), [(1, "ended", "A".into(), Some(CallEndKind::Transferred))]);
+    assert!(outs.iter().any(|o| matches!(o,
+        Output::Track { what: Tracked::TransferredToNumber { from: Some(1), number }, .. } if number == "+15551234")));
+
+    let far: SocketAddr = "127.0.0.1:20002".parse().unwrap();
+    c.handle_far_media("A", Ok((RtpLegId(4), far)));
+    let outs = drain(&mut c);
+    let [SipCommand::Invite { call_id, number, caller_id, sdp }] = sip(&outs).as_slice() else { panic!("{outs:?}") };
+    assert_eq!((call_id.as_str(), number.as_str(), caller_id.as_str()), ("A#far", "+15551234", "+442071234567"));
+    assert!(String::from_utf8_lossy(sdp).contains("m=audio 20002 "), "our far leg's port is offered");
+    c.handle_invited("A#far", Ok(DialogId::for_test(50)));
+    c.handle_dialog_event(DialogEvent::Ringing {
+        id: DialogId::for_test(50),
+        status: crate::sip::StatusCode::new(180).unwrap(),
+        sdp: None,
+    });
+    assert!(notices(&drain(&mut c)).is_empty(), "the agent is gone: nobody to tell");
+
+    c.handle_dialog_event(DialogEvent::Answered { id: DialogId::for_test(50), sdp: Some(FAR_ANSWER.into()) });
+    let outs = drain(&mut c);
+    assert!(
+        outs.iter().any(|o| matches!(o, Output::MediaRemote { rtp: RtpLegId(4), remote, .. }
+        if *remote == "192.0.2.9:41000".parse::<SocketAddr>().unwrap())),
+        "{outs:?}"
+    );
+    assert!(outs.contains(&Output::BridgeRtp { a: RtpLegId(3), b: RtpLegId(4) }));
+    assert!(c.live_calls().iter().any(|l| l.call.call_id == "A" && l.state == shared::ws::LiveCallState::Talking));
+
+    // Keys cross both ways.
+    c.handle_digit(RtpLegId(3), '5');
+    c.handle_digit(RtpLegId(4), '#');
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::SendDigits { rtp: RtpLegId(4), digits: "5".into() }));
+    assert!(outs.contains(&Output::SendDigits { rtp: RtpLegId(3), digits: "#".into() }));
+
+    // The number hangs up: the caller is hung up on, both legs close.
+    c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(50), reason: Reason::RemoteBye });
+    let outs = drain(&mut c);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: DialogId::for_test(1) }], "no BYE to the number that left");
+    assert!(outs.contains(&Output::Release { browser: None, rtp: Some(RtpLegId(3)) }));
+    assert!(outs.contains(&Output::Release { browser: None, rtp: Some(RtpLegId(4)) }));
+    assert!(c.is_empty());
+}
+
+#[test]
+fn a_number_that_does_not_answer_gives_the_caller_back_to_the_agents() {
+    let mut c = Calls::new();
+    c.set_outbound("carrier".into(), "+442071234567".into());
+    c.handle_agent(1, true);
+    c.handle_agent(2, true);
+    ring(&mut c, "A", 1);
+    c.handle_answer(1, "A").unwrap();
+    c.handle_media_ready("A", LegId(8), RtpLegId(3), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    drain(&mut c);
+    c.handle_transfer_to_number(1, "A", "+15551234").unwrap();
+    c.handle_far_media("A", Ok((RtpLegId(4), "127.0.0.1:20002".parse().unwrap())));
+    c.handle_invited("A#far", Ok(DialogId::for_test(50)));
+    drain(&mut c);
+    let busy = crate::sip::StatusCode::new(486).unwrap();
+    c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(50), reason: Reason::Rejected(busy) });
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::Release { browser: None, rtp: Some(RtpLegId(4)) }));
+    let mut rung: Vec<i64> = notices(&outs).iter().filter(|n| n.1 == "ringing").map(|n| n.0).collect();
+    rung.sort();
+    assert_eq!(rung, [1, 2], "every free agent: {outs:?}");
+    assert!(sip(&outs).is_empty(), "the caller stays");
+
+    // The caller hangs up while a second try rings out there: the number is hung up too.
+    c.handle_answer(2, "A").unwrap();
+    c.handle_media_ready("A", LegId(9), RtpLegId(3), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    c.handle_transfer_to_number(2, "A", "+15559999").unwrap();
+    c.handle_far_media("A", Ok((RtpLegId(5), "127.0.0.1:20004".parse().unwrap())));
+    c.handle_invited("A#far", Ok(DialogId::for_test(51)));
+    drain(&mut c);
+    c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(1), reason: Reason::RemoteBye });
+    let outs = drain(&mut c);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: DialogId::for_test(51) }]);
+    assert!(outs.contains(&Output::Release { browser: None, rtp: Some(RtpLegId(5)) }));
+
+    // Without an outbound trunk there is nowhere to send a call.
+    let mut c = Calls::new();
+    c.handle_agent(1, true);
+    ring(&mut c, "B", 1);
+    c.handle_answer(1, "B").unwrap();
+    c.handle_media_ready("B", LegId(8), RtpLegId(3), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    assert_eq!(c.handle_transfer_to_number(1, "B", "+15551234"), Err(CallError::TargetUnavailable));
+}

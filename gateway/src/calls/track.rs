@@ -61,6 +61,13 @@ pub enum Tracked {
         from: i64,
         queue: String,
     },
+    /// Sent on to an outside number, by agent `from` or by the IVR.
+    TransferredToNumber {
+        from: Option<i64>,
+        number: String,
+    },
+    /// The outside number answered: the caller talks with it.
+    ForwardAnswered,
     /// The caller rated the call in the survey.
     Survey {
         score: i64,

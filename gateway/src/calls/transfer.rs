@@ -69,7 +69,7 @@ impl Calls {
 
     /// The agent's legs of a call they may hand on: talking, connected,
     /// an inbound call we answered, not held and no hold under way.
-    fn transferable(&self, agent: i64, call_id: &str) -> Result<(LegId, RtpLegId, SocketAddr), CallError> {
+    pub(super) fn transferable(&self, agent: i64, call_id: &str) -> Result<(LegId, RtpLegId, SocketAddr), CallError> {
         let call = self.calls.get(call_id).ok_or(CallError::Gone)?;
         let State::Talking { agent: a, browser, rtp, connected: true } = call.state else {
             return Err(CallError::WrongState);
@@ -89,7 +89,7 @@ impl Calls {
     /// (`hold_music`; else the caller's leg is left alone for the queue's
     /// player) and the call waits to ring again. Returns how the call had
     /// been queued, if it had.
-    fn hand_off(
+    pub(super) fn hand_off(
         &mut self,
         agent: i64,
         call_id: &str,

@@ -90,6 +90,7 @@ enum Request {
     Rejoin { agent: i64, call_id: String, sdp: String, reply: Reply<String> },
     Transfer { agent: i64, call_id: String, to_agent: i64, reply: Reply<()> },
     TransferToQueue { agent: i64, call_id: String, queue: String, reply: Reply<()> },
+    TransferToNumber { agent: i64, call_id: String, number: String, reply: Reply<()> },
     Supervise { user: i64, call_id: String, mode: SuperviseMode, sdp: String, reply: Reply<String> },
     SuperviseMode { user: i64, call_id: String, mode: SuperviseMode, reply: Reply<()> },
     SuperviseStop { user: i64, call_id: String, reply: Reply<()> },
@@ -161,6 +162,11 @@ impl CallsHandle {
     /// The agent hands their call to a queue.
     pub async fn transfer_to_queue(&self, agent: i64, call_id: String, queue: String) -> Result<(), Refusal> {
         self.ask(|reply| Request::TransferToQueue { agent, call_id, queue, reply }).await?
+    }
+
+    /// The agent hands their call to an outside number.
+    pub async fn transfer_to_number(&self, agent: i64, call_id: String, number: String) -> Result<(), Refusal> {
+        self.ask(|reply| Request::TransferToNumber { agent, call_id, number, reply }).await?
     }
 
     /// The agent takes their call back with a new softphone leg.
@@ -353,6 +359,10 @@ enum Back {
         call_id: String,
         media: Result<(RtpLegId, std::net::SocketAddr), ()>,
     },
+    FarMedia {
+        call_id: String,
+        media: Result<(RtpLegId, std::net::SocketAddr), ()>,
+    },
     Customer {
         call_id: String,
         customer: Option<CustomerRef>,
@@ -471,6 +481,10 @@ async fn write_records(store: Store, mut steps: mpsc::UnboundedReceiver<Write>) 
                 Some(InteractionPatch { queue: Some(queue.clone()), ..Default::default() }),
                 Some(serde_json::json!({ "from": from, "queue": queue })),
             ),
+            Tracked::TransferredToNumber { from, number } => {
+                (None, Some(serde_json::json!({ "from": from, "number": number })))
+            }
+            Tracked::ForwardAnswered => (None, Some(serde_json::json!({ "answered": true }))),
             Tracked::Transferred { from, to } => (
                 Some(InteractionPatch { agent_id: Some(to), ..Default::default() }),
                 Some(serde_json::json!({ "from": from, "to": to })),
@@ -512,7 +526,10 @@ fn kind_of(what: &Tracked) -> &'static str {
         Tracked::OfferDeclined { .. } => kinds::OFFER_DECLINED,
         Tracked::Held => kinds::CALL_HELD,
         Tracked::Resumed { .. } => kinds::CALL_RESUMED,
-        Tracked::Transferred { .. } | Tracked::TransferredToQueue { .. } => kinds::CALL_TRANSFERRED,
+        Tracked::Transferred { .. } | Tracked::TransferredToQueue { .. } | Tracked::TransferredToNumber { .. } => {
+            kinds::CALL_TRANSFERRED
+        }
+        Tracked::ForwardAnswered => kinds::CALL_ANSWERED,
         Tracked::Survey { .. } => kinds::SURVEY_COMPLETED,
         Tracked::Ended { disposition: shared::records::Disposition::Abandoned, .. } => kinds::QUEUE_ABANDONED,
         Tracked::Ended { .. } => kinds::CALL_ENDED,
@@ -690,6 +707,7 @@ impl Driver {
                 self.core.handle_incoming(call_id, started, session_id, *incoming, flow, customer);
             }
             Back::CallerMedia { call_id, media } => self.core.handle_caller_media(&call_id, media),
+            Back::FarMedia { call_id, media } => self.core.handle_far_media(&call_id, media),
             Back::CallbackSaved { key, id } => self.core.handle_callback_saved(key, id),
             Back::Survey { call_id, flow } => self.core.handle_survey_flow(&call_id, flow),
             Back::Prompts(catalog) => {
@@ -843,6 +861,10 @@ impl Driver {
             }
             Request::TransferToQueue { agent, call_id, queue, reply } => {
                 let r = self.core.handle_transfer_to_queue(agent, &call_id, &queue).map_err(Refusal::from);
+                let _ = reply.send(r);
+            }
+            Request::TransferToNumber { agent, call_id, number, reply } => {
+                let r = self.core.handle_transfer_to_number(agent, &call_id, &number).map_err(Refusal::from);
                 let _ = reply.send(r);
             }
             Request::Transfer { agent, call_id, to_agent, reply } => {
@@ -1082,6 +1104,16 @@ impl Driver {
                     let _ = self.sip.send(cmd);
                 }
                 Output::CallerState { dialog, phase } => self.web_phase(dialog, phase),
+                Output::OpenFar { call_id } => {
+                    let (media, back) = (self.media.clone(), self.back.clone());
+                    tokio::spawn(async move {
+                        let nowhere = std::net::SocketAddr::from(([0, 0, 0, 0], 0));
+                        let opened = media.add_rtp_leg(nowhere, G711::Pcmu, 0, Some(101)).await;
+                        let media = opened.map_err(|e| tracing::warn!(error = %e, "the transfer's media not opened"));
+                        let _ = back.send(Back::FarMedia { call_id, media });
+                    });
+                }
+                Output::BridgeRtp { a, b } => self.media.bridge_rtp(a, b),
                 Output::Notify { agent, msg } => {
                     // No receivers: the agent has no desk open right now.
                     let _ = self.notices.send(Arc::new(Notice { to: Audience::User(agent), msg }));

@@ -102,6 +102,10 @@ enum Command {
         browser: LegId,
         rtp: RtpLegId,
     },
+    BridgeRtp {
+        a: RtpLegId,
+        b: RtpLegId,
+    },
     Play {
         rtp: RtpLegId,
         id: u64,
@@ -235,6 +239,12 @@ impl WebRtcHandle {
         let _ = self.commands.try_send(Command::StopPlay { rtp });
     }
 
+    /// Bridges two SIP legs packet by packet (a caller sent on to an
+    /// outside number); whatever either played or mixed stops.
+    pub fn bridge_rtp(&self, a: RtpLegId, b: RtpLegId) {
+        let _ = self.commands.try_send(Command::BridgeRtp { a, b });
+    }
+
     /// Hold music for a waiting caller, after any clips (or silence).
     pub fn music(&self, rtp: RtpLegId, on: bool) {
         let _ = self.commands.try_send(Command::Music { rtp, on });
@@ -322,6 +332,8 @@ struct RtpSide {
     codec: G711,
     pt: u8,
     browser: Option<LegId>,
+    /// The SIP leg this one is bridged to (a caller sent on to a number).
+    peer: Option<RtpLegId>,
     /// On hold: nothing crosses either way.
     held: bool,
     /// The telephone-event payload type, when negotiated.
@@ -450,12 +462,17 @@ impl Driver {
                                 }
                             }
                         }
-                        if let Some(side) = self.rtp.remove(&id)
-                            && let Some(b) = side.browser {
+                        if let Some(side) = self.rtp.remove(&id) {
+                            if let Some(b) = side.browser {
                                 self.browser_to_rtp.remove(&b);
                             }
+                            if let Some(peer) = side.peer.and_then(|p| self.rtp.get_mut(&p)) {
+                                peer.peer = None;
+                            }
+                        }
                     }
                     Some(Command::Hold { rtp, held }) => self.hold(rtp, held),
+                    Some(Command::BridgeRtp { a, b }) => self.bridge_rtp(a, b),
                     Some(Command::SetRtpRemote { rtp, remote, codec, pt, te_pt }) => {
                         if let Some(side) = self.rtp.get_mut(&rtp) {
                             side.leg.handle_remote(remote);
@@ -544,6 +561,7 @@ impl Driver {
                 codec,
                 pt,
                 browser: None,
+                peer: None,
                 held: false,
                 te_pt,
                 dtmf_in: EventReceiver::default(),
@@ -566,8 +584,8 @@ impl Driver {
     /// watch again, or `None` when the leg is gone.
     fn read_rtp(&mut self, id: RtpLegId, buf: &mut [u8]) -> Option<Arc<UdpSocket>> {
         let now = Instant::now();
-        let side = self.rtp.get_mut(&id)?;
         loop {
+            let side = self.rtp.get_mut(&id)?;
             let (n, source) = match side.socket.try_recv_from(buf) {
                 Ok(x) => x,
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
@@ -635,9 +653,41 @@ impl Driver {
                 if !self.ep.write_audio(now, browser, &frame) {
                     metrics::counter!("cc_rtp_packets_dropped_total").increment(1);
                 }
+                continue;
+            }
+            if let Some(peer) = side.peer.filter(|_| !side.held && packet.payload.len() <= 1500) {
+                let codec = side.codec;
+                if let [Some(_), Some(to)] = self.rtp.get_disjoint_mut([&id, &peer]) {
+                    send_payload(to, codec, packet.payload);
+                }
             }
         }
-        Some(side.socket.clone())
+        self.rtp.get(&id).map(|side| side.socket.clone())
+    }
+
+    /// Bridges two SIP legs: each forwards to the other from now on; players,
+    /// mixing and browser legs on them stop.
+    fn bridge_rtp(&mut self, a: RtpLegId, b: RtpLegId) {
+        if a == b || !self.rtp.contains_key(&a) || !self.rtp.contains_key(&b) {
+            return;
+        }
+        for (x, y) in [(a, b), (b, a)] {
+            self.players.remove(&x);
+            if let Some(c) = self.conferences.remove(&x) {
+                for m in c.members() {
+                    if let Member::Browser(l) = m {
+                        self.browser_conf.remove(&l);
+                    }
+                }
+            }
+            if let Some(side) = self.rtp.get_mut(&x) {
+                side.peer = Some(y);
+                side.held = false;
+                if let Some(old) = side.browser.take() {
+                    self.browser_to_rtp.remove(&old);
+                }
+            }
+        }
     }
 
     /// Mixes the call of `rtp` from now on (if it was a plain bridge) and
@@ -887,7 +937,6 @@ impl Driver {
                 tracing::debug!(error = %e, "webrtc send");
             }
         }
-        let mut packet = [0u8; 12 + 1500];
         while let Some(ev) = self.ep.poll_event() {
             match ev {
                 LegEvent::Audio(leg, frame) => {
@@ -903,29 +952,11 @@ impl Driver {
                         continue;
                     }
                     let Some(side) = self.browser_to_rtp.get(&leg).and_then(|r| self.rtp.get_mut(r)) else { continue };
-                    if frame.payload.len() > 1500 || side.held || side.dtmf_out.is_playing() {
-                        // Held, or a key is playing: the frame's time still passes.
+                    if frame.payload.len() > 1500 {
                         side.ts = side.ts.wrapping_add(frame.payload.len() as u32);
                         continue;
                     }
-                    let n = write_header(&mut packet, false, side.pt, side.seq, side.ts, side.ssrc);
-                    let body = &mut packet[n..n + frame.payload.len()];
-                    if frame.codec == side.codec {
-                        body.copy_from_slice(&frame.payload);
-                    } else {
-                        // The browser chose the other G.711 law: a table
-                        // lookup per byte, no allocation.
-                        transcode(frame.codec, &frame.payload, body);
-                    }
-                    side.seq = side.seq.wrapping_add(1);
-                    side.ts = side.ts.wrapping_add(frame.payload.len() as u32);
-                    if side.leg.destination().port() == 0 {
-                        // An outbound call before the far end's answer: nowhere to send yet.
-                        continue;
-                    }
-                    if side.socket.try_send_to(&packet[..n + frame.payload.len()], side.leg.destination()).is_err() {
-                        metrics::counter!("cc_rtp_packets_dropped_total").increment(1);
-                    }
+                    send_payload(side, frame.codec, &frame.payload);
                 }
                 LegEvent::Connected(id) => {
                     metrics::counter!("cc_webrtc_legs_connected_total").increment(1);
@@ -945,6 +976,34 @@ impl Driver {
             }
         }
         metrics::gauge!("cc_webrtc_legs").set(self.ep.legs() as f64);
+    }
+}
+
+/// Sends G.711 `payload` (in `codec`) as the SIP leg's next packet,
+/// converted to the leg's law by table when they differ (no allocation).
+/// Held, or a key playing: the payload's time still passes.
+fn send_payload(side: &mut RtpSide, codec: G711, payload: &[u8]) {
+    let len = payload.len().min(1500);
+    if side.held || side.dtmf_out.is_playing() {
+        side.ts = side.ts.wrapping_add(len as u32);
+        return;
+    }
+    let mut packet = [0u8; 12 + 1500];
+    let n = write_header(&mut packet, false, side.pt, side.seq, side.ts, side.ssrc);
+    let body = &mut packet[n..n + len];
+    if codec == side.codec {
+        body.copy_from_slice(&payload[..len]);
+    } else {
+        transcode(codec, &payload[..len], body);
+    }
+    side.seq = side.seq.wrapping_add(1);
+    side.ts = side.ts.wrapping_add(len as u32);
+    if side.leg.destination().port() == 0 {
+        // An outbound call before the far end's answer: nowhere to send yet.
+        return;
+    }
+    if side.socket.try_send_to(&packet[..n + len], side.leg.destination()).is_err() {
+        metrics::counter!("cc_rtp_packets_dropped_total").increment(1);
     }
 }
 

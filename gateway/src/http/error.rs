@@ -34,6 +34,9 @@ pub enum AppError {
     /// customer's field, `node` for an IVR flow's node).
     #[error("{detail}")]
     Invalid { detail: String, member: Option<(&'static str, String)> },
+    /// The service is not running here (call control without SIP): 503.
+    #[error("{0}")]
+    Unavailable(&'static str),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -88,6 +91,7 @@ impl AppError {
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request", "Bad request"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", "Invalid value"),
+            AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
         }
     }
@@ -95,7 +99,7 @@ impl AppError {
     pub fn problem(&self) -> Problem {
         let (status, code, title) = self.parts();
         let detail = match self {
-            AppError::Forbidden(d) => Some((*d).to_owned()),
+            AppError::Forbidden(d) | AppError::Unavailable(d) => Some((*d).to_owned()),
             AppError::BadRequest(d) | AppError::Conflict(d) | AppError::Invalid { detail: d, .. } => Some(d.clone()),
             AppError::RateLimited { retry_after_secs } => Some(format!("Try again in {retry_after_secs} s.")),
             _ => None,

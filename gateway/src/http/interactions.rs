@@ -70,7 +70,8 @@ pub struct InteractionQuery {
 /// Interaction records, newest first.
 ///
 /// Supervisors and admins see every call; an agent sees the calls they took
-/// or had a leg in.
+/// or had a leg in. Each record carries its customer's name and the tickets
+/// opened on the call (kind, subject, status, due time).
 #[utoipa::path(
     get, path = "/api/v1/interactions", tag = "interactions",
     security(("session" = ["agent", "supervisor", "admin"])),

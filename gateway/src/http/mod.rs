@@ -328,9 +328,14 @@ async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> R
     }
     let method = req.method().clone();
     let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
-    // The web call button's routes are for other sites' pages: each widget
-    // checks its own origins.
-    let widget = req.uri().path().starts_with("/api/v1/widgets/");
+    // The web call button's callback request comes from other sites'
+    // pages: each widget checks its own origins (that route only).
+    let widget = req
+        .uri()
+        .path()
+        .strip_prefix("/api/v1/widgets/")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(id, tail)| !id.is_empty() && !id.contains('/') && tail == "callbacks");
     if unsafe_method && !widget {
         // Browsers send Origin on every cross-site POST/DELETE; SameSite
         // cookies already stop most forgery, this stops the rest.

@@ -409,6 +409,13 @@ async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: 
                 Err(e) => send(socket, &error(e.code, &e.message)).await,
             }
         }
+        ClientMsg::CallTransferNumber { call_id, number } => {
+            let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+            match calls.transfer_to_number(authed.user.id, call_id, number).await {
+                Ok(()) => true,
+                Err(e) => send(socket, &error(e.code, &e.message)).await,
+            }
+        }
         ClientMsg::CallRejoin { call_id, sdp } => {
             let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
             match calls.rejoin(authed.user.id, call_id.clone(), sdp).await {
@@ -471,6 +478,7 @@ fn needs_desk(msg: &ClientMsg) -> bool {
             | ClientMsg::CallHangUp { .. }
             | ClientMsg::CallTransfer { .. }
             | ClientMsg::CallTransferQueue { .. }
+            | ClientMsg::CallTransferNumber { .. }
             | ClientMsg::CallRejoin { .. }
             | ClientMsg::CallDtmf { .. }
             | ClientMsg::CallHold { .. }

@@ -417,7 +417,10 @@ impl IvrSession {
             Node::Menu(m) => self.ask(now, m.prompt.ids()),
             Node::Collect(c) => self.ask(now, c.prompt.ids()),
             Node::Survey(s) => self.ask(now, s.prompt.ids()),
-            Node::Identify(i) if self.customer.is_some() => {
+            // Vouched for before the IVR (a web page's signed token): no
+            // lookup. A customer an earlier node found does not count: a
+            // later `identify` by an entered code looks that code up.
+            Node::Identify(i) if self.ctx.customer.is_some() => {
                 self.record(Some("found".into()));
                 Some(i.found.clone())
             }

@@ -897,3 +897,26 @@ fn a_flow_says_whether_it_is_open_before_any_input() {
     // A menu first: the flow does not say.
     assert_eq!(Flow::parse(&menu_flow().to_string()).unwrap().open_at(MONDAY_10_TEHRAN), None);
 }
+
+#[test]
+fn a_second_identify_looks_up_again_after_a_first_one_found_the_caller() {
+    let f = json!({
+        "name": "two", "start": "who", "language": "en",
+        "nodes": {
+            "who": { "type": "identify", "by": "caller", "found": "code", "not_found": "code" },
+            "code": { "type": "collect", "prompt": "enter_customer_code", "var": "code", "min_digits": 3, "max_digits": 3, "next": "by_code", "on_fail": "q" },
+            "by_code": { "type": "identify", "by": { "var": "code" }, "found": "q", "not_found": "q" },
+            "q": { "type": "queue", "queue": "support" }
+        }
+    });
+    let (mut r, out) = Run::new(f, Some("+966501234567"));
+    assert!(out.iter().any(|o| matches!(o, Output::LookupCustomer(Lookup::Number(_)))), "{out:?}");
+    r.s.handle_customer(r.now, Some(rania()));
+    r.drain();
+    r.play_done();
+    let all = r.keys("987");
+    assert!(
+        all.iter().any(|o| matches!(o, Output::LookupCustomer(Lookup::Code(c)) if c == "987")),
+        "the code is looked up, not taken as found: {all:?}"
+    );
+}

@@ -144,6 +144,20 @@ impl Store {
         row.as_ref().map(from_row).transpose()
     }
 
+    /// The callback still to be made for `number` in `queue`, if any (a
+    /// second request for the same number is the same callback).
+    pub async fn callback_pending_for(&self, queue: &str, number: &str) -> Result<Option<CallbackRow>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM callbacks WHERE queue = $1 AND number = $2 \
+             AND state IN ('pending', 'dialing') ORDER BY id LIMIT 1"
+        ))
+        .bind(queue)
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
     /// Every callback still to be made, in queue order (their places):
     /// what the routing engine reloads after a restart. Those `dialing`
     /// were interrupted by the restart; the engine decides whether to report

@@ -13,13 +13,14 @@
 //! see `record_interaction`) are customer history only; the functions here
 //! never return them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use base64::Engine;
 use shared::records::{
     Disposition, EndedBy, EventData, Initiation, Interaction, InteractionDetail, InteractionEvent, InteractionLeg,
     InteractionPage, LegKind,
 };
+use shared::tickets::{TicketBrief, TicketKind, TicketStatus};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -257,7 +258,8 @@ impl Sets {
 const COLUMNS: &str = "id, call_id, initiation, caller, callee, trunk, customer_id, queue, campaign_id, started_at, \
      ivr_ended_at, enqueued_at, dequeued_at, answered_at, ended_at, duration_ms, billsec_ms, agent_id, hold_count, \
      hold_ms, wrap_up_ms, disposition, disposition_code, notes, wrapped_up_at, ended_by, sip_status, q850, codecs, \
-     recording, survey_score, ivr_path, ivr_vars";
+     recording, survey_score, ivr_path, ivr_vars, \
+     (SELECT c.name FROM customers c WHERE c.id = interactions.customer_id) AS customer_name";
 
 fn time(row: &AnyRow, col: &str) -> Result<Option<String>, StoreError> {
     Ok(row.try_get::<Option<i64>, _>(col)?.map(rfc3339))
@@ -317,6 +319,21 @@ fn interaction(row: &AnyRow) -> Result<Interaction, StoreError> {
         survey_score: row.try_get("survey_score")?,
         ivr_path: json(row, "ivr_path")?,
         ivr_vars: json(row, "ivr_vars")?,
+        customer_name: row.try_get("customer_name")?,
+        // Filled by `Store::attach_tickets`.
+        tickets: Vec::new(),
+    })
+}
+
+fn ticket_brief(row: &AnyRow) -> Result<TicketBrief, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    Ok(TicketBrief {
+        id: row.try_get("id")?,
+        kind: TicketKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("ticket kind {kind:?}")))?,
+        subject: row.try_get("subject")?,
+        status: TicketStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("ticket status {status:?}")))?,
+        due_at: time(row, "due_at")?,
     })
 }
 
@@ -531,7 +548,35 @@ impl Store {
             .bind(call_id)
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(interaction).transpose()
+        let Some(mut record) = row.as_ref().map(interaction).transpose()? else { return Ok(None) };
+        self.attach_tickets(std::slice::from_mut(&mut record)).await?;
+        Ok(Some(record))
+    }
+
+    /// Fills each record's `tickets` (oldest first), with one query for
+    /// them all.
+    async fn attach_tickets(&self, records: &mut [Interaction]) -> Result<(), StoreError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let marks: Vec<String> = (1..=records.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, call_id, kind, subject, status, due_at FROM tickets WHERE call_id IN ({}) \
+             ORDER BY created_at, id",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for r in records.iter() {
+            q = q.bind(r.call_id.clone());
+        }
+        let mut by_call: HashMap<String, Vec<TicketBrief>> = HashMap::new();
+        for row in q.fetch_all(&self.pool).await? {
+            by_call.entry(row.try_get("call_id")?).or_default().push(ticket_brief(&row)?);
+        }
+        for r in records.iter_mut() {
+            r.tickets = by_call.remove(&r.call_id).unwrap_or_default();
+        }
+        Ok(())
     }
 
     /// One call's record with its legs and timeline (both oldest first).
@@ -598,7 +643,8 @@ impl Store {
         );
         w.vals.push(Val::Int(Some(limit + 1)));
         let rows = w.query(&sql).fetch_all(&self.pool).await?;
-        let (items, next_cursor) = page(&rows, limit, "started_at", interaction)?;
+        let (mut items, next_cursor) = page(&rows, limit, "started_at", interaction)?;
+        self.attach_tickets(&mut items).await?;
         Ok(InteractionPage { items, next_cursor })
     }
 
