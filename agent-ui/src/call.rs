@@ -69,7 +69,9 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
-use shared::ws::{CallDirection, CallEndKind, CallInfo, ClientMsg, RecordAction, RecordingState, ServerMsg};
+use shared::ws::{
+    CallDirection, CallEndKind, CallInfo, ClientMsg, ConsultState, RecordAction, RecordingState, ServerMsg,
+};
 use ui_kit::calls::{self, CallPhase, Calls, Dialed, HoldOutcome, KEYPAD, Removed};
 use ui_kit::media::{self, MicError};
 use ui_kit::recording;
@@ -217,6 +219,8 @@ pub fn CallPanel() -> impl IntoView {
         let hang_up_button = ui.hang_up_button;
         move || {
             has_active.get().then(|| {
+                let consult_phone = phone.clone();
+                let start_phone = phone.clone();
                 let info = Memo::new(move |_| calls.with(|c| c.active().map(|a| a.info.clone())));
                 let phase = Memo::new(move |_| calls.with(|c| c.active().map(|a| a.phase())));
                 let held = Memo::new(move |_| calls.with(|c| c.active().is_some_and(|a| a.held())));
@@ -257,7 +261,9 @@ pub fn CallPanel() -> impl IntoView {
                 let caller = move || info.with(|i| i.as_ref().map(caller_label).unwrap_or_default());
                 let talking = move || phase.get() == Some(CallPhase::Talking);
                 let transfer_pending = Memo::new(move |_| calls.with(|c| c.active().is_some_and(|a| a.transfer_pending())));
-                let can_transfer_now = move || talking() && !held.get();
+                // While consulting an outside number, hold and transfer wait.
+                let consulting = Memo::new(move |_| calls.with(|c| c.active().is_some_and(|a| a.consult().is_some())));
+                let can_transfer_now = move || talking() && !held.get() && !consulting.get();
                 let to_number = move || transfer_queue.with(|q| q == calls::TRANSFER_TO_NUMBER);
                 // The field is for an agent's id or an outside number.
                 let typed_target = move || transfer_queue.with(|q| q.is_empty() || q == calls::TRANSFER_TO_NUMBER);
@@ -357,7 +363,7 @@ pub fn CallPanel() -> impl IntoView {
                         </div>
                         {move || info.get().map(|call| view! { <OtherParty call=call /> })}
                         <div class="call-actions">
-                            <Show when=talking>
+                            <Show when=move || talking() && !consulting.get()>
                                 <button
                                     type="button"
                                     class="btn btn-secondary btn-toggle"
@@ -416,6 +422,44 @@ pub fn CallPanel() -> impl IntoView {
                                 <span>{tr("call-hangup")}</span>
                             </button>
                         </div>
+                        {move || {
+                            let (number, state) = calls
+                                .with(|c| c.active().and_then(|a| a.consult().map(|(n, s)| (n.to_owned(), s))))?;
+                            let key = match state {
+                                ConsultState::Dialing => "call-consult-dialing",
+                                ConsultState::Connected => "call-consult-connected",
+                                ConsultState::Joined => "call-consult-joined",
+                                ConsultState::Ended => "call-consult-ended",
+                            };
+                            let connected = matches!(state, ConsultState::Connected | ConsultState::Joined);
+                            let step = {
+                                let phone = consult_phone.clone();
+                                move |which: &'static str| {
+                                    let phone = phone.clone();
+                                    move |_| Softphone::consult_step(&phone, which)
+                                }
+                            };
+                            Some(view! {
+                                <div class="call-consult" data-testid="call-consult" data-state=state_name(state) role="group" aria-labelledby="call-consult-title">
+                                    <p id="call-consult-title">
+                                        <strong>{tr(key)}</strong>
+                                        " "
+                                        <bdi dir="ltr">{number}</bdi>
+                                    </p>
+                                    <div class="call-actions">
+                                        <button type="button" class="btn btn-primary" data-testid="call-consult-complete" prop:disabled=!connected on:click=step("complete")>
+                                            {tr("call-consult-complete")}
+                                        </button>
+                                        <button type="button" class="btn btn-secondary" data-testid="call-consult-join" prop:disabled={!connected || state == ConsultState::Joined} on:click=step("join")>
+                                            {tr("call-consult-join")}
+                                        </button>
+                                        <button type="button" class="btn btn-secondary" data-testid="call-consult-cancel" on:click=step("cancel")>
+                                            {tr("call-consult-cancel")}
+                                        </button>
+                                    </div>
+                                </div>
+                            })
+                        }}
                         <Show when=move || transfer_open.get() && can_transfer_now()>
                             <form
                                 class="call-transfer"
@@ -508,6 +552,18 @@ pub fn CallPanel() -> impl IntoView {
                                                 )
                                             }}
                                         </span>
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="btn btn-secondary"
+                                        data-testid="call-consult-start"
+                                        hidden=move || !to_number()
+                                        on:click={
+                                            let phone = start_phone.clone();
+                                            move |_| Softphone::consult(&phone)
+                                        }
+                                    >
+                                        {tr("call-consult-start")}
                                     </button>
                                     <button type="button" class="btn btn-secondary" on:click=on_transfer_cancel>
                                         {tr("call-transfer-cancel")}
@@ -1342,6 +1398,7 @@ impl Softphone {
                 this.ui.calls.update(|c| c.handle_call_active(call.clone(), *held, *recording));
             }
             ServerMsg::CallRemoteRinging { call_id } => this.ui.calls.update(|c| c.handle_remote_ringing(call_id)),
+            ServerMsg::CallConsult { call_id, state } => this.ui.calls.update(|c| c.handle_consult(call_id, *state)),
             ServerMsg::CallConnected { call_id } => {
                 let now = this.ws.server_now_ms();
                 this.ui.calls.update(|c| c.handle_connected(call_id, now));
@@ -1833,6 +1890,36 @@ impl Softphone {
         });
     }
 
+    /// The agent consults the number typed in the transfer form first (an
+    /// attended transfer): the caller waits with music.
+    fn consult(this: &Rc<Softphone>) {
+        let Ok(number) = calls::dialable_number(&this.ui.transfer_target.get_untracked()) else {
+            this.ui.transfer_invalid.set(true);
+            request_animation_frame(|| focus_testid("call-transfer-target"));
+            return;
+        };
+        let Some(call_id) = Softphone::connected_call(this) else { return };
+        if !this.ws.send(&ClientMsg::CallConsult { call_id: call_id.clone(), number: number.clone() }) {
+            this.ui.error.set(Some("error-network"));
+            return;
+        }
+        this.ui.calls.update(|c| c.consult_started(&call_id, &number));
+        this.ui.transfer_open.set(false);
+    }
+
+    /// A step of the consultation: `complete`, `join` or `cancel`.
+    fn consult_step(this: &Rc<Softphone>, which: &'static str) {
+        let Some(call_id) = Softphone::connected_call(this) else { return };
+        let msg = match which {
+            "complete" => ClientMsg::CallConsultComplete { call_id },
+            "join" => ClientMsg::CallConsultJoin { call_id },
+            _ => ClientMsg::CallConsultCancel { call_id },
+        };
+        if !this.ws.send(&msg) {
+            this.ui.error.set(Some("error-network"));
+        }
+    }
+
     /// The id of the active call if it is connected.
     fn connected_call(this: &Softphone) -> Option<String> {
         this.ui.calls.with_untracked(|c| c.active().filter(|a| a.connected()).and_then(|a| a.id().map(str::to_owned)))
@@ -2004,5 +2091,15 @@ fn focus_answer(call_id: &str) {
         .and_then(|el| el.dyn_into::<HtmlElement>().ok());
     if let Some(button) = button {
         let _ = button.focus();
+    }
+}
+
+/// A consultation's state as the `data-state` attribute says it.
+fn state_name(s: ConsultState) -> &'static str {
+    match s {
+        ConsultState::Dialing => "dialing",
+        ConsultState::Connected => "connected",
+        ConsultState::Joined => "joined",
+        ConsultState::Ended => "ended",
     }
 }

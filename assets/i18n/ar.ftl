@@ -584,3 +584,38 @@ call-transfer-to-number = رقم خارجي
 call-transfer-number = الرقم المراد التحويل إليه
 call-transfer-number-hint = تخرج المكالمة عبر خط الاتصال؛ يسمع المتصل موسيقى الانتظار حتى يجيب الرقم. إذا لم يجب أحد، تعود المكالمة إلى الموظفين.
 call-transfer-number-invalid = اكتب رقم هاتف: أرقام، مع + في البداية للأرقام الدولية.
+call-consult-dialing = جارٍ الاتصال بـ
+call-consult-connected = تتحدث مع
+call-consult-joined = الثلاثة على الخط مع
+call-consult-ended = انتهت الاستشارة
+call-consult-complete = حوّل الآن
+call-consult-join = تحدثوا معًا
+call-consult-cancel = العودة إلى المتصل
+call-consult-start = استشر أولًا
+
+# wallboard (supervisor)
+nav-wallboard = لوحة الطوابير
+wb-title = لوحة الطوابير
+wb-updated = حُدّثت { $time }
+wb-loading = جارٍ تحميل اللوحة…
+wb-empty = لا توجد قوائم انتظار بعد.
+wb-tv-enter = وضع الشاشة
+wb-tv-leave = الخروج من وضع الشاشة
+wb-sl-rule = مستوى الخدمة = المُجاب عنها خلال { $target } ث ÷ (المُجاب عنها + المتروكة بعد { $target } ث). لا يُحتسب من أنهى المكالمة خلال { $target } ث.
+wb-waiting = في الانتظار
+wb-longest = أطول انتظار
+wb-callbacks = معاودات اتصال معلّقة
+wb-agents = الوكلاء
+wb-today = اليوم
+wb-recent = آخر { $mins } دقيقة
+wb-sl = مستوى الخدمة
+wb-abandon-rate = نسبة الترك
+wb-asa = متوسط سرعة الرد
+wb-aht = متوسط مدة المعالجة
+wb-offered = الواردة
+wb-answered = المُجاب عنها
+wb-abandoned = المكالمات المتروكة
+wb-level-green = ضمن الهدف
+wb-level-amber = تحذير
+wb-level-red = حرج
+wb-note = يُحتسب اليوم من منتصف الليل ({ $tz })؛ والنافذة هي آخر { $mins } دقيقة. تُحتسب المكالمة في الفترة التي دخلت فيها قائمة الانتظار. نسبة الترك = المتروكة ÷ الواردة. مدة المعالجة = التحدث والتعليق + عمل ما بعد المكالمة.

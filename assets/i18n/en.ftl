@@ -585,3 +585,38 @@ call-transfer-to-number = An outside number
 call-transfer-number = Number to transfer to
 call-transfer-number-hint = The call goes out through the trunk; the caller hears hold music until the number answers. If nobody answers, the call comes back to the agents.
 call-transfer-number-invalid = Type a phone number: digits, with + first for international numbers.
+call-consult-dialing = Calling
+call-consult-connected = Talking with
+call-consult-joined = All three on the line with
+call-consult-ended = Consultation over
+call-consult-complete = Transfer now
+call-consult-join = Talk together
+call-consult-cancel = Back to the caller
+call-consult-start = Consult first
+
+# wallboard (supervisor)
+nav-wallboard = Wallboard
+wb-title = Wallboard
+wb-updated = Updated { $time }
+wb-loading = Loading the wallboard…
+wb-empty = No queues yet.
+wb-tv-enter = TV mode
+wb-tv-leave = Leave TV mode
+wb-sl-rule = Service level = answered within { $target } s ÷ (answered + abandoned after { $target } s). Callers who hung up within { $target } s are not counted.
+wb-waiting = Waiting
+wb-longest = Longest wait
+wb-callbacks = Callbacks pending
+wb-agents = Agents
+wb-today = Today
+wb-recent = Last { $mins } minutes
+wb-sl = Service level
+wb-abandon-rate = Abandon rate
+wb-asa = Avg. speed of answer
+wb-aht = Avg. handle time
+wb-offered = Offered
+wb-answered = Answered
+wb-abandoned = Abandoned calls
+wb-level-green = On target
+wb-level-amber = Warning
+wb-level-red = Critical
+wb-note = Today counts from midnight ({ $tz }); the window is the last { $mins } minutes. A call counts in the period it entered the queue. Abandon rate = abandoned ÷ offered. Handle time = talk and hold + after-call work.

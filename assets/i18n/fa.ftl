@@ -584,3 +584,38 @@ call-transfer-to-number = شمارهٔ بیرونی
 call-transfer-number = شماره برای انتقال
 call-transfer-number-hint = تماس از طریق ترانک بیرون می‌رود؛ تماس‌گیرنده تا پاسخ آن شماره موسیقی انتظار می‌شنود. اگر کسی پاسخ ندهد، تماس به کارشناسان برمی‌گردد.
 call-transfer-number-invalid = یک شمارهٔ تلفن وارد کنید: رقم‌ها، با + در ابتدا برای شماره‌های بین‌المللی.
+call-consult-dialing = در حال تماس با
+call-consult-connected = در حال گفتگو با
+call-consult-joined = هر سه نفر روی خط با
+call-consult-ended = مشاوره پایان یافت
+call-consult-complete = اکنون منتقل کن
+call-consult-join = گفتگوی سه‌نفره
+call-consult-cancel = بازگشت به تماس‌گیرنده
+call-consult-start = اول مشورت کن
+
+# wallboard (supervisor)
+nav-wallboard = تابلوی صف‌ها
+wb-title = تابلوی صف‌ها
+wb-updated = به‌روزشده { $time }
+wb-loading = در حال بارگیری تابلو…
+wb-empty = هنوز صفی نیست.
+wb-tv-enter = حالت تلویزیون
+wb-tv-leave = خروج از حالت تلویزیون
+wb-sl-rule = سطح خدمت = پاسخ‌داده در { $target } ثانیه ÷ (پاسخ‌داده + رهاشده پس از { $target } ثانیه). تماس‌گیرندگانی که در { $target } ثانیه قطع کردند شمرده نمی‌شوند.
+wb-waiting = در انتظار
+wb-longest = طولانی‌ترین انتظار
+wb-callbacks = تماس‌های برگشتی در صف
+wb-agents = کارشناسان
+wb-today = امروز
+wb-recent = { $mins } دقیقهٔ اخیر
+wb-sl = سطح خدمت
+wb-abandon-rate = نرخ رهاشدن
+wb-asa = میانگین زمان پاسخ
+wb-aht = میانگین زمان رسیدگی
+wb-offered = ورودی
+wb-answered = پاسخ‌داده
+wb-abandoned = تماس‌های رهاشده
+wb-level-green = در هدف
+wb-level-amber = هشدار
+wb-level-red = بحرانی
+wb-note = امروز از نیمه‌شب ({ $tz }) شمرده می‌شود؛ بازه، { $mins } دقیقهٔ اخیر است. هر تماس در بازه‌ای شمرده می‌شود که وارد صف شد. نرخ رهاشدن = رهاشده ÷ ورودی. زمان رسیدگی = گفتگو و انتظار + کار پس از تماس.

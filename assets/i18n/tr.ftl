@@ -584,3 +584,38 @@ call-transfer-to-number = Dış numara
 call-transfer-number = Aktarılacak numara
 call-transfer-number-hint = Arama hat üzerinden dışarı çıkar; numara yanıtlayana kadar arayan bekleme müziği duyar. Kimse yanıtlamazsa arama temsilcilere döner.
 call-transfer-number-invalid = Bir telefon numarası yazın: rakamlar, uluslararası numaralar için başta +.
+call-consult-dialing = Aranıyor:
+call-consult-connected = Görüşülüyor:
+call-consult-joined = Üçü birlikte hatta:
+call-consult-ended = Danışma bitti
+call-consult-complete = Şimdi aktar
+call-consult-join = Birlikte konuşun
+call-consult-cancel = Arayana dön
+call-consult-start = Önce danış
+
+# wallboard (supervisor)
+nav-wallboard = Pano
+wb-title = Pano
+wb-updated = Güncellendi: { $time }
+wb-loading = Pano yükleniyor…
+wb-empty = Henüz kuyruk yok.
+wb-tv-enter = TV modu
+wb-tv-leave = TV modundan çık
+wb-sl-rule = Hizmet düzeyi = { $target } sn içinde yanıtlanan ÷ (yanıtlanan + { $target } sn sonra bırakılan). { $target } sn içinde kapatan arayanlar sayılmaz.
+wb-waiting = Bekleyen
+wb-longest = En uzun bekleme
+wb-callbacks = Bekleyen geri aramalar
+wb-agents = Temsilciler
+wb-today = Bugün
+wb-recent = Son { $mins } dakika
+wb-sl = Hizmet düzeyi
+wb-abandon-rate = Bırakma oranı
+wb-asa = Ort. yanıt hızı
+wb-aht = Ort. işlem süresi
+wb-offered = Gelen
+wb-answered = Yanıtlanan
+wb-abandoned = Bırakılan çağrılar
+wb-level-green = Hedefte
+wb-level-amber = Uyarı
+wb-level-red = Kritik
+wb-note = Bugün gece yarısından ({ $tz }) sayılır; pencere son { $mins } dakikadır. Bir çağrı kuyruğa girdiği dönemde sayılır. Bırakma oranı = bırakılan ÷ gelen. İşlem süresi = konuşma ve bekletme + çağrı sonrası iş.

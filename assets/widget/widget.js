@@ -151,57 +151,61 @@
     navigator.mediaDevices.getUserMedia({ audio: true }).then(function (mic) {
       if (call !== c) { mic.getTracks().forEach(function (tr) { tr.stop(); }); return; }
       c.mic = mic;
-      var pc = (c.pc = new RTCPeerConnection());
-      mic.getTracks().forEach(function (tr) { pc.addTrack(tr, mic); });
+      var ws = (c.ws = new WebSocket(api.replace(/^http/, 'ws') + '/call'));
+      var pc = null;
+      // The gateway's first word: the STUN/TURN servers to offer with.
+      function connect(iceServers) {
+        if (pc || call !== c) return;
+        pc = c.pc = new RTCPeerConnection({ iceServers: iceServers || [] });
+        mic.getTracks().forEach(function (tr) { pc.addTrack(tr, mic); });
+        pc.ontrack = function (e) { c.audio.srcObject = e.streams[0] || new MediaStream([e.track]); };
+        pc.onconnectionstatechange = function () { if (pc.connectionState === 'failed') finish(c, 'failed'); };
+        pc.createOffer().then(function (o) { return pc.setLocalDescription(o); }).then(function () {
+          return new Promise(function (done) {
+            if (pc.iceGatheringState === 'complete') return done();
+            pc.onicegatheringstatechange = function () { if (pc.iceGatheringState === 'complete') done(); };
+            setTimeout(done, 2000);
+          });
+        }).then(function () {
+          // The page without its query or fragment (they may carry tokens).
+          var page = location.origin + location.pathname;
+          send({ type: 'call', sdp: pc.localDescription.sdp, page: page, language: lang, token: token });
+        }).catch(function () { finish(c, 'failed'); });
+      }
       c.audio = document.createElement('audio');
       c.audio.autoplay = true;
       c.audio.hidden = true;
       c.audio.setAttribute('data-testid', 'widget-audio');
       document.body.appendChild(c.audio);
-      pc.ontrack = function (e) { c.audio.srcObject = e.streams[0] || new MediaStream([e.track]); };
-      pc.onconnectionstatechange = function () { if (pc.connectionState === 'failed') finish(c, 'failed'); };
-      return pc.createOffer().then(function (o) { return pc.setLocalDescription(o); }).then(function () {
-        return new Promise(function (done) {
-          if (pc.iceGatheringState === 'complete') return done();
-          pc.onicegatheringstatechange = function () { if (pc.iceGatheringState === 'complete') done(); };
-          setTimeout(done, 2000);
-        });
-      }).then(function () {
+      ws.onmessage = function (ev) {
+        var m = JSON.parse(ev.data);
         if (call !== c) return;
-        var ws = (c.ws = new WebSocket(api.replace(/^http/, 'ws') + '/call'));
-        ws.onopen = function () {
-          // The page without its query or fragment (they may carry tokens).
-          var page = location.origin + location.pathname;
-          ws.send(JSON.stringify({ type: 'call', sdp: pc.localDescription.sdp, page: page, language: lang, token: token }));
-        };
-        ws.onmessage = function (ev) {
-          var m = JSON.parse(ev.data);
-          if (call !== c) return;
-          if (m.type === 'answer') {
-            pc.setRemoteDescription({ type: 'answer', sdp: m.sdp }).catch(function () {
-              send({ type: 'hang_up' });
-              finish(c, 'failed');
-            });
-            c.since = Date.now();
-            c.timer = setInterval(tick, 1000);
-            show(part('controls'), true);
-            mute.textContent = t('mute');
-          } else if (m.type === 'phase') {
-            say(t(m.phase), m.phase);
-            var survey = m.phase === 'survey';
-            show(part('survey'), survey);
-            // Hang up stays: rating is not a must.
-            if (survey) show(part('keypad'), false);
-          } else if (m.type === 'ended') {
-            finish(c, m.reason);
-          } else if (m.type === 'error' && m.code !== 'bad_digits') {
-            // A refusal that ends the call: its reason stays on screen.
-            c.error = t('failed') + ' (' + m.code + ')';
-            say(c.error, 'error');
-          }
-        };
-        ws.onclose = function () { finish(c, 'ended'); };
-      });
+        if (m.type === 'ready') {
+          connect(m.ice_servers);
+        } else if (m.type === 'answer') {
+          pc.setRemoteDescription({ type: 'answer', sdp: m.sdp }).catch(function () {
+            send({ type: 'hang_up' });
+            finish(c, 'failed');
+          });
+          c.since = Date.now();
+          c.timer = setInterval(tick, 1000);
+          show(part('controls'), true);
+          mute.textContent = t('mute');
+        } else if (m.type === 'phase') {
+          say(t(m.phase), m.phase);
+          var survey = m.phase === 'survey';
+          show(part('survey'), survey);
+          // Hang up stays: rating is not a must.
+          if (survey) show(part('keypad'), false);
+        } else if (m.type === 'ended') {
+          finish(c, m.reason);
+        } else if (m.type === 'error' && m.code !== 'bad_digits') {
+          // A refusal that ends the call: its reason stays on screen.
+          c.error = t('failed') + ' (' + m.code + ')';
+          say(c.error, 'error');
+        }
+      };
+      ws.onclose = function () { finish(c, 'ended'); };
     }).catch(function (e) {
       var micRefused = e && (e.name === 'NotAllowedError' || e.name === 'NotFoundError');
       c.error = micRefused ? t('mic') : t('failed');

@@ -59,9 +59,9 @@ export async function openBrowser(t, { locale = 'en-US', args = [] } = {}) {
   return { context, page };
 }
 
-/** Opens `app` (`agent` or `supervisor`) and submits the login form. */
-export async function signIn(page, app, username, password) {
-  await page.goto(`${BASE_URL}/${app}/`);
+/** Opens `app` (`agent` or `supervisor`) and submits the login form (of the gateway at `base`). */
+export async function signIn(page, app, username, password, base = BASE_URL) {
+  await page.goto(`${base}/${app}/`);
   await page.getByTestId('login-username').fill(username);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();

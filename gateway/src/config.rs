@@ -25,6 +25,21 @@ pub struct Config {
     pub log: LogConfig,
     /// Web call buttons other sites embed (`[[widgets]]`).
     pub widgets: Vec<WidgetConfig>,
+    pub wallboard: WallboardConfig,
+}
+
+/// The supervisors' wallboard.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct WallboardConfig {
+    /// The IANA time zone whose day "today" is (`Europe/Istanbul`).
+    pub time_zone: String,
+}
+
+impl Default for WallboardConfig {
+    fn default() -> Self {
+        WallboardConfig { time_zone: "UTC".into() }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -615,6 +630,12 @@ impl Config {
                     message: format!("{o:?} is not an http:// or https:// origin"),
                 });
             }
+        }
+        if self.wallboard.time_zone.len() > 64 || jiff::tz::TimeZone::get(&self.wallboard.time_zone).is_err() {
+            return Err(ConfigError::Invalid {
+                key: "wallboard.time_zone",
+                message: format!("{:?} is not a known time zone", self.wallboard.time_zone),
+            });
         }
         self.validate_widgets()
     }

@@ -20,6 +20,7 @@ pub mod sdp;
 pub mod sip;
 pub mod store;
 pub mod tls;
+pub mod wallboard;
 
 use std::future::{Future, IntoFuture};
 use std::sync::{Arc, OnceLock};

@@ -1162,11 +1162,8 @@ impl OutsideNumber {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_agent_sends_a_call_on_to_an_outside_number() {
-    if !have_sipp() {
-        return;
-    }
+/// A gateway whose outbound trunk leads to an outside number the test plays.
+async fn with_outside_number() -> (OutsideNumber, Gateway) {
     let outside = OutsideNumber::bind().await;
     let outbound = toml::from_str::<TrunkOutbound>(&format!(
         "proxy = \"{}\"\ndomain = \"carrier.test\"\ncaller_id = \"{DID}\"\n",
@@ -1174,6 +1171,15 @@ async fn an_agent_sends_a_call_on_to_an_outside_number() {
     ))
     .unwrap();
     let gw = start(Some(outbound), 60).await;
+    (outside, gw)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_sends_a_call_on_to_an_outside_number() {
+    if !have_sipp() {
+        return;
+    }
+    let (outside, gw) = with_outside_number().await;
     let mut ws = gw.desk("omid").await;
     let dir = carrier_dir();
     // The caller echoes what they hear: what the outside number says comes back to it.
@@ -1203,5 +1209,104 @@ async fn an_agent_sends_a_call_on_to_an_outside_number() {
     let detail = finished_record(&gw, &call_id).await;
     let moved = detail.events.iter().find(|e| e.kind == "call.transferred").expect("the transfer is in the timeline");
     assert!(format!("{:?}", moved.data).contains("+15550100"), "{:?}", moved.data);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The next `call_consult` state for `call_id`.
+async fn consult_state(ws: &mut Ws, call_id: &str) -> shared::ws::ConsultState {
+    wait_for(ws, "call.consult", |m| match m {
+        ServerMsg::CallConsult { call_id: c, state } if c == call_id => Some(state),
+        _ => None,
+    })
+    .await
+}
+
+/// Both talk at once for `secs`: what the softphone and the outside number heard.
+async fn talk_both(
+    phone: &mut Softphone,
+    outside: &OutsideNumber,
+    media: SocketAddr,
+    secs: u64,
+) -> (Vec<i16>, Vec<i16>) {
+    tokio::join!(phone.talk(Duration::from_secs(secs), 440.0), outside.talk(media, 700.0, secs))
+}
+
+fn share(heard: &[i16], hz: f64) -> f64 {
+    tone_ratio(&heard[heard.len().saturating_sub(8000)..], hz, 8000.0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_consults_a_number_talks_with_all_three_and_leaves_them_talking() {
+    use shared::ws::ConsultState;
+    if !have_sipp() {
+        return;
+    }
+    let (outside, gw) = with_outside_number().await;
+    let mut ws = gw.desk("omid").await;
+    let dir = carrier_dir();
+    // The caller echoes: what reaches them comes back.
+    let caller = sipp(&gw, &dir, "call_in_queue.xml", &["-rtp_echo"]);
+    let (mut phone, call_id) = answer(&mut ws).await;
+    phone.talk(Duration::from_millis(500), 440.0).await;
+
+    // 1. She consults the number; the caller waits.
+    send(&mut ws, &ClientMsg::CallConsult { call_id: call_id.clone(), number: "+15550100".into() }).await;
+    assert_eq!(consult_state(&mut ws, &call_id).await, ConsultState::Dialing);
+    let (invite, gateway, media) = outside.answer().await;
+    assert_eq!(consult_state(&mut ws, &call_id).await, ConsultState::Connected);
+    let (agent_heard, outside_heard) = talk_both(&mut phone, &outside, media, 3).await;
+    assert!(share(&agent_heard, 700.0) > 0.8, "she hears the number ({:.2})", share(&agent_heard, 700.0));
+    assert!(share(&outside_heard, 440.0) > 0.8, "the number hears her alone ({:.2})", share(&outside_heard, 440.0));
+
+    // 2. All three together: each hears the others.
+    send(&mut ws, &ClientMsg::CallConsultJoin { call_id: call_id.clone() }).await;
+    assert_eq!(consult_state(&mut ws, &call_id).await, ConsultState::Joined);
+    let (agent_heard, outside_heard) = talk_both(&mut phone, &outside, media, 3).await;
+    let tail = &agent_heard[agent_heard.len().saturating_sub(8000)..];
+    assert!(tone_ratio(tail, 700.0, 8000.0) > 0.3, "she hears the number in the three-way call");
+    let tail = &outside_heard[outside_heard.len().saturating_sub(8000)..];
+    assert!(tone_ratio(tail, 440.0, 8000.0) > 0.3, "the number hears her in the three-way call");
+
+    // 3. She leaves: the caller and the number go on talking.
+    send(&mut ws, &ClientMsg::CallHangUp { call_id: call_id.clone() }).await;
+    assert_eq!(ended(&mut ws, &call_id).await.kind, CallEndKind::Transferred);
+    drop(phone);
+    let heard = outside.talk(media, 700.0, 3).await;
+    assert!(
+        share(&heard, 700.0) > 0.8,
+        "the number's 700 Hz went to the caller and came back ({:.2})",
+        share(&heard, 700.0)
+    );
+    outside.hang_up(&invite, gateway).await;
+    sipp_passed(caller).await;
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_consultation_cancelled_gives_the_agent_back_the_caller() {
+    use shared::ws::ConsultState;
+    if !have_sipp() {
+        return;
+    }
+    let (outside, gw) = with_outside_number().await;
+    let mut ws = gw.desk("omid").await;
+    let dir = carrier_dir();
+    let caller = sipp(&gw, &dir, "call_in_queue.xml", &["-rtp_echo"]);
+    let (mut phone, call_id) = answer(&mut ws).await;
+    send(&mut ws, &ClientMsg::CallConsult { call_id: call_id.clone(), number: "+15550100".into() }).await;
+    assert_eq!(consult_state(&mut ws, &call_id).await, ConsultState::Dialing);
+    let (_invite, _gateway, media) = outside.answer().await;
+    assert_eq!(consult_state(&mut ws, &call_id).await, ConsultState::Connected);
+    talk_both(&mut phone, &outside, media, 1).await;
+
+    send(&mut ws, &ClientMsg::CallConsultCancel { call_id: call_id.clone() }).await;
+    assert_eq!(consult_state(&mut ws, &call_id).await, ConsultState::Ended);
+    // Back with the caller: her 440 Hz goes to them and comes back.
+    phone.talk(Duration::from_millis(500), 440.0).await;
+    let heard = phone.talk(Duration::from_secs(2), 440.0).await;
+    assert!(share(&heard, 440.0) > 0.8, "back with the caller ({:.2})", share(&heard, 440.0));
+    send(&mut ws, &ClientMsg::CallHangUp { call_id: call_id.clone() }).await;
+    assert_eq!(ended(&mut ws, &call_id).await.kind, CallEndKind::LocalHangUp);
+    sipp_passed(caller).await;
     std::fs::remove_dir_all(&dir).ok();
 }

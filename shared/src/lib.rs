@@ -15,6 +15,7 @@ pub mod problem;
 pub mod records;
 pub mod routing;
 pub mod tickets;
+pub mod wallboard;
 pub mod widget;
 pub mod ws;
 

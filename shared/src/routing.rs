@@ -146,6 +146,8 @@ pub struct QueueConfig {
     /// The IVR flow the caller is put through when the agent hangs up
     /// (a rating of the call); none: the call simply ends.
     pub survey_flow: Option<String>,
+    /// The wallboard's green/amber/red limits for this queue.
+    pub wallboard: crate::wallboard::Thresholds,
 }
 
 impl Default for QueueConfig {
@@ -169,6 +171,7 @@ impl Default for QueueConfig {
             service_level_secs: 20,
             offer_callback: false,
             survey_flow: None,
+            wallboard: crate::wallboard::Thresholds::default(),
         }
     }
 }
@@ -280,6 +283,9 @@ impl QueueConfig {
             }
             Overflow::Queue(q) if q.trim().is_empty() => return Err(bad("overflow", "names no queue")),
             _ => {}
+        }
+        if let Err((key, reason)) = self.wallboard.validate() {
+            return Err(bad(key, reason));
         }
         let w = self.weights;
         if [w.idle, w.skill, w.talk_time, w.calls].iter().any(|x| !x.is_finite() || *x < 0.0) {

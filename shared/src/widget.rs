@@ -86,6 +86,11 @@ pub enum WidgetPhase {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WidgetServerMsg {
+    /// The first message: the STUN/TURN servers to offer with (TURN
+    /// credentials made for this caller, short-lived).
+    Ready {
+        ice_servers: Vec<crate::ws::IceServer>,
+    },
     /// The gateway's WebRTC answer.
     Answer {
         sdp: String,

@@ -129,6 +129,20 @@ pub enum ClientMsg {
     /// `wrong_state`: recorded, supervised or held). If the number cannot
     /// be reached the caller rings for every free agent.
     CallTransferNumber { call_id: String, number: String },
+    /// Attended transfer, first step: the caller hears hold music while the
+    /// agent's softphone calls `number` through the outbound trunk;
+    /// `call_consult` tells how it goes. Then `call_consult_complete`,
+    /// `call_consult_join` or `call_consult_cancel`.
+    CallConsult { call_id: String, number: String },
+    /// The caller and the consulted number are put through to each other;
+    /// the agent leaves (`call.ended`, kind `transferred`).
+    CallConsultComplete { call_id: String },
+    /// A three-way call: the caller, the agent and the consulted number all
+    /// hear each other. The agent hanging up then leaves the other two
+    /// talking.
+    CallConsultJoin { call_id: String },
+    /// The consulted number is hung up and the agent is back with the caller.
+    CallConsultCancel { call_id: String },
     /// After a page refresh: the agent takes their call in progress back
     /// (see [`ServerMsg::CallActive`]) with a new softphone leg's WebRTC
     /// offer. [`ServerMsg::CallAnswered`] follows, as for an answer.
@@ -151,6 +165,11 @@ pub enum ClientMsg {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         caller_id: Option<String>,
     },
+    /// A supervisor asks for the wallboard: [`ServerMsg::Wallboard`] now
+    /// and every few seconds, and soon after calls and agents change.
+    WatchWallboard,
+    /// A supervisor leaves the wallboard: no more [`ServerMsg::Wallboard`].
+    UnwatchWallboard,
 }
 
 impl ClientMsg {
@@ -178,7 +197,12 @@ impl ClientMsg {
             | ClientMsg::CallTransfer { .. }
             | ClientMsg::CallTransferQueue { .. }
             | ClientMsg::CallTransferNumber { .. }
+            | ClientMsg::CallConsult { .. }
+            | ClientMsg::CallConsultComplete { .. }
+            | ClientMsg::CallConsultJoin { .. }
+            | ClientMsg::CallConsultCancel { .. }
             | ClientMsg::CallDtmf { .. } => Role::Agent,
+            ClientMsg::WatchWallboard | ClientMsg::UnwatchWallboard => Role::Supervisor,
         }
     }
 }
@@ -472,6 +496,12 @@ pub enum ServerMsg {
     CallRemoteRinging {
         call_id: String,
     },
+    /// How the agent's consultation of an outside number goes (attended
+    /// transfer, three-way call).
+    CallConsult {
+        call_id: String,
+        state: ConsultState,
+    },
     /// `call.answered` of an outbound call: the far end picked up.
     CallConnected {
         call_id: String,
@@ -534,6 +564,17 @@ pub enum ServerMsg {
         call_id: String,
         reason: CallEndReason,
     },
+    /// The wallboard, for supervisors watching it (see
+    /// [`crate::wallboard`]): every queue's live and period figures.
+    Wallboard {
+        /// RFC 3339: when the figures were taken.
+        at: String,
+        /// The time zone "today" is taken in (`wallboard.time_zone`).
+        time_zone: String,
+        /// The rolling window's length.
+        window_mins: u32,
+        queues: Vec<crate::wallboard::QueueBoard>,
+    },
 }
 
 #[cfg(test)]
@@ -571,4 +612,19 @@ mod tests {
         assert_eq!(ClientMsg::WatchAgents.min_role(), Role::Supervisor);
         assert_eq!(ClientMsg::Ping { seq: 0 }.min_role(), Role::Agent);
     }
+}
+
+/// A consultation's state, as `call_consult` tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsultState {
+    /// The number is being called; the caller hears hold music.
+    Dialing,
+    /// The number answered: the agent talks with it alone.
+    Connected,
+    /// All three hear each other.
+    Joined,
+    /// The number hung up, was not reached, or the agent cancelled: the
+    /// agent is back with the caller.
+    Ended,
 }

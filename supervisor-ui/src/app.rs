@@ -1,6 +1,7 @@
 //! Which screen to show: login, no access, or the supervisor's pages inside
-//! the shell: the live view (agents and calls) and the calls report, chosen
-//! in the navigation and kept in the address's fragment (`#/live`,
+//! the shell: the live view (agents and calls), the wallboard and the calls
+//! report, chosen in the navigation and kept in the address's fragment
+//! (`#/live`, `#/wallboard`, `#/wallboard?tv` for TV mode,
 //! `#/reports/calls`) so that back, forward and bookmarks work.
 
 use leptos::prelude::*;
@@ -9,6 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::agents::Agents;
 use crate::calls_report::CallsReport;
+use crate::wallboard::Wallboard;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -29,6 +31,7 @@ pub fn App() -> impl IntoView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Page {
     Live,
+    Wallboard,
     CallsReport,
 }
 
@@ -36,6 +39,7 @@ impl Page {
     fn hash(self) -> &'static str {
         match self {
             Page::Live => "#/live",
+            Page::Wallboard => "#/wallboard",
             Page::CallsReport => "#/reports/calls",
         }
     }
@@ -45,6 +49,7 @@ impl Page {
     fn of_hash(hash: &str) -> Option<Page> {
         match hash {
             "" | "#" | "#/" | "#/live" => Some(Page::Live),
+            "#/wallboard" | "#/wallboard?tv" => Some(Page::Wallboard),
             "#/reports/calls" => Some(Page::CallsReport),
             _ => None,
         }
@@ -55,6 +60,11 @@ fn current_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
+/// TV mode: the wallboard alone, dark and large (`html.tv` in the CSS).
+fn is_tv(hash: &str) -> bool {
+    hash == "#/wallboard?tv"
+}
+
 /// The navigation and the pages. The live view stays mounted while hidden
 /// (a supervisor listening to a call keeps listening); the report is made
 /// the first time it is opened and then kept.
@@ -62,8 +72,22 @@ fn current_hash() -> String {
 fn Pages() -> impl IntoView {
     let page = RwSignal::new(Page::of_hash(&current_hash()).unwrap_or(Page::Live));
     let report_opened = RwSignal::new(page.get_untracked() == Page::CallsReport);
+    let (tv, set_tv) = signal(is_tv(&current_hash()));
+    Effect::new(move |_| {
+        let on = tv.get();
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.class_list().toggle_with_force("tv", on);
+        }
+    });
+    on_cleanup(move || {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.class_list().remove_1("tv");
+        }
+    });
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
-        let Some(p) = Page::of_hash(&current_hash()) else { return };
+        let hash = current_hash();
+        let Some(p) = Page::of_hash(&hash) else { return };
+        set_tv.set(is_tv(&hash));
         if p == page.get_untracked() {
             return;
         }
@@ -74,6 +98,7 @@ fn Pages() -> impl IntoView {
         // Where a screen reader goes on: the new page's heading.
         let target = match p {
             Page::Live => "main",
+            Page::Wallboard => "wb-title",
             Page::CallsReport => "report-title",
         };
         request_animation_frame(move || {
@@ -103,11 +128,14 @@ fn Pages() -> impl IntoView {
     view! {
         <nav class="tabs app-nav" aria-label=tr("nav-label")>
             {link(Page::Live, "nav-live", "nav-live")}
+            {link(Page::Wallboard, "nav-wallboard", "nav-wallboard")}
             {link(Page::CallsReport, "nav-calls-report", "nav-calls-report")}
         </nav>
         <div hidden=move || page.get() != Page::Live>
             <Agents />
         </div>
+        // Made while shown only: leaving it stops the gateway's pushes.
+        {move || (page.get() == Page::Wallboard).then(|| view! { <Wallboard tv=tv /> })}
         {move || {
             report_opened
                 .get()

@@ -4,6 +4,7 @@ mod agents;
 mod app;
 mod calls_report;
 mod live_calls;
+mod wallboard;
 
 fn main() {
     ui_kit::i18n::init();

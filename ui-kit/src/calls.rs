@@ -20,7 +20,7 @@
 //! (`call_active`): it waits as [`Calls::elsewhere`] until the agent takes
 //! it back ([`Calls::rejoin`], then `call_answered`).
 
-use shared::ws::{CallDirection, CallEndKind, CallEndReason, CallInfo, RecordAction, RecordingState};
+use shared::ws::{CallDirection, CallEndKind, CallEndReason, CallInfo, ConsultState, RecordAction, RecordingState};
 
 use crate::recording::Recorder;
 
@@ -106,6 +106,8 @@ pub struct ActiveCall {
     /// The keys the caller pressed on this call, oldest first.
     digits_heard: String,
     recorder: Recorder,
+    /// The outside number the agent consults, and how that goes.
+    consult: Option<(String, ConsultState)>,
 }
 
 impl ActiveCall {
@@ -117,6 +119,7 @@ impl ActiveCall {
             remote_ringing: false,
             media_up: false,
             talking_since_ms: None,
+            consult: None,
             held: false,
             hold_pending: None,
             muted: false,
@@ -166,7 +169,7 @@ impl ActiveCall {
     /// Whether the agent may ask for hold or resume now: while talking,
     /// one request at a time.
     pub fn can_hold(&self) -> bool {
-        self.placed && self.phase() == CallPhase::Talking && self.hold_pending.is_none()
+        self.placed && self.phase() == CallPhase::Talking && self.hold_pending.is_none() && self.consult.is_none()
     }
 
     pub fn muted(&self) -> bool {
@@ -176,7 +179,7 @@ impl ActiveCall {
     /// Whether the agent may hand the call to another agent now: talking,
     /// not held, no hold or transfer under way.
     pub fn can_transfer(&self) -> bool {
-        self.can_hold() && !self.held && !self.transfer_pending
+        self.can_hold() && !self.held && !self.transfer_pending && self.consult.is_none()
     }
 
     /// Whether a transfer awaits the gateway's answer.
@@ -198,6 +201,12 @@ impl ActiveCall {
     /// The keys the caller pressed on this call (the last [`KEYS_SHOWN_MAX`]).
     pub fn digits_heard(&self) -> &str {
         &self.digits_heard
+    }
+
+    /// The number being consulted and how it goes, during an attended
+    /// transfer.
+    pub fn consult(&self) -> Option<(&str, ConsultState)> {
+        self.consult.as_ref().map(|(n, s)| (n.as_str(), *s))
     }
 
     /// The call's recording.
@@ -495,6 +504,24 @@ impl Calls {
     }
 
     /// `call_remote_ringing`: the far end of the outbound call rings.
+    /// The agent asked to consult `number` (an attended transfer).
+    pub fn consult_started(&mut self, call_id: &str, number: &str) {
+        if let Some(active) = self.active_mut(call_id) {
+            active.consult = Some((number.to_owned(), ConsultState::Dialing));
+        }
+    }
+
+    /// `call_consult`: how the consultation goes; `ended` closes it.
+    pub fn handle_consult(&mut self, call_id: &str, state: ConsultState) {
+        if let Some(active) = self.active_mut(call_id) {
+            active.consult = match (state, active.consult.take()) {
+                (ConsultState::Ended, _) => None,
+                (s, Some((number, _))) => Some((number, s)),
+                (s, None) => Some((String::new(), s)),
+            };
+        }
+    }
+
     pub fn handle_remote_ringing(&mut self, call_id: &str) {
         if let Some(active) = self.active_mut(call_id).filter(|a| a.outbound()) {
             active.remote_ringing = true;

@@ -116,3 +116,18 @@ pub fn time_short(epoch_ms: f64) -> String {
     let _ = Reflect::set(&opts, &"timeStyle".into(), &"short".into());
     date.to_locale_time_string_with_options(lang().tag(), &opts).into()
 }
+
+/// A percentage (`80`: 80 %) rounded to a whole number, as the language
+/// writes it (`80%`, Persian `۸۰٪`, Turkish `%80`); reactive.
+pub fn percent(pct: f64) -> String {
+    let opts = Object::new();
+    let _ = Reflect::set(&opts, &"style".into(), &"percent".into());
+    let _ = Reflect::set(&opts, &"maximumFractionDigits".into(), &0.into());
+    let locales = Array::of1(&lang().tag().into());
+    Intl::NumberFormat::new(&locales, &opts)
+        .format()
+        .call1(&JsValue::NULL, &JsValue::from_f64(pct / 100.0))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_else(|| format!("{pct:.0}%"))
+}

@@ -21,8 +21,10 @@ use shared::ws::CallEndKind;
 
 use super::{CODECS, CallError, Calls, MediaPlan, Output, SipCommand, State, is_dialable};
 use crate::media::rtp_leg::RtpLegId;
+use crate::media::webrtc::LegId;
 use crate::sdp;
 use crate::sip::dialog::DialogId;
+use shared::ws::{ConsultState, ServerMsg};
 
 /// Appended to a call's id for the INVITE of its far leg.
 pub const FAR: &str = "#far";
@@ -34,8 +36,21 @@ pub(super) struct Far {
     /// Our RTP leg towards the number, once open.
     pub rtp: Option<(RtpLegId, SocketAddr)>,
     pub dialog: Option<DialogId>,
-    /// The number answered; the legs are bridged.
+    /// The number answered; the legs are bridged (or, consulting, the
+    /// agent talks with it).
     pub connected: bool,
+    /// The agent consults it (an attended transfer): `Some(agent)` until
+    /// the transfer completes.
+    pub consult: Option<Consulting>,
+}
+
+/// The agent's side of a consultation.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Consulting {
+    pub agent: i64,
+    pub browser: LegId,
+    /// All three are mixed together.
+    pub joined: bool,
 }
 
 impl Calls {
@@ -81,7 +96,7 @@ impl Calls {
             return;
         }
         call.state = State::Forwarded;
-        call.far = Some(Far { number: number.to_owned(), rtp: None, dialog: None, connected: false });
+        call.far = Some(Far { number: number.to_owned(), rtp: None, dialog: None, connected: false, consult: None });
         if let Some((rtp, _)) = call.kept {
             self.out.push_back(Output::Music { rtp, on: true });
         }
@@ -90,8 +105,12 @@ impl Calls {
     }
 
     /// The far leg's media is open (or could not be): the INVITE leaves.
+    /// A consulting agent's softphone moves to it, to hear it ring.
     pub fn handle_far_media(&mut self, call_id: &str, media: Result<(RtpLegId, SocketAddr), ()>) {
-        let Some(call) = self.calls.get_mut(call_id).filter(|c| matches!(c.state, State::Forwarded)) else {
+        let live = |c: &&mut super::Call| {
+            matches!(c.state, State::Forwarded) || c.far.as_ref().is_some_and(|f| f.consult.is_some())
+        };
+        let Some(call) = self.calls.get_mut(call_id).filter(live) else {
             if let Ok((rtp, _)) = media {
                 self.out.push_back(Output::Release { browser: None, rtp: Some(rtp) });
             }
@@ -104,6 +123,9 @@ impl Calls {
         let Some(far) = call.far.as_mut() else { return };
         far.rtp = Some((rtp, local));
         let number = far.number.clone();
+        if let Some(c) = far.consult {
+            self.out.push_back(Output::MoveAgent { browser: c.browser, rtp });
+        }
         call.sdp_version += 1;
         let offer = sdp::make_offer(local, &CODECS, call.session_id, call.sdp_version, sdp::Direction::SendRecv);
         self.by_rtp.insert(rtp, call_id.to_owned());
@@ -139,7 +161,12 @@ impl Calls {
     /// The number answered with `sdp`: the two legs are bridged.
     pub(super) fn far_answered(&mut self, call_id: &str, sdp: Option<&[u8]>) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
-        let caller = call.kept.map(|(rtp, _)| rtp);
+        // A consulting agent's call is still theirs (talking); a sent-on one
+        // keeps the caller's leg.
+        let caller = match call.state {
+            State::Talking { rtp, .. } => Some(rtp),
+            _ => call.kept.map(|(rtp, _)| rtp),
+        };
         let Some(far) = call.far.as_mut() else { return };
         let agreed = sdp.and_then(|b| sdp::parse(b).ok()).and_then(|s| sdp::read_answer(&s, &CODECS).ok());
         let (Some(agreed), Some((rtp, _)), Some(caller)) = (agreed, far.rtp, caller) else {
@@ -151,6 +178,7 @@ impl Calls {
             return;
         };
         far.connected = true;
+        let consult = far.consult;
         let plan = MediaPlan {
             remote: agreed.remote,
             codec: agreed.codec,
@@ -164,6 +192,11 @@ impl Calls {
             pt: plan.pt,
             te_pt: plan.telephone_event_pt,
         });
+        if let Some(c) = consult {
+            // The agent talks with the number alone; the caller waits.
+            self.consult_news(c.agent, call_id, ConsultState::Connected);
+            return;
+        }
         self.out.push_back(Output::BridgeRtp { a: caller, b: rtp });
         call.answered = true;
         self.track(call_id, super::Tracked::ForwardAnswered);
@@ -174,6 +207,14 @@ impl Calls {
     /// after, the call is over.
     pub(super) fn far_ended(&mut self, call_id: &str, status: Option<u16>) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
+        if call.far.as_ref().is_some_and(|f| f.consult.is_some()) {
+            // Their dialog is over: nothing to hang up there.
+            if let Some(d) = call.far.as_mut().and_then(|f| f.dialog.take()) {
+                self.by_dialog.remove(&d);
+            }
+            self.consult_over(call_id);
+            return;
+        }
         let connected = call.far.as_ref().is_some_and(|f| f.connected);
         if connected {
             // Its dialog is over already: nothing to hang up there.
@@ -191,6 +232,10 @@ impl Calls {
     /// still on hold music, rings for every free agent.
     fn far_failed(&mut self, call_id: &str) {
         let Some(call) = self.calls.get_mut(call_id) else { return };
+        if call.far.as_ref().is_some_and(|f| f.consult.is_some()) {
+            self.consult_over(call_id);
+            return;
+        }
         if let Some(far) = call.far.take() {
             if let Some(d) = far.dialog {
                 self.by_dialog.remove(&d);
@@ -227,5 +272,136 @@ impl Calls {
             self.by_rtp.remove(&rtp);
             self.out.push_back(Output::Release { browser: None, rtp: Some(rtp) });
         }
+    }
+
+    // ----- attended transfer: the agent consults the number first -----
+
+    /// The agent calls `number` while the caller waits with hold music.
+    /// Not while recorded, supervised or held, nor a second consultation.
+    pub fn handle_consult(&mut self, agent: i64, call_id: &str, number: &str) -> Result<(), CallError> {
+        let number = number.trim();
+        if !is_dialable(number) {
+            return Err(CallError::BadNumber);
+        }
+        if self.outbound.is_none() {
+            return Err(CallError::TargetUnavailable);
+        }
+        let (browser, rtp, _) = self.transferable(agent, call_id)?;
+        let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
+        if call.far.is_some() || call.recording != shared::ws::RecordingState::Off || !call.supervisors.is_empty() {
+            return Err(CallError::WrongState);
+        }
+        call.far = Some(Far {
+            number: number.to_owned(),
+            rtp: None,
+            dialog: None,
+            connected: false,
+            consult: Some(Consulting { agent, browser, joined: false }),
+        });
+        self.out.push_back(Output::Music { rtp, on: true });
+        self.out.push_back(Output::OpenFar { call_id: call_id.to_owned() });
+        self.consult_news(agent, call_id, ConsultState::Dialing);
+        Ok(())
+    }
+
+    /// The consulting agent's own consultation, connected unless `any`.
+    fn consultation(&self, agent: i64, call_id: &str) -> Result<(Consulting, RtpLegId, RtpLegId), CallError> {
+        let call = self.calls.get(call_id).ok_or(CallError::Gone)?;
+        let State::Talking { agent: a, rtp, .. } = call.state else { return Err(CallError::WrongState) };
+        if a != agent {
+            return Err(CallError::Gone);
+        }
+        let far = call.far.as_ref().ok_or(CallError::WrongState)?;
+        let (Some(c), true, Some((far_rtp, _))) = (far.consult, far.connected, far.rtp) else {
+            return Err(CallError::WrongState);
+        };
+        Ok((c, rtp, far_rtp))
+    }
+
+    /// The caller and the number are put through; the agent leaves.
+    pub fn handle_consult_complete(&mut self, agent: i64, call_id: &str) -> Result<(), CallError> {
+        let (c, caller, far_rtp) = self.consultation(agent, call_id)?;
+        let number = self.calls.get(call_id).and_then(|call| call.far.as_ref()).map(|f| f.number.clone());
+        // The agent's leg goes; the queue's part is over (no wrap-up).
+        let local = self.calls.get(call_id).and_then(|call| call.local);
+        self.hand_off(agent, call_id, c.browser, caller, false);
+        let Some(call) = self.calls.get_mut(call_id) else { return Ok(()) };
+        call.state = State::Forwarded;
+        call.answered = true;
+        call.kept = local.map(|l| (caller, l));
+        if let Some(f) = call.far.as_mut() {
+            f.consult = None;
+        }
+        self.out.push_back(Output::BridgeRtp { a: caller, b: far_rtp });
+        self.track(
+            call_id,
+            super::Tracked::TransferredToNumber { from: Some(agent), number: number.unwrap_or_default() },
+        );
+        self.free(agent);
+        self.publish(call_id);
+        Ok(())
+    }
+
+    /// All three together.
+    pub fn handle_consult_join(&mut self, agent: i64, call_id: &str) -> Result<(), CallError> {
+        let (c, caller, far_rtp) = self.consultation(agent, call_id)?;
+        if c.joined {
+            return Ok(());
+        }
+        if let Some(f) = self.calls.get_mut(call_id).and_then(|call| call.far.as_mut())
+            && let Some(cons) = f.consult.as_mut()
+        {
+            cons.joined = true;
+        }
+        self.out.push_back(Output::JoinFar { caller, browser: c.browser, far: far_rtp });
+        self.consult_news(agent, call_id, ConsultState::Joined);
+        self.publish(call_id);
+        Ok(())
+    }
+
+    /// The number is hung up; the agent is back with the caller.
+    pub fn handle_consult_cancel(&mut self, agent: i64, call_id: &str) -> Result<(), CallError> {
+        let call = self.calls.get(call_id).ok_or(CallError::Gone)?;
+        if call.state.agent() != Some(agent) {
+            return Err(CallError::Gone);
+        }
+        if call.far.as_ref().is_none_or(|f| f.consult.is_none()) {
+            return Err(CallError::WrongState);
+        }
+        self.consult_over(call_id);
+        Ok(())
+    }
+
+    /// The consultation is over (cancelled, not reached, hung up): its leg
+    /// goes and the agent is back with the caller, alone.
+    fn consult_over(&mut self, call_id: &str) {
+        let Some(call) = self.calls.get_mut(call_id) else { return };
+        let State::Talking { rtp: caller, .. } = call.state else { return };
+        let Some(far) = call.far.take() else { return };
+        let Some(c) = far.consult else { return };
+        let joined = c.joined;
+        self.far_over(Some(Far { consult: None, ..far }));
+        if !joined {
+            self.out.push_back(Output::Music { rtp: caller, on: false });
+        }
+        self.out.push_back(Output::MoveAgent { browser: c.browser, rtp: caller });
+        self.consult_news(c.agent, call_id, ConsultState::Ended);
+        self.publish(call_id);
+    }
+
+    /// The agent hangs up during a consultation: once all three are
+    /// together, the other two go on talking (as a completed transfer);
+    /// before, the call ends. False when there is no consultation.
+    pub(super) fn consult_hang_up(&mut self, agent: i64, call_id: &str) -> bool {
+        let joined = match self.calls.get(call_id).and_then(|c| c.far.as_ref()).and_then(|f| f.consult) {
+            Some(c) => c.joined,
+            None => return false,
+        };
+        joined && self.handle_consult_complete(agent, call_id).is_ok()
+    }
+
+    fn consult_news(&mut self, agent: i64, call_id: &str, state: ConsultState) {
+        let msg = ServerMsg::CallConsult { call_id: call_id.to_owned(), state };
+        self.out.push_back(Output::Notify { agent, msg });
     }
 }

@@ -271,6 +271,19 @@ pub enum Output {
     OpenFar {
         call_id: String,
     },
+    /// Move the agent's softphone to another of the call's RTP legs (a
+    /// consultation and back), alone with it.
+    MoveAgent {
+        browser: LegId,
+        rtp: RtpLegId,
+    },
+    /// Mix the consulted number's leg into the call of `caller`, whose
+    /// agent is `browser`: all three hear each other.
+    JoinFar {
+        caller: RtpLegId,
+        browser: LegId,
+        far: RtpLegId,
+    },
     /// Bridge two RTP legs, packet by packet (a call sent on to a number).
     BridgeRtp {
         a: RtpLegId,
@@ -844,6 +857,9 @@ impl Calls {
             return Err(CallError::Gone);
         }
         let dialog = call.dialog;
+        if self.consult_hang_up(agent, call_id) {
+            return Ok(());
+        }
         if self.start_survey(call_id) {
             return Ok(());
         }

@@ -1178,6 +1178,18 @@ fn a_waiting_caller_hears_all_agents_are_busy_only_when_nobody_can_take_the_call
     assert_eq!(c.wait_estimate("nope"), None);
 }
 
+/// Agent 1 talking on call "A" (dialog 1, caller's RTP leg 3, her leg 8),
+/// with an outbound trunk to send calls on through.
+fn talking_with_outbound() -> Calls {
+    let mut c = Calls::new();
+    c.set_outbound("carrier".into(), "+442071234567".into());
+    c.handle_agent(1, true);
+    ring(&mut c, "A", 1);
+    c.handle_answer(1, "A").unwrap();
+    c.handle_media_ready("A", LegId(8), RtpLegId(3), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    c
+}
+
 const FAR_ANSWER: &str = "v=0\r\no=- 9 9 IN IP4 192.0.2.9\r\ns=-\r\nc=IN IP4 192.0.2.9\r\nt=0 0\r\n\
                           m=audio 41000 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n";
 
@@ -1285,4 +1297,93 @@ fn a_number_that_does_not_answer_gives_the_caller_back_to_the_agents() {
     c.handle_answer(1, "B").unwrap();
     c.handle_media_ready("B", LegId(8), RtpLegId(3), "127.0.0.1:20000".parse().unwrap()).unwrap();
     assert_eq!(c.handle_transfer_to_number(1, "B", "+15551234"), Err(CallError::TargetUnavailable));
+}
+
+/// The consult messages agent `agent` got, in order.
+fn consults(outs: &[Output], agent: i64) -> Vec<shared::ws::ConsultState> {
+    outs.iter()
+        .filter_map(|o| match o {
+            Output::Notify { agent: a, msg: ServerMsg::CallConsult { state, .. } } if *a == agent => Some(*state),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_attended_transfer_consults_joins_all_three_then_leaves_the_two_talking() {
+    use shared::ws::ConsultState;
+    let mut c = talking_with_outbound();
+    drain(&mut c);
+
+    c.handle_consult(1, "A", "+15551234").unwrap();
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::Music { rtp: RtpLegId(3), on: true }), "the caller waits with music");
+    assert!(outs.contains(&Output::OpenFar { call_id: "A".into() }));
+    assert_eq!(consults(&outs, 1), [ConsultState::Dialing]);
+    assert_eq!(c.handle_consult(1, "A", "+15559999"), Err(CallError::WrongState), "one at a time");
+    assert_eq!(c.handle_consult_complete(1, "A"), Err(CallError::WrongState), "not before the answer");
+
+    c.handle_far_media("A", Ok((RtpLegId(4), "127.0.0.1:20002".parse().unwrap())));
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::MoveAgent { browser: LegId(8), rtp: RtpLegId(4) }), "her softphone on the number");
+    assert!(matches!(sip(&outs).as_slice(), [SipCommand::Invite { call_id, .. }] if call_id == "A#far"));
+    c.handle_invited("A#far", Ok(DialogId::for_test(50)));
+    c.handle_dialog_event(DialogEvent::Answered { id: DialogId::for_test(50), sdp: Some(FAR_ANSWER.into()) });
+    let outs = drain(&mut c);
+    assert_eq!(consults(&outs, 1), [ConsultState::Connected]);
+    assert!(!outs.iter().any(|o| matches!(o, Output::BridgeRtp { .. })), "the caller is not put through yet");
+
+    c.handle_consult_join(1, "A").unwrap();
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::JoinFar { caller: RtpLegId(3), browser: LegId(8), far: RtpLegId(4) }));
+    assert_eq!(consults(&outs, 1), [ConsultState::Joined]);
+
+    // She hangs up: the other two go on talking.
+    c.handle_hang_up(1, "A").unwrap();
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::Release { browser: Some(LegId(8)), rtp: None }));
+    assert!(outs.contains(&Output::BridgeRtp { a: RtpLegId(3), b: RtpLegId(4) }));
+    assert_eq!(notices(&outs), [(1, "ended", "A".into(), Some(CallEndKind::Transferred))]);
+    assert!(sip(&outs).is_empty(), "nobody is hung up on");
+    assert!(c.live_calls().iter().any(|l| l.call.call_id == "A" && l.agent_id.is_none()));
+
+    c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(1), reason: Reason::RemoteBye });
+    let outs = drain(&mut c);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: DialogId::for_test(50) }], "the caller left: the number too");
+    assert!(c.is_empty());
+}
+
+#[test]
+fn a_cancelled_or_failed_consultation_gives_the_agent_back_their_caller() {
+    use shared::ws::ConsultState;
+    let mut c = talking_with_outbound();
+    c.handle_consult(1, "A", "+15551234").unwrap();
+    c.handle_far_media("A", Ok((RtpLegId(4), "127.0.0.1:20002".parse().unwrap())));
+    c.handle_invited("A#far", Ok(DialogId::for_test(50)));
+    drain(&mut c);
+
+    c.handle_consult_cancel(1, "A").unwrap();
+    let outs = drain(&mut c);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: DialogId::for_test(50) }]);
+    assert!(outs.contains(&Output::Release { browser: None, rtp: Some(RtpLegId(4)) }));
+    assert!(outs.contains(&Output::Music { rtp: RtpLegId(3), on: false }));
+    assert!(outs.contains(&Output::MoveAgent { browser: LegId(8), rtp: RtpLegId(3) }), "back with the caller");
+    assert_eq!(consults(&outs, 1), [ConsultState::Ended]);
+    assert_eq!(c.handle_consult_cancel(1, "A"), Err(CallError::WrongState));
+
+    // A busy number: the same, by itself.
+    c.handle_consult(1, "A", "+15550000").unwrap();
+    c.handle_far_media("A", Ok((RtpLegId(5), "127.0.0.1:20004".parse().unwrap())));
+    c.handle_invited("A#far", Ok(DialogId::for_test(51)));
+    drain(&mut c);
+    let busy = crate::sip::StatusCode::new(486).unwrap();
+    c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(51), reason: Reason::Rejected(busy) });
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::MoveAgent { browser: LegId(8), rtp: RtpLegId(3) }));
+    assert_eq!(consults(&outs, 1), [ConsultState::Ended]);
+    assert!(notices(&outs).is_empty(), "the call goes on: {outs:?}");
+    assert!(sip(&outs).is_empty(), "nothing to hang up: the number refused");
+    // Still her call: she can hang up as usual.
+    c.handle_hang_up(1, "A").unwrap();
+    assert_eq!(sip(&drain(&mut c)), [&SipCommand::HangUp { dialog: DialogId::for_test(1) }]);
 }

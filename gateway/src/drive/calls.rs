@@ -91,6 +91,7 @@ enum Request {
     Transfer { agent: i64, call_id: String, to_agent: i64, reply: Reply<()> },
     TransferToQueue { agent: i64, call_id: String, queue: String, reply: Reply<()> },
     TransferToNumber { agent: i64, call_id: String, number: String, reply: Reply<()> },
+    Consult { agent: i64, call_id: String, step: ConsultStep, reply: Reply<()> },
     Supervise { user: i64, call_id: String, mode: SuperviseMode, sdp: String, reply: Reply<String> },
     SuperviseMode { user: i64, call_id: String, mode: SuperviseMode, reply: Reply<()> },
     SuperviseStop { user: i64, call_id: String, reply: Reply<()> },
@@ -167,6 +168,11 @@ impl CallsHandle {
     /// The agent hands their call to an outside number.
     pub async fn transfer_to_number(&self, agent: i64, call_id: String, number: String) -> Result<(), Refusal> {
         self.ask(|reply| Request::TransferToNumber { agent, call_id, number, reply }).await?
+    }
+
+    /// A step of the agent's consultation of an outside number.
+    pub async fn consult(&self, agent: i64, call_id: String, step: ConsultStep) -> Result<(), Refusal> {
+        self.ask(|reply| Request::Consult { agent, call_id, step, reply }).await?
     }
 
     /// The agent takes their call back with a new softphone leg.
@@ -265,6 +271,16 @@ impl CallsHandle {
     ) -> Result<(CallInfo, String), Refusal> {
         self.ask(|reply| Request::Dial { agent, number, sdp, caller_id, reply }).await?
     }
+}
+
+/// A step of an attended transfer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsultStep {
+    /// Call this number while the caller waits.
+    Call(String),
+    Complete,
+    Join,
+    Cancel,
 }
 
 /// The trunk agents' outbound calls leave on.
@@ -863,6 +879,15 @@ impl Driver {
                 let r = self.core.handle_transfer_to_queue(agent, &call_id, &queue).map_err(Refusal::from);
                 let _ = reply.send(r);
             }
+            Request::Consult { agent, call_id, step, reply } => {
+                let r = match step {
+                    ConsultStep::Call(number) => self.core.handle_consult(agent, &call_id, &number),
+                    ConsultStep::Complete => self.core.handle_consult_complete(agent, &call_id),
+                    ConsultStep::Join => self.core.handle_consult_join(agent, &call_id),
+                    ConsultStep::Cancel => self.core.handle_consult_cancel(agent, &call_id),
+                };
+                let _ = reply.send(r.map_err(Refusal::from));
+            }
             Request::TransferToNumber { agent, call_id, number, reply } => {
                 let r = self.core.handle_transfer_to_number(agent, &call_id, &number).map_err(Refusal::from);
                 let _ = reply.send(r);
@@ -1114,6 +1139,8 @@ impl Driver {
                     });
                 }
                 Output::BridgeRtp { a, b } => self.media.bridge_rtp(a, b),
+                Output::MoveAgent { browser, rtp } => self.media.move_browser(browser, rtp),
+                Output::JoinFar { caller, browser, far } => self.media.join_far(caller, browser, far),
                 Output::Notify { agent, msg } => {
                     // No receivers: the agent has no desk open right now.
                     let _ = self.notices.send(Arc::new(Notice { to: Audience::User(agent), msg }));

@@ -3,4 +3,5 @@
 
 pub mod calls;
 pub mod sip;
+pub mod wallboard;
 pub mod webrtc;

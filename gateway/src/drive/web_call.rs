@@ -216,7 +216,7 @@ impl Driver {
         let Some(w) = self.web.by_dialog.remove(&dialog) else { return };
         self.web.by_leg.remove(&w.leg);
         let _ = w.events.try_send(WebEvent::Ended(reason));
-        self.media.remove_leg(w.leg);
-        self.media.remove_rtp_leg(w.rtp);
+        // Nothing else knows the web side's legs: they must close.
+        self.media.remove_surely(w.leg, w.rtp);
     }
 }

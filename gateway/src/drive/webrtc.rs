@@ -106,6 +106,11 @@ enum Command {
         a: RtpLegId,
         b: RtpLegId,
     },
+    JoinFar {
+        caller: RtpLegId,
+        browser: LegId,
+        far: RtpLegId,
+    },
     Play {
         rtp: RtpLegId,
         id: u64,
@@ -168,6 +173,17 @@ impl WebRtcHandle {
 
     pub fn remove_rtp_leg(&self, id: RtpLegId) {
         let _ = self.commands.try_send(Command::RemoveRtpLeg(id));
+    }
+
+    /// Closes a browser leg and a SIP leg even when the command channel is
+    /// full at the moment (waits for room in a task of its own): for legs
+    /// nothing else would ever close.
+    pub fn remove_surely(&self, leg: LegId, rtp: RtpLegId) {
+        let commands = self.commands.clone();
+        tokio::spawn(async move {
+            let _ = commands.send(Command::RemoveLeg(leg)).await;
+            let _ = commands.send(Command::RemoveRtpLeg(rtp)).await;
+        });
     }
 
     /// Points a SIP leg at the address its peer's SDP answer names (an
@@ -237,6 +253,18 @@ impl WebRtcHandle {
     /// Cuts the clips playing to a SIP leg short.
     pub fn stop_play(&self, rtp: RtpLegId) {
         let _ = self.commands.try_send(Command::StopPlay { rtp });
+    }
+
+    /// Moves a browser leg to another SIP leg, alone with it (an agent
+    /// consulting an outside number, and back).
+    pub fn move_browser(&self, browser: LegId, rtp: RtpLegId) {
+        let _ = self.commands.try_send(Command::Bridge { browser, rtp });
+    }
+
+    /// Mixes `far` into the call of `caller` and its agent `browser`: all
+    /// three hear each other.
+    pub fn join_far(&self, caller: RtpLegId, browser: LegId, far: RtpLegId) {
+        let _ = self.commands.try_send(Command::JoinFar { caller, browser, far });
     }
 
     /// Bridges two SIP legs packet by packet (a caller sent on to an
@@ -310,6 +338,7 @@ pub async fn start(
         players: HashMap::new(),
         callers: HashMap::new(),
         browser_conf: HashMap::new(),
+        rtp_conf: HashMap::new(),
         recordings: HashMap::new(),
         mix_next: None,
         mix_ts: 0,
@@ -370,6 +399,9 @@ struct Driver {
     callers: HashMap<RtpLegId, (Recording, u64)>,
     /// Browser legs in a mixed call (agents and supervisors).
     browser_conf: HashMap<LegId, RtpLegId>,
+    /// Other SIP legs in a mixed call (an outside number in a three-way
+    /// call), by the call's SIP leg.
+    rtp_conf: HashMap<RtpLegId, RtpLegId>,
     /// Recordings being written, by the call's SIP leg.
     recordings: HashMap<RtpLegId, Recording>,
     /// When the mixed calls' next 20 ms tick is due.
@@ -455,6 +487,12 @@ impl Driver {
                         self.stop_recording(id);
                         self.players.remove(&id);
                         self.finish_caller(id);
+                        if let Some(call) = self.rtp_conf.remove(&id)
+                            && let Some(c) = self.conferences.get_mut(&call)
+                        {
+                            c.remove(Member::Rtp(id));
+                        }
+                        self.rtp_conf.retain(|_, call| *call != id);
                         if let Some(c) = self.conferences.remove(&id) {
                             for m in c.members() {
                                 if let Member::Browser(b) = m {
@@ -473,6 +511,7 @@ impl Driver {
                     }
                     Some(Command::Hold { rtp, held }) => self.hold(rtp, held),
                     Some(Command::BridgeRtp { a, b }) => self.bridge_rtp(a, b),
+                    Some(Command::JoinFar { caller, browser, far }) => self.join_far(caller, browser, far),
                     Some(Command::SetRtpRemote { rtp, remote, codec, pt, te_pt }) => {
                         if let Some(side) = self.rtp.get_mut(&rtp) {
                             side.leg.handle_remote(remote);
@@ -636,7 +675,8 @@ impl Driver {
                     metrics::counter!("cc_recording_errors_total").increment(1);
                 }
             }
-            if let Some(conf) = self.conferences.get_mut(&id) {
+            let mixed_in = self.rtp_conf.get(&id).copied().unwrap_or(id);
+            if let Some(conf) = self.conferences.get_mut(&mixed_in) {
                 if !side.held && packet.payload.len() <= 1600 {
                     let mut pcm = [0i16; 1600];
                     let pcm = &mut pcm[..packet.payload.len()];
@@ -665,6 +705,24 @@ impl Driver {
         self.rtp.get(&id).map(|side| side.socket.clone())
     }
 
+    /// A three-way call: the agent's browser leg back on the caller's SIP
+    /// leg, the call mixed, and `far` heard by and hearing both.
+    fn join_far(&mut self, caller: RtpLegId, browser: LegId, far: RtpLegId) {
+        if !self.rtp.contains_key(&far) {
+            return;
+        }
+        self.bridge(browser, caller);
+        if let Some(side) = self.rtp.get_mut(&far) {
+            side.browser = None;
+            side.peer = None;
+        }
+        self.players.remove(&far);
+        let Some(conf) = self.conference(caller) else { return };
+        if conf.add_party(Member::Rtp(far)).is_ok() {
+            self.rtp_conf.insert(far, caller);
+        }
+    }
+
     /// Bridges two SIP legs: each forwards to the other from now on; players,
     /// mixing and browser legs on them stop.
     fn bridge_rtp(&mut self, a: RtpLegId, b: RtpLegId) {
@@ -672,6 +730,7 @@ impl Driver {
             return;
         }
         for (x, y) in [(a, b), (b, a)] {
+            self.rtp_conf.remove(&x);
             self.players.remove(&x);
             if let Some(c) = self.conferences.remove(&x) {
                 for m in c.members() {
@@ -703,6 +762,14 @@ impl Driver {
     /// replaced (a refreshed page rejoining its call), in a mixed call too.
     fn bridge(&mut self, browser: LegId, rtp: RtpLegId) {
         self.players.remove(&rtp);
+        // A browser leg is bridged to one SIP leg at a time: moving on
+        // leaves the one before alone.
+        if let Some(prev) = self.browser_to_rtp.get(&browser).copied().filter(|p| *p != rtp)
+            && let Some(side) = self.rtp.get_mut(&prev)
+            && side.browser == Some(browser)
+        {
+            side.browser = None;
+        }
         let Some(side) = self.rtp.get_mut(&rtp) else { return };
         if let Some(old) = side.browser.replace(browser)
             && old != browser

@@ -131,6 +131,8 @@ pub struct Inner {
     pub shutdown: watch::Receiver<bool>,
     /// Web call buttons' calls and callback requests per source.
     pub widget_limits: Mutex<widget::Limits>,
+    /// The supervisors' wallboard, made once for everyone watching.
+    pub wallboard: crate::drive::wallboard::Hub,
 }
 
 impl std::ops::Deref for AppState {
@@ -176,6 +178,7 @@ impl AppState {
             routing_changes: routing_events::channel(),
             shutdown,
             widget_limits: Mutex::new(widget::Limits::default()),
+            wallboard: Default::default(),
         }))
     }
 

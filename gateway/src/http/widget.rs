@@ -427,8 +427,9 @@ async fn ask_callback(
 
 /// The call's WebSocket.
 ///
-/// The widget sends `call` with its WebRTC offer first (within 10 s), then
-/// `digits` and `hang_up`; it hears `answer`, `phase` and `ended`. Closing
+/// The gateway sends `ready` with the ICE servers to use; the widget sends
+/// `call` with its WebRTC offer (within 10 s), then `digits` and
+/// `hang_up`; it hears `answer`, `phase` and `ended`. Closing
 /// the socket hangs up. Each source address may start a few calls a minute
 /// and have two at once; each widget has its most calls at once.
 #[utoipa::path(
@@ -486,6 +487,10 @@ fn refusal(code: &str, message: impl Into<String>) -> WidgetServerMsg {
 
 async fn run(mut socket: WebSocket, state: AppState, w: WidgetConfig, _slot: CallSlot) {
     let Some(calls) = state.calls.get().cloned() else { return };
+    let ice_servers = super::ice::public_ice_servers(&state.config.webrtc.ice_servers, state.clock.now_ms());
+    if !send(&mut socket, &WidgetServerMsg::Ready { ice_servers }).await {
+        return;
+    }
     // The call first.
     let first = tokio::time::timeout(FIRST_MESSAGE, socket.recv()).await;
     let Ok(Some(Ok(Message::Text(text)))) = first else { return };

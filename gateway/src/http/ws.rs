@@ -21,6 +21,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::session::{Authed, authenticate};
 use super::{AppError, AppState};
 use crate::drive::calls::Audience;
+use crate::drive::calls::ConsultStep;
 use crate::store::rfc3339;
 
 const SESSION_CHECK: Duration = Duration::from_secs(30);
@@ -184,6 +185,10 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
                     break;
                 }
             }
+            board = crate::drive::wallboard::next(&mut conn.wallboard) => match board {
+                Some(board) => ok = send(&mut socket, &board.msg).await,
+                None => conn.wallboard = None,
+            },
             _ = shutdown.changed() => break,
         }
     }
@@ -224,6 +229,8 @@ struct Conn {
     watching_calls: bool,
     /// The audio check's leg, ended with the connection.
     echo_leg: Option<crate::media::webrtc::LegId>,
+    /// The wallboards to come (a supervisor's watch).
+    wallboard: Option<crate::drive::wallboard::Watch>,
 }
 
 /// Applies one allowed message. Returns false when the socket is gone.
@@ -416,6 +423,14 @@ async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: 
                 Err(e) => send(socket, &error(e.code, &e.message)).await,
             }
         }
+        ClientMsg::CallConsult { call_id, number } => {
+            consult(socket, state, authed, call_id, ConsultStep::Call(number)).await
+        }
+        ClientMsg::CallConsultComplete { call_id } => {
+            consult(socket, state, authed, call_id, ConsultStep::Complete).await
+        }
+        ClientMsg::CallConsultJoin { call_id } => consult(socket, state, authed, call_id, ConsultStep::Join).await,
+        ClientMsg::CallConsultCancel { call_id } => consult(socket, state, authed, call_id, ConsultStep::Cancel).await,
         ClientMsg::CallRejoin { call_id, sdp } => {
             let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
             match calls.rejoin(authed.user.id, call_id.clone(), sdp).await {
@@ -434,6 +449,18 @@ async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: 
             if let (Some(leg), Some(webrtc)) = (conn.echo_leg.take(), &state.webrtc) {
                 webrtc.remove_leg(leg);
             }
+            true
+        }
+        ClientMsg::WatchWallboard => {
+            let (watch, last) = state.wallboard.watch(state);
+            conn.wallboard = Some(watch);
+            match last {
+                Some(board) => send(socket, &board.msg).await,
+                None => true,
+            }
+        }
+        ClientMsg::UnwatchWallboard => {
+            conn.wallboard = None;
             true
         }
     }
@@ -479,6 +506,10 @@ fn needs_desk(msg: &ClientMsg) -> bool {
             | ClientMsg::CallTransfer { .. }
             | ClientMsg::CallTransferQueue { .. }
             | ClientMsg::CallTransferNumber { .. }
+            | ClientMsg::CallConsult { .. }
+            | ClientMsg::CallConsultComplete { .. }
+            | ClientMsg::CallConsultJoin { .. }
+            | ClientMsg::CallConsultCancel { .. }
             | ClientMsg::CallRejoin { .. }
             | ClientMsg::CallDtmf { .. }
             | ClientMsg::CallHold { .. }
@@ -496,6 +527,21 @@ async fn send_calls(socket: &mut WebSocket, state: &AppState, user: i64) -> bool
         }
     }
     true
+}
+
+/// A step of the agent's consultation (attended transfer, three-way call).
+async fn consult(
+    socket: &mut WebSocket,
+    state: &AppState,
+    authed: &Authed,
+    call_id: String,
+    step: ConsultStep,
+) -> bool {
+    let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
+    match calls.consult(authed.user.id, call_id, step).await {
+        Ok(()) => true,
+        Err(e) => send(socket, &error(e.code, &e.message)).await,
+    }
 }
 
 fn no_calls() -> ServerMsg {

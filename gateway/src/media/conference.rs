@@ -113,6 +113,20 @@ impl Conference {
         }
     }
 
+    /// Adds a party heard by the caller and the agent and hearing both (an
+    /// outside number in a three-way call).
+    pub fn add_party(&mut self, member: Member) -> Result<(), MixError> {
+        if self.contains(member) {
+            return Ok(());
+        }
+        let mix = MixLeg(self.next_leg);
+        self.mixer.add_leg(mix)?;
+        self.next_leg += 1;
+        self.parties.push(Party { member, leg: mix, queue: VecDeque::new() });
+        mixer::monitor(&mut self.mixer, mix, self.caller, self.agent)?;
+        mixer::barge(&mut self.mixer, mix, self.caller, self.agent)
+    }
+
     /// The agent's leg is now `leg`: a refreshed page rejoining, or another
     /// agent taking a transferred call. Same place in the matrix, nothing
     /// queued from the old leg; if the agent had left, they are back,

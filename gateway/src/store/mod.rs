@@ -22,6 +22,7 @@ mod sessions;
 mod tickets;
 mod users;
 mod voicemails;
+mod wallboard;
 
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
