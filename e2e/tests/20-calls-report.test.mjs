@@ -140,6 +140,20 @@ test("the calls report shows the day's calls, adds them up and exports them", { 
     }
     return customers.get(id);
   };
+  // Every customer's tickets, by the call they were opened on: a ticket
+  // belongs to its call whether or not the call's record names the
+  // customer (an agent may open one for a caller the IVR did not identify).
+  const byCall = new Map();
+  let page_ = null;
+  do {
+    const p = await api(page, `/api/v1/customers?limit=100${page_ ? `&cursor=${encodeURIComponent(page_)}` : ''}`);
+    for (const c of p.items) {
+      for (const tk of (await customer(c.id)).tickets) {
+        if (tk.call_id) byCall.set(tk.call_id, [...(byCall.get(tk.call_id) ?? []), tk]);
+      }
+    }
+    page_ = p.next_cursor;
+  } while (page_);
   let ticketsSeen = 0;
   for (const i of items) {
     const row = page.locator(`[data-testid="report-call"][data-call-id="${i.call_id}"]`);
@@ -172,7 +186,7 @@ test("the calls report shows the day's calls, adds them up and exports them", { 
     assert.equal(await score.getAttribute('data-score'), i.survey_score == null ? null : String(i.survey_score), what);
     if (i.survey_score != null) assert.equal((await score.innerText()).trim(), String(i.survey_score), what);
     // The tickets opened on the call, as the customer's tickets say.
-    const expected = i.customer_id == null ? [] : (await customer(i.customer_id)).tickets.filter((tk) => tk.call_id === i.call_id);
+    const expected = byCall.get(i.call_id) ?? [];
     const cellTickets = row.getByTestId('report-ticket');
     assert.equal(await cellTickets.count(), expected.length, what);
     for (const tk of expected) {

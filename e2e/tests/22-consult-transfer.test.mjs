@@ -80,6 +80,11 @@ caller_id = "${DID}"
   const caller = await dominantTone(page, '[data-testid="call-audio"]', 1000);
   assert.ok(Math.abs(caller.hz - 1000) < 15 && caller.db > -50, `the caller first: ${JSON.stringify(caller)}`);
 
+  // The talk timer runs.
+  await page.waitForFunction(() => document.querySelector('[data-testid="call-timer"]')?.innerText.trim() !== '00:00', null, {
+    timeout: 5_000,
+  });
+
   // Consult first.
   await page.getByTestId('call-transfer').click();
   await page.getByTestId('call-transfer-queue').selectOption('#number');

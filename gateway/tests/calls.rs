@@ -161,6 +161,20 @@ fn carrier_dir() -> std::path::PathBuf {
     dir
 }
 
+/// Waits (5 s at most) for callback `id` to be completed, at its first attempt.
+async fn completed_once(gw: &Gateway, id: i64) {
+    let until = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let cb = gw.store.callback(id).await.unwrap().unwrap();
+        if cb.state == shared::records::CallbackState::Completed {
+            assert_eq!(cb.attempts, 1);
+            return;
+        }
+        assert!(tokio::time::Instant::now() < until, "callback not completed: {:?}", cb.state);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// The call's interaction record once it is finished (5 s at most).
 async fn finished_record(gw: &Gateway, call_id: &str) -> shared::records::InteractionDetail {
     let until = tokio::time::Instant::now() + Duration::from_secs(5);
@@ -972,16 +986,7 @@ async fn a_waiting_caller_is_called_back_when_an_agent_is_free() {
     send(&mut ws, &ClientMsg::CallHangUp { call_id: call.call_id.clone() }).await;
     ended(&mut ws, &call.call_id).await;
     sipp_passed(customer).await;
-    let until = tokio::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let cb = gw.store.callback(pending.id).await.unwrap().unwrap();
-        if cb.state == shared::records::CallbackState::Completed {
-            assert_eq!(cb.attempts, 1);
-            break;
-        }
-        assert!(tokio::time::Instant::now() < until, "callback not completed: {:?}", cb.state);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    completed_once(&gw, pending.id).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1309,4 +1314,90 @@ async fn a_consultation_cancelled_gives_the_agent_back_the_caller() {
     assert_eq!(ended(&mut ws, &call_id).await.kind, CallEndKind::LocalHangUp);
     sipp_passed(caller).await;
     std::fs::remove_dir_all(&dir).ok();
+}
+
+impl Gateway {
+    /// A session for `username`, made in the store: its cookie value.
+    async fn session(&self, username: &str) -> String {
+        let user = self.store.user_by_username(username).await.unwrap().unwrap();
+        let t = token::generate();
+        let now = Clock::system().now_ms();
+        self.store.create_session(&token::hash(&t).unwrap(), user.id, now, now + 3_600_000).await.unwrap();
+        t
+    }
+
+    /// A JSON POST over plain HTTP/1.1 with the session `cookie`: the status
+    /// and the body.
+    async fn post(&self, path: &str, cookie: &str, body: &serde_json::Value) -> (u16, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let body = body.to_string();
+        let mut tcp = tokio::net::TcpStream::connect(self.http).await.unwrap();
+        let req = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nCookie: cc_session={cookie}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.http,
+            body.len()
+        );
+        tcp.write_all(req.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        tcp.read_to_string(&mut answer).await.unwrap();
+        let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        (status, answer.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_callback_scheduled_over_rest_rings_its_queue_when_due_and_dials_the_customer() {
+    if !have_sipp() {
+        return;
+    }
+    let (carrier, outbound) = challenging_carrier();
+    let gw = start(Some(outbound), 60).await;
+    let dir = carrier_dir();
+    let customer = answering_carrier(&dir, carrier);
+    let mut ws = gw.desk("omid").await;
+
+    // Sara schedules it for two seconds from now, as her desk would.
+    let cookie = gw.session("sara").await;
+    let due = time::OffsetDateTime::now_utc() + time::Duration::seconds(2);
+    let due = due.format(&time::format_description::well_known::Rfc3339).unwrap();
+    let (status, body) = gw
+        .post(
+            "/api/v1/callbacks",
+            &cookie,
+            &serde_json::json!({ "queue": "support", "number": "+966 50 123 4567", "due_at": due }),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let id = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_i64().unwrap();
+
+    // Within the engine's look at the store (every 15 s), it rings Omid.
+    let call = {
+        let until = tokio::time::Instant::now() + Duration::from_secs(40);
+        loop {
+            let frame = tokio::time::timeout_at(until, ws.next()).await.expect("the callback rings").unwrap().unwrap();
+            if let tungstenite::Message::Text(t) = frame
+                && let Ok(ServerMsg::CallRinging { call }) = serde_json::from_str(t.as_str())
+            {
+                break call;
+            }
+        }
+    };
+    assert_eq!((call.direction, call.to.as_str()), (shared::ws::CallDirection::Outbound, "+966501234567"));
+    let (mut phone, pending_sdp, offer) = Softphone::new().await;
+    send(&mut ws, &ClientMsg::CallAnswer { call_id: call.call_id.clone(), sdp: offer }).await;
+    let answer = wait_for(&mut ws, "call.answered", |m| match m {
+        ServerMsg::CallAnswered { call_id, sdp } if call_id == call.call_id => Some(sdp),
+        _ => None,
+    })
+    .await;
+    phone.rtc.sdp_api().accept_answer(pending_sdp, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+    wait_for(&mut ws, "connected", |m| matches!(m, ServerMsg::CallConnected { .. }).then_some(())).await;
+    let heard = phone.talk(Duration::from_secs(3), 440.0).await;
+    let r = tone_ratio(&heard[heard.len().saturating_sub(8000)..], 440.0, 8000.0);
+    assert!(r > 0.8, "the agent's 440 Hz reached the customer and came back (share {r:.2})");
+    send(&mut ws, &ClientMsg::CallHangUp { call_id: call.call_id.clone() }).await;
+    ended(&mut ws, &call.call_id).await;
+    sipp_passed(customer).await;
+    completed_once(&gw, id).await;
 }
