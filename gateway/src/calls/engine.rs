@@ -335,7 +335,7 @@ impl Calls {
     /// the caller stays, the agent is free, and the survey flow is loaded.
     /// False when the call ends as usual (no survey, or a mixed call).
     pub(super) fn start_survey(&mut self, call_id: &str) -> bool {
-        let Some(c) = self.calls.get(call_id) else { return false };
+        let Some(c) = self.calls.get(call_id).filter(|c| c.far.is_none()) else { return false };
         let State::Talking { agent, browser, rtp, connected: true } = c.state else { return false };
         let Some(flow) =
             c.acd.as_ref().and_then(|e| self.acd.queue_config(&e.queue)).and_then(|q| q.survey_flow.clone())

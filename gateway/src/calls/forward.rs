@@ -73,7 +73,8 @@ impl Calls {
         if mixed {
             return Err(CallError::WrongState);
         }
-        self.hand_off(agent, call_id, browser, rtp, true);
+        // No hold of its own: `forward` plays the caller music.
+        self.hand_off(agent, call_id, browser, rtp, false);
         if let Some(call) = self.calls.get_mut(call_id) {
             call.kept = Some((rtp, local));
         }
@@ -312,7 +313,7 @@ impl Calls {
             return Err(CallError::Gone);
         }
         let far = call.far.as_ref().ok_or(CallError::WrongState)?;
-        let (Some(c), true, Some((far_rtp, _))) = (far.consult, far.connected, far.rtp) else {
+        let (Some(c), true, Some((far_rtp, _)), false) = (far.consult, far.connected, far.rtp, call.held) else {
             return Err(CallError::WrongState);
         };
         Ok((c, rtp, far_rtp))
@@ -403,5 +404,26 @@ impl Calls {
     fn consult_news(&mut self, agent: i64, call_id: &str, state: ConsultState) {
         let msg = ServerMsg::CallConsult { call_id: call_id.to_owned(), state };
         self.out.push_back(Output::Notify { agent, msg });
+    }
+
+    /// Ends a consultation for a refreshed page: the number is hung up and
+    /// the caller's leg is the agent's again.
+    pub(super) fn end_consult(&mut self, call_id: &str) {
+        self.consult_over(call_id);
+    }
+
+    /// The outside number's leg went quiet: as if it hung up (the caller
+    /// stays with the agent, or, sent on, is hung up on). False when the
+    /// call is neither.
+    pub(super) fn far_went_quiet(&mut self, call_id: &str) -> bool {
+        let Some(call) = self.calls.get_mut(call_id) else { return false };
+        let Some(far) = call.far.as_mut() else { return false };
+        let dialog = far.dialog.take();
+        if let Some(d) = dialog {
+            self.by_dialog.remove(&d);
+            self.out.push_back(Output::Sip(SipCommand::HangUp { dialog: d }));
+        }
+        self.far_ended(call_id, None);
+        true
     }
 }

@@ -996,6 +996,10 @@ impl Calls {
     /// returned SIP leg (replacing the old one) and reports with
     /// [`handle_rejoined`](Self::handle_rejoined).
     pub fn handle_rejoin(&mut self, agent: i64, call_id: &str) -> Result<RtpLegId, CallError> {
+        // A refreshed page comes back to the caller: a consultation ends.
+        if self.calls.get(call_id).and_then(|c| c.far.as_ref()).is_some_and(|f| f.consult.is_some()) {
+            self.end_consult(call_id);
+        }
         let call = self.calls.get(call_id).ok_or(CallError::Gone)?;
         match call.state {
             State::Talking { agent: a, rtp, .. } if a == agent => Ok(rtp),
@@ -1024,6 +1028,11 @@ impl Calls {
             return Err(CallError::Gone);
         }
         let State::Talking { rtp, connected: true, .. } = call.state else { return Err(CallError::WrongState) };
+        // Consulting (not joined): the keys are for the number she talks with.
+        let rtp = match call.far.as_ref() {
+            Some(f) if f.consult.is_some_and(|c| !c.joined) => f.rtp.map_or(rtp, |(r, _)| r),
+            _ => rtp,
+        };
         let keys = |c: char| c.is_ascii_digit() || matches!(c, '*' | '#' | 'A'..='D');
         if digits.is_empty() || digits.len() > 32 || !digits.chars().all(keys) {
             return Err(CallError::BadNumber);
@@ -1036,6 +1045,10 @@ impl Calls {
     /// time): the call is dead and is hung up.
     pub fn handle_rtp_timeout(&mut self, rtp: RtpLegId) {
         let Some(call_id) = self.by_rtp.get(&rtp).cloned() else { return };
+        let far = self.calls.get(&call_id).and_then(|c| c.far.as_ref()).and_then(|f| f.rtp).map(|(r, _)| r);
+        if far == Some(rtp) && self.far_went_quiet(&call_id) {
+            return;
+        }
         if let Some(dialog) = self.calls.get(&call_id).and_then(|c| c.dialog) {
             self.out.push_back(Output::Sip(SipCommand::HangUp { dialog }));
         }
@@ -1080,7 +1093,8 @@ impl Calls {
         let (Some(dialog), Some(local), Some(plan)) = (call.dialog, call.local, call.plan) else {
             return Err(CallError::WrongState);
         };
-        if call.hold_pending.is_some() {
+        // A consultation plays the caller music already, and owns the legs.
+        if call.hold_pending.is_some() || call.far.is_some() {
             return Err(CallError::WrongState);
         }
         if call.held == hold {

@@ -80,7 +80,8 @@ impl Calls {
     pub fn handle_supervise(&mut self, user: i64, call_id: &str, mode: SuperviseMode) -> Result<RtpLegId, CallError> {
         let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
         let State::Talking { rtp, connected: true, .. } = call.state else { return Err(CallError::WrongState) };
-        if call.supervisors.iter().any(|s| s.user == user) || call.state.agent() == Some(user) {
+        // During a consultation the agent's leg is elsewhere.
+        if call.far.is_some() || call.supervisors.iter().any(|s| s.user == user) || call.state.agent() == Some(user) {
             return Err(CallError::WrongState);
         }
         call.supervisors.push(Supervisor { user, leg: None, mode });
@@ -167,6 +168,9 @@ impl Calls {
             return Err(CallError::Gone);
         }
         let State::Talking { rtp, connected: true, .. } = call.state else { return Err(CallError::WrongState) };
+        if call.far.is_some() {
+            return Err(CallError::WrongState);
+        }
         let (command, state) = match (action, call.recording) {
             (RecordAction::Start, RecordingState::Off) => {
                 (Some(RecordCommand::Start { call_id: call_id.to_owned() }), RecordingState::Recording)

@@ -1210,7 +1210,7 @@ fn a_call_sent_on_to_a_number_is_bridged_rtp_to_rtp_and_either_side_ends_it() {
     let outs = drain(&mut c);
     assert!(outs.contains(&Output::OpenFar { call_id: "A".into() }), "{outs:?}");
     assert!(outs.contains(&Output::Release { browser: Some(LegId(8)), rtp: None }), "the agent's leg goes");
-    assert!(outs.contains(&Output::MediaHold { rtp: RtpLegId(3), held: true }), "the caller hears music");
+    assert!(outs.contains(&Output::Music { rtp: RtpLegId(3), on: true }), "the caller hears music");
     assert_eq!(notices(&outs), [(1, "ended", "A".into(), Some(CallEndKind::Transferred))]);
     assert!(outs.iter().any(|o| matches!(o,
         Output::Track { what: Tracked::TransferredToNumber { from: Some(1), number }, .. } if number == "+15551234")));
@@ -1386,4 +1386,46 @@ fn a_cancelled_or_failed_consultation_gives_the_agent_back_their_caller() {
     // Still her call: she can hang up as usual.
     c.handle_hang_up(1, "A").unwrap();
     assert_eq!(sip(&drain(&mut c)), [&SipCommand::HangUp { dialog: DialogId::for_test(1) }]);
+}
+
+#[test]
+fn a_consultation_allows_no_hold_transfer_supervision_or_recording_and_a_refresh_ends_it() {
+    use shared::ws::{ConsultState, RecordAction, SuperviseMode};
+    let mut c = talking_with_outbound();
+    c.handle_consult(1, "A", "+15551234").unwrap();
+    c.handle_far_media("A", Ok((RtpLegId(4), "127.0.0.1:20002".parse().unwrap())));
+    c.handle_invited("A#far", Ok(DialogId::for_test(50)));
+    c.handle_dialog_event(DialogEvent::Answered { id: DialogId::for_test(50), sdp: Some(FAR_ANSWER.into()) });
+    drain(&mut c);
+    assert_eq!(c.handle_hold(1, "A", true), Err(CallError::WrongState));
+    assert_eq!(c.handle_transfer_to_number(1, "A", "+15559999"), Err(CallError::WrongState));
+    assert_eq!(c.handle_transfer(1, "A", 2), Err(CallError::WrongState));
+    assert_eq!(c.handle_supervise(9, "A", SuperviseMode::Listen).err(), Some(CallError::WrongState));
+    assert_eq!(c.handle_record(9, true, "A", RecordAction::Start), Err(CallError::WrongState));
+    // Her keys go to the number she consults.
+    c.handle_send_digits(1, "A", "12").unwrap();
+    assert!(drain(&mut c).contains(&Output::SendDigits { rtp: RtpLegId(4), digits: "12".into() }));
+    // A refreshed page: the consultation ends and the caller is hers again.
+    c.handle_rejoin(1, "A").unwrap();
+    let outs = drain(&mut c);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: DialogId::for_test(50) }]);
+    assert_eq!(consults(&outs, 1), [ConsultState::Ended]);
+    c.handle_hold(1, "A", true).unwrap();
+}
+
+#[test]
+fn a_quiet_outside_number_ends_its_part_only() {
+    use shared::ws::ConsultState;
+    let mut c = talking_with_outbound();
+    c.handle_consult(1, "A", "+15551234").unwrap();
+    c.handle_far_media("A", Ok((RtpLegId(4), "127.0.0.1:20002".parse().unwrap())));
+    c.handle_invited("A#far", Ok(DialogId::for_test(50)));
+    c.handle_dialog_event(DialogEvent::Answered { id: DialogId::for_test(50), sdp: Some(FAR_ANSWER.into()) });
+    drain(&mut c);
+    c.handle_rtp_timeout(RtpLegId(4));
+    let outs = drain(&mut c);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: DialogId::for_test(50) }], "not the caller");
+    assert_eq!(consults(&outs, 1), [ConsultState::Ended]);
+    assert!(outs.contains(&Output::MoveAgent { browser: LegId(8), rtp: RtpLegId(3) }));
+    assert_eq!(c.len(), 1, "the call goes on");
 }

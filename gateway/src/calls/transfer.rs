@@ -77,7 +77,7 @@ impl Calls {
         if a != agent {
             return Err(CallError::Gone);
         }
-        let (Some(local), false, None) = (call.local, call.held, call.hold_pending) else {
+        let (Some(local), false, None, None) = (call.local, call.held, call.hold_pending, &call.far) else {
             return Err(CallError::WrongState);
         };
         Ok((browser, rtp, local))

@@ -473,6 +473,10 @@ impl Driver {
                             && let Some(c) = self.conferences.get_mut(&r)
                         {
                             c.remove(Member::Browser(id));
+                            // A supervisor left: two parties need no mixing.
+                            if self.rtp.get(&r).is_some_and(|s| s.browser.is_some_and(|b| b != id)) {
+                                self.unmix_if_plain(r);
+                            }
                         }
                         self.ep.remove_leg(id)
                     }
@@ -796,6 +800,7 @@ impl Driver {
             }
         } else if let Some(c) = self.conferences.get_mut(&rtp) {
             c.hold(false, None);
+            self.unmix_if_plain(rtp);
         }
     }
 
@@ -860,6 +865,27 @@ impl Driver {
         if let Err(e) = file.write(&rest).and_then(|()| file.finish().map(drop)) {
             metrics::counter!("cc_recording_errors_total").increment(1);
             tracing::warn!(error = %e, "recording not completed");
+        }
+        self.unmix_if_plain(rtp);
+    }
+
+    /// A mixed call that needs mixing no more (no supervisor, recording,
+    /// hold or third party: the caller and the agent alone) goes back to
+    /// the plain bridge, which forwards packets without decoding. A browser
+    /// leg that later moves off the caller's leg (a consultation) then
+    /// leaves nothing of itself behind in a mix.
+    fn unmix_if_plain(&mut self, rtp: RtpLegId) {
+        let Some(c) = self.conferences.get(&rtp) else { return };
+        let held = self.rtp.get(&rtp).is_some_and(|s| s.held);
+        if held || c.is_recording() || self.recordings.contains_key(&rtp) || c.members().count() > 2 {
+            return;
+        }
+        if let Some(c) = self.conferences.remove(&rtp) {
+            for m in c.members() {
+                if let Member::Browser(b) = m {
+                    self.browser_conf.remove(&b);
+                }
+            }
         }
     }
 
@@ -936,7 +962,12 @@ impl Driver {
     fn check_liveness(&mut self, now: Instant) {
         let Some(limit) = self.rtp_timeout else { return };
         for (id, side) in &mut self.rtp {
-            let attended = side.browser.is_some() || self.players.contains_key(id);
+            // Legs someone listens to: an agent, a player, a bridged SIP leg,
+            // a party of a mixed call.
+            let attended = side.browser.is_some()
+                || side.peer.is_some()
+                || self.players.contains_key(id)
+                || self.rtp_conf.contains_key(id);
             let judged = attended && !side.held && side.leg.destination().port() != 0;
             if judged && !side.timed_out && side.leg.is_silent(now, side.since, limit) {
                 side.timed_out = true;
