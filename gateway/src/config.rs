@@ -245,6 +245,11 @@ pub struct MediaConfig {
     /// dead (the carrier lost it) and is ended; 0 never ends one. Not
     /// counted while we hold the call.
     pub rtp_timeout_secs: u64,
+    /// Believe RTP from an address other than the one the SDP names, once
+    /// it has sent a few packets in sequence (peers behind NAT that name a
+    /// private address, softphones that send from another local address).
+    /// Off: only the SDP's IP is believed, the port is learnt.
+    pub learn_rtp_source: bool,
     /// Where call recordings are written (one WAV file per call, named
     /// after the call's id).
     pub recordings_dir: std::path::PathBuf,
@@ -266,6 +271,7 @@ impl Default for MediaConfig {
             rtp_address: std::net::IpAddr::from([127, 0, 0, 1]),
             rtp_ports: [20000, 29999],
             rtp_timeout_secs: 60,
+            learn_rtp_source: false,
             recordings_dir: "data/recordings".into(),
             voicemail_dir: "data/voicemail".into(),
             hold_music: None,

@@ -20,6 +20,10 @@
 //! digest, rings, answers and echoes; she hears her 440 Hz back and hangs
 //! up.
 //!
+//! baresip, a real softphone, calls an agent and is called by one through
+//! the outbound trunk; each side hears the other's tone (baresip's own
+//! recording of what it decoded is analysed).
+//!
 //! Through the engine: the dialed number has an IVR. The caller enters his
 //! customer code and a menu choice as RFC 2833 events, is identified, joins
 //! the support queue, and rings the queue's agent, who talks with him.
@@ -62,6 +66,16 @@ async fn start(outbound: Option<TrunkOutbound>, rtp_timeout_secs: u64) -> Gatewa
 
 /// The gateway on a store already filled.
 async fn serve(store: gateway::store::Store, outbound: Option<TrunkOutbound>, rtp_timeout_secs: u64) -> Gateway {
+    serve_with(store, outbound, rtp_timeout_secs, |_| {}).await
+}
+
+/// The same, with `tweak` applied to the config last.
+async fn serve_with(
+    store: gateway::store::Store,
+    outbound: Option<TrunkOutbound>,
+    rtp_timeout_secs: u64,
+    tweak: impl FnOnce(&mut Config),
+) -> Gateway {
     let mut config = Config::default();
     config.media.prompts_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/prompts").into();
     config.webrtc.listen = "127.0.0.1:0".parse().unwrap();
@@ -79,6 +93,7 @@ async fn serve(store: gateway::store::Store, outbound: Option<TrunkOutbound>, rt
         register: None,
         outbound,
     }];
+    tweak(&mut config);
     let sockets = gateway::drive::sip::bind(&config.sip).await.unwrap();
     let sip = sockets.udp.local_addr().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -1400,4 +1415,181 @@ async fn a_callback_scheduled_over_rest_rings_its_queue_when_due_and_dials_the_c
     ended(&mut ws, &call.call_id).await;
     sipp_passed(customer).await;
     completed_once(&gw, id).await;
+}
+
+/// The number baresip answers to and calls from (baresip answers only
+/// calls for its own user: 404 otherwise).
+const CUSTOMER: &str = "+966501234567";
+
+/// baresip (Debian `baresip-core`), a real SIP softphone, for interop: it
+/// plays 1 kHz from a WAV file (`aufile`) and keeps what it hears
+/// (`sndfile`, decoded). `cargo xtask test` installs it and sets
+/// CC_REQUIRE_PEERS so that a missing baresip fails instead of skipping.
+struct Baresip {
+    child: tokio::process::Child,
+    dir: std::path::PathBuf,
+    addr: SocketAddr,
+}
+
+impl Baresip {
+    fn available() -> bool {
+        let found = std::process::Command::new("baresip").arg("-h").output().is_ok()
+            && std::path::Path::new("/usr/lib/baresip/modules/aufile.so").exists();
+        if !found {
+            assert!(std::env::var("CC_REQUIRE_PEERS").is_err(), "baresip is required (Debian baresip-core)");
+            eprintln!("note: baresip not installed; skipped");
+        }
+        found
+    }
+
+    /// A demo gateway for baresip: its RTP socket listens on every address,
+    /// so its packets leave from 127.0.0.1 while its SDP names the
+    /// carrier's address; the gateway must learn the source.
+    async fn gateway(outbound: Option<TrunkOutbound>) -> Gateway {
+        let store = common::sqlite().await;
+        gateway::demo::seed_demo(&store, Clock::system().now_ms()).await.unwrap();
+        serve_with(store, outbound, 60, |c| c.media.learn_rtp_source = true).await
+    }
+
+    /// Starts baresip on the carrier's address, answering calls by itself;
+    /// `dial` makes it call that URI once it is up.
+    fn start(dial: Option<&str>) -> Baresip {
+        let addr = std::net::UdpSocket::bind((CARRIER_IP, 0)).unwrap().local_addr().unwrap();
+        let dir = std::env::temp_dir().join(format!("cc-baresip-{}-{}", std::process::id(), rand::random::<u32>()));
+        std::fs::create_dir_all(dir.join("snd")).unwrap();
+        let tone: Vec<i16> = (0..8000 * 30)
+            .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
+            .collect();
+        let mut wav = gateway::media::wav::WavWriter::new(std::io::Cursor::new(Vec::new()), 1).unwrap();
+        wav.write(&tone).unwrap();
+        std::fs::write(dir.join("tone.wav"), wav.finish().unwrap().into_inner()).unwrap();
+        let d = dir.display();
+        std::fs::write(
+            dir.join("config"),
+            format!(
+                "poll_method epoll\nsip_listen {addr}\nnet_interface {CARRIER_IP}\n\
+                 audio_source aufile,{d}/tone.wav\naudio_player aubridge,nowhere\n\
+                 module_path /usr/lib/baresip/modules\nmodule g711.so\nmodule aufile.so\n\
+                 module aubridge.so\nmodule sndfile.so\nmodule_app account.so\nmodule_app menu.so\n\
+                 snd_path {d}/snd\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("accounts"),
+            format!("<sip:{CUSTOMER}@{addr}>;regint=0;answermode=auto;audio_codecs=PCMU\n"),
+        )
+        .unwrap();
+        let mut cmd = tokio::process::Command::new("baresip");
+        cmd.arg("-f").arg(&dir).args(["-t", "90"]);
+        if let Some(uri) = dial {
+            cmd.args(["-e", &format!("/dial {uri}")]);
+        }
+        let child = cmd
+            .current_dir(&dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        Baresip { child, dir, addr }
+    }
+
+    /// Stops baresip (SIGTERM, so it closes its files) and returns what it
+    /// heard, decoded, and what it printed.
+    async fn stop(self) -> (Vec<i16>, String) {
+        let pid = self.child.id().expect("baresip still running").to_string();
+        std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let out = tokio::time::timeout(Duration::from_secs(10), self.child.wait_with_output())
+            .await
+            .expect("baresip stops")
+            .unwrap();
+        let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let heard = std::fs::read_dir(self.dir.join("snd"))
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.to_string_lossy().ends_with("-dec.wav"))
+            .map(|p| gateway::media::wav::read(&std::fs::read(p).unwrap()).expect("baresip's WAV").samples)
+            .unwrap_or_default();
+        std::fs::remove_dir_all(&self.dir).ok();
+        (heard, printed)
+    }
+}
+
+/// The share of `hz` in the last second of what was heard (at least half a
+/// second of it).
+fn last_second_share(heard: &[i16], hz: f64, who: &str) -> f64 {
+    let tail = &heard[heard.len().saturating_sub(8000)..];
+    assert!(tail.len() >= 4000, "{who} heard {} samples", heard.len());
+    tone_ratio(tail, hz, 8000.0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn baresip_calls_an_agent_and_they_hear_each_other() {
+    if !Baresip::available() {
+        return;
+    }
+    let gw = Baresip::gateway(None).await;
+    let mut ws = gw.desk("karim").await;
+    wait_for(&mut ws, "available", |m| match m {
+        ServerMsg::AgentStatusUpdated { agent } if agent.status == AgentStatus::Available => Some(()),
+        _ => None,
+    })
+    .await;
+    let softphone = Baresip::start(Some(&format!("sip:{DID}@{}", gw.sip)));
+    let call = wait_for(&mut ws, "call.ringing", |m| match m {
+        ServerMsg::CallRinging { call } => Some(call),
+        _ => None,
+    })
+    .await;
+    assert_eq!((call.from.as_str(), call.to.as_str(), call.trunk.as_str()), (CUSTOMER, DID, "carrier"));
+    let (mut phone, call_id) = answer_ringing(&mut ws, &call.call_id).await;
+    let heard = phone.talk(Duration::from_secs(3), 440.0).await;
+    let r = last_second_share(&heard, 1000.0, "the agent");
+    assert!(r > 0.8, "baresip's 1 kHz reached the agent (share {r:.2})");
+    send(&mut ws, &ClientMsg::CallHangUp { call_id: call_id.clone() }).await;
+    assert_eq!(ended(&mut ws, &call_id).await.kind, CallEndKind::LocalHangUp);
+    // baresip got the BYE: it says the call is over.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (heard, printed) = softphone.stop().await;
+    assert!(printed.contains("terminated"), "baresip saw the call end:\n{printed}");
+    let r = last_second_share(&heard, 440.0, "baresip");
+    assert!(r > 0.8, "the agent's 440 Hz reached baresip (share {r:.2})");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_calls_baresip_through_the_trunk_and_they_hear_each_other() {
+    if !Baresip::available() {
+        return;
+    }
+    let softphone = Baresip::start(None);
+    let outbound = toml::from_str::<TrunkOutbound>(&format!(
+        "proxy = \"{}\"\ndomain = \"carrier.test\"\ncaller_id = \"{DID}\"\n",
+        softphone.addr
+    ))
+    .unwrap();
+    let gw = Baresip::gateway(Some(outbound)).await;
+    // baresip is listening by now or soon; its answer is automatic.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut ws = gw.desk("elif").await;
+    let (mut phone, pending, offer) = Softphone::new().await;
+    send(&mut ws, &ClientMsg::CallDial { number: CUSTOMER.into(), sdp: offer, caller_id: None }).await;
+    let (call, answer) = wait_for(&mut ws, "call.dialing", |m| match m {
+        ServerMsg::CallDialing { call, sdp } => Some((call, sdp)),
+        _ => None,
+    })
+    .await;
+    phone.rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+    wait_for(&mut ws, "call.answered (remote)", |m| matches!(m, ServerMsg::CallConnected { .. }).then_some(())).await;
+    let heard = phone.talk(Duration::from_secs(3), 440.0).await;
+    let r = last_second_share(&heard, 1000.0, "the agent");
+    assert!(r > 0.8, "baresip's 1 kHz reached the agent (share {r:.2})");
+    send(&mut ws, &ClientMsg::CallHangUp { call_id: call.call_id.clone() }).await;
+    assert_eq!(ended(&mut ws, &call.call_id).await.kind, CallEndKind::LocalHangUp);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (heard, printed) = softphone.stop().await;
+    assert!(printed.contains("terminated"), "baresip saw the call end:\n{printed}");
+    let r = last_second_share(&heard, 440.0, "baresip");
+    assert!(r > 0.8, "the agent's 440 Hz reached baresip (share {r:.2})");
 }

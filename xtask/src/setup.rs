@@ -28,9 +28,12 @@ pub enum Purpose {
 
 /// Debian packages the tests need: the browser, the database, a font with
 /// Arabic script for readable screenshots, sipp (`sip-tester`) as the carrier,
-/// kamailio as the carrier's registrar and coturn as the browsers' TURN relay
-/// (e2e/tests/31-turn-relay starts its own `turnserver` on loopback).
-const TEST_PACKAGES: &[&str] = &["chromium", "postgresql", "fonts-noto-core", "sip-tester", "kamailio", "coturn"];
+/// kamailio as the carrier's registrar, baresip (`baresip-core`, without the
+/// desktop front ends) as a real softphone for interop, and coturn as the
+/// browsers' TURN relay (e2e/tests/31-turn-relay starts its own `turnserver`
+/// on loopback).
+const TEST_PACKAGES: &[&str] =
+    &["chromium", "postgresql", "fonts-noto-core", "sip-tester", "kamailio", "baresip-core", "coturn"];
 
 pub fn all(root: &Path, purpose: Purpose) -> Result<()> {
     let mut packages: Vec<&str> = Vec::new();

@@ -348,6 +348,7 @@ pub async fn start(
         browser_to_rtp: HashMap::new(),
         ports,
         rtp_address: media.rtp_address,
+        learn_rtp_source: media.learn_rtp_source,
         rtp_timeout: (media.rtp_timeout_secs > 0).then(|| std::time::Duration::from_secs(media.rtp_timeout_secs)),
         next_rtp: 1,
     };
@@ -415,6 +416,7 @@ struct Driver {
     browser_to_rtp: HashMap<LegId, RtpLegId>,
     ports: PortRange,
     rtp_address: std::net::IpAddr,
+    learn_rtp_source: bool,
     next_rtp: u64,
     rtp_timeout: Option<std::time::Duration>,
 }
@@ -600,7 +602,7 @@ impl Driver {
             id,
             RtpSide {
                 socket: Arc::new(socket),
-                leg: RtpLeg::new(remote, 8000),
+                leg: RtpLeg::new(remote, 8000).learning(self.learn_rtp_source),
                 codec,
                 pt,
                 browser: None,

@@ -8,6 +8,15 @@
 //! address are latched, and once latched the leg stays put unless the peer
 //! renegotiates (a new offer calls [`RtpLeg::handle_remote`]).
 //!
+//! Some peers send from another IP altogether: a phone behind NAT that
+//! names its private address, or a softphone (baresip) whose RTP socket
+//! listens on every address and so leaves from whichever the kernel picks.
+//! With learning on (`media.learn_rtp_source`), a leg that has heard
+//! nothing from the SDP's IP latches a foreign source once it has sent
+//! [`LEARN_PACKETS`] packets in sequence with one SSRC (what Asterisk's
+//! `strictrtp` learning does); until then its packets are dropped and
+//! counted. Off by default: only the SDP's IP is believed.
+//!
 //! A sans-IO core: the driver owns the socket and passes datagrams and time.
 
 use std::net::SocketAddr;
@@ -43,11 +52,18 @@ pub struct RtpStats {
     pub dropped_malformed: u64,
 }
 
+/// Packets in sequence, one SSRC, that a foreign source must send before a
+/// learning leg believes it.
+pub const LEARN_PACKETS: u8 = 5;
+
 #[derive(Debug)]
 pub struct RtpLeg {
     /// Where the SDP says the peer is.
     remote: SocketAddr,
     latched: Option<SocketAddr>,
+    /// Learning on: the foreign source on probation, its SSRC, its last
+    /// sequence number and how many packets in sequence it has sent.
+    learning: Option<Option<(SocketAddr, u32, u16, u8)>>,
     clock_rate: u32,
     last_heard: Option<Instant>,
     // RFC 3550 A.1 state.
@@ -68,6 +84,7 @@ impl RtpLeg {
         RtpLeg {
             remote,
             latched: None,
+            learning: None,
             clock_rate,
             last_heard: None,
             base_seq: 0,
@@ -80,10 +97,35 @@ impl RtpLeg {
         }
     }
 
+    /// Lets a foreign source be latched after [`LEARN_PACKETS`] packets in
+    /// sequence (see the module's docs).
+    pub fn learning(mut self, on: bool) -> RtpLeg {
+        self.learning = on.then_some(None);
+        self
+    }
+
     /// The peer renegotiated (re-INVITE): forget the latch.
     pub fn handle_remote(&mut self, remote: SocketAddr) {
         self.remote = remote;
         self.latched = None;
+        if let Some(probation) = &mut self.learning {
+            *probation = None;
+        }
+    }
+
+    /// Whether a packet from a foreign `source` completes its probation.
+    fn learn(&mut self, source: SocketAddr, bytes: &[u8]) -> bool {
+        let Some(probation) = &mut self.learning else { return false };
+        if is_rtcp(bytes) {
+            return false;
+        }
+        let Ok(p) = RtpPacket::parse(bytes) else { return false };
+        let count = match *probation {
+            Some((s, ssrc, seq, n)) if s == source && ssrc == p.ssrc && p.sequence == seq.wrapping_add(1) => n + 1,
+            _ => 1,
+        };
+        *probation = Some((source, p.ssrc, p.sequence, count));
+        count >= LEARN_PACKETS
     }
 
     /// Where our packets go: the latched source, else the SDP's address.
@@ -101,7 +143,7 @@ impl RtpLeg {
     ) -> Result<RtpPacket<'a>, Refused> {
         let from_peer = match self.latched {
             Some(l) => l == source,
-            None => source.ip() == self.remote.ip(),
+            None => source.ip() == self.remote.ip() || self.learn(source, bytes),
         };
         if !from_peer {
             self.stats.dropped_wrong_source += 1;
@@ -210,6 +252,46 @@ mod tests {
     }
 
     const SDP_REMOTE: &str = "127.0.0.5:6000";
+
+    #[test]
+    fn learning_latches_a_foreign_source_only_after_packets_in_sequence() {
+        let t0 = Instant::now();
+        let nat: SocketAddr = "127.0.0.9:7000".parse().unwrap();
+        let stranger: SocketAddr = "127.0.0.10:7000".parse().unwrap();
+        // Off: a foreign source is never believed.
+        let mut strict = RtpLeg::new(SDP_REMOTE.parse().unwrap(), 8000);
+        for seq in 0..20 {
+            assert_eq!(strict.handle_datagram(t0, nat, &packet(seq, 0)).unwrap_err(), Refused::WrongSource);
+        }
+        // On: probation restarts whenever the sequence breaks or the source
+        // changes; the fifth packet in a row is taken and latched.
+        let mut leg = RtpLeg::new(SDP_REMOTE.parse().unwrap(), 8000).learning(true);
+        for seq in [1, 2, 3, 10, 11, 12, 13] {
+            assert!(leg.handle_datagram(t0, nat, &packet(seq, 0)).is_err(), "seq {seq} is on probation");
+        }
+        assert!(leg.handle_datagram(t0, stranger, &packet(14, 0)).is_err());
+        for seq in 14..18 {
+            assert!(leg.handle_datagram(t0, nat, &packet(seq, 0)).is_err(), "seq {seq} is on probation");
+        }
+        assert_eq!(leg.handle_datagram(t0, nat, &packet(18, 0)).unwrap().sequence, 18);
+        assert_eq!(leg.destination(), nat);
+        // Latched: the others are strangers now, even from the SDP's IP.
+        assert!(leg.handle_datagram(t0, stranger, &packet(19, 0)).is_err());
+        assert_eq!(leg.stats().dropped_wrong_source, 13);
+        // A renegotiation starts over.
+        leg.handle_remote("127.0.0.11:6000".parse().unwrap());
+        assert_eq!(leg.destination(), "127.0.0.11:6000".parse().unwrap());
+        assert!(leg.handle_datagram(t0, nat, &packet(20, 0)).is_err());
+    }
+
+    #[test]
+    fn learning_still_believes_the_sdp_address_at_once() {
+        let t0 = Instant::now();
+        let sdp: SocketAddr = SDP_REMOTE.parse().unwrap();
+        let mut leg = RtpLeg::new(sdp, 8000).learning(true);
+        assert!(leg.handle_datagram(t0, sdp, &packet(1, 0)).is_ok());
+        assert_eq!(leg.destination(), sdp);
+    }
 
     #[test]
     fn latches_the_peers_real_port_and_refuses_strangers() {
