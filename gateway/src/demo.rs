@@ -110,6 +110,19 @@ pub async fn seed_demo_flows(store: &Store, now_ms: i64) -> Result<(), StoreErro
         let entry = crate::ivr::EntryPoint::parse(entry).expect("the demo entries are valid");
         store.set_entry_point(&entry, "demo_support", None, now_ms).await?;
     }
+    // Sales agents hear "Sales call." before a caller of the menu's 2 is
+    // connected (support's callers are connected at once).
+    if let Some(sales) = store.queue_config("sales").await? {
+        let config = shared::routing::QueueConfig {
+            whisper: "Sales".into(),
+            whisper_prompt: Some(crate::prompts::id::WHISPER_SALES.into()),
+            ..sales.config
+        };
+        store.update_queue_config(&config, None, now_ms).await.map_err(|e| match e {
+            crate::store::WriteError::Store(e) => e,
+            other => StoreError::Corrupt(other.to_string()),
+        })?;
+    }
     Ok(())
 }
 

@@ -78,6 +78,10 @@ pub mod id {
     pub const CALLBACK_GREETING: &str = "callback_greeting";
     /// "Please leave your message after the tone, then press hash."
     pub const VOICEMAIL_GREETING: &str = "voicemail_greeting";
+    /// Whispers to the agent before a call connects (a queue's
+    /// `whisper_prompt`): "Technical support call." and "Sales call."
+    pub const WHISPER_SUPPORT: &str = "whisper_support";
+    pub const WHISPER_SALES: &str = "whisper_sales";
     pub const VOICEMAIL_SAVED: &str = "voicemail_saved";
     pub const HOLD_ON: &str = "hold_on";
     /// "Please hold while we connect you."
@@ -143,6 +147,8 @@ pub const SENTENCES: &[&str] = &[
     id::HANG_UP_NOW,
     id::CALLBACK_GREETING,
     id::VOICEMAIL_GREETING,
+    id::WHISPER_SUPPORT,
+    id::WHISPER_SALES,
     id::VOICEMAIL_SAVED,
     id::HOLD_ON,
     id::TRANSFER,

@@ -26,7 +26,8 @@
 //!
 //! Through the engine: the dialed number has an IVR. The caller enters his
 //! customer code and a menu choice as RFC 2833 events, is identified, joins
-//! the support queue, and rings the queue's agent, who talks with him.
+//! the support queue, and rings the queue's agent, who hears the queue's
+//! whisper alone and then talks with him.
 
 mod common;
 
@@ -797,6 +798,7 @@ async fn a_caller_walks_the_ivr_and_reaches_an_agent_of_the_queue() {
     let support = shared::routing::QueueConfig {
         name: "support".into(),
         whisper: "Technical support".into(),
+        whisper_prompt: Some("whisper_support".into()),
         ..Default::default()
     };
     store.update_queue_config(&support, None, now).await.unwrap();
@@ -841,9 +843,18 @@ async fn a_caller_walks_the_ivr_and_reaches_an_agent_of_the_queue() {
     })
     .await;
     phone.rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
-    // The caller's leg was up since the IVR: the agent's 440 Hz reaches the
-    // carrier and its echo comes back (the hold music stopped).
-    let heard = phone.talk(Duration::from_secs(3), 440.0).await;
+    // First the agent alone hears the queue's whisper ("Technical support
+    // call.", about a second of speech in Omid's Persian): her 440 Hz does
+    // not reach the caller yet, so no echo comes back in it.
+    let heard = phone.talk(Duration::from_secs(4), 440.0).await;
+    let start = heard.iter().position(|s| s.unsigned_abs() > 1000).expect("the agent heard something");
+    let whisper = &heard[start..(start + 4800).min(heard.len())];
+    let loud = whisper.iter().filter(|s| s.unsigned_abs() > 1000).count();
+    assert!(loud > 800, "speech in the whisper's first 0.6 s ({loud} loud samples)");
+    let r = tone_ratio(whisper, 440.0, 8000.0);
+    assert!(r < 0.3, "the caller was not connected during the whisper (440 Hz share {r:.2})");
+    // Then the caller's leg, up since the IVR: the agent's 440 Hz reaches
+    // the carrier and its echo comes back (the hold music stopped).
     let tail = &heard[heard.len().saturating_sub(8000)..];
     assert!(tail.len() >= 4000, "the softphone heard {} samples", heard.len());
     let r = tone_ratio(tail, 440.0, 8000.0);
@@ -865,7 +876,7 @@ async fn a_caller_walks_the_ivr_and_reaches_an_agent_of_the_queue() {
     assert_eq!(r.disposition, Some(shared::records::Disposition::Answered));
     assert_eq!(r.ended_by, Some(shared::records::EndedBy::Agent));
     assert!(r.ivr_ended_at.is_some() && r.enqueued_at.is_some() && r.answered_at.is_some());
-    assert!(r.billsec_ms.unwrap() >= 3000, "talked at least 3 s: {:?}", r.billsec_ms);
+    assert!(r.billsec_ms.unwrap() >= 3000, "talked at least 3 s (whisper included): {:?}", r.billsec_ms);
     let kinds: Vec<&str> = detail.events.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(
         kinds,

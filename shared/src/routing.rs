@@ -134,8 +134,14 @@ pub struct QueueConfig {
     /// Position and estimated wait are announced on entry and then this often
     /// (0: only on entry).
     pub announce_every_secs: u32,
-    /// Spoken to the agent (and shown) before the call connects; empty: none.
+    /// Shown to the agent on the ringing call (the queue or call type);
+    /// empty: none.
     pub whisper: String,
+    /// A prompt (an id of the prompt catalog, e.g. `whisper_support`) the
+    /// agent hears, in their own language, when they answer and before the
+    /// caller is connected; the caller hears the queue's music meanwhile.
+    /// None: the caller is connected at once.
+    pub whisper_prompt: Option<String>,
     /// Offers an agent may miss in a row before they are made not ready.
     pub max_missed: u32,
     pub weights: Weights,
@@ -166,6 +172,7 @@ impl Default for QueueConfig {
             escalation: Vec::new(),
             announce_every_secs: 60,
             whisper: String::new(),
+            whisper_prompt: None,
             max_missed: 3,
             weights: Weights::default(),
             service_level_secs: 20,
@@ -267,6 +274,11 @@ impl QueueConfig {
         }
         if self.whisper.len() > 200 {
             return Err(bad("whisper", "must be at most 200 characters"));
+        }
+        if let Some(p) = &self.whisper_prompt
+            && (p.is_empty() || p.len() > 64 || !p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+        {
+            return Err(bad("whisper_prompt", "must be a prompt's id (1 to 64 of A-Z a-z 0-9 _ -)"));
         }
         check_skills("skills", &self.skills)?;
         let mut last = 0;

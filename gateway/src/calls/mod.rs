@@ -452,6 +452,9 @@ struct Call {
     phase: Option<CallerPhase>,
     /// The outside number the caller is sent on to.
     far: Option<forward::Far>,
+    /// The agent's leg hears the queue's whisper; the caller is connected
+    /// when it ends.
+    whisper: Option<LegId>,
 }
 
 #[derive(Debug, Clone)]
@@ -492,6 +495,7 @@ impl Call {
             known: None,
             phase: None,
             far: None,
+            whisper: None,
             recording: RecordingState::Off,
             supervisors: Vec::new(),
         }
@@ -790,6 +794,44 @@ impl Calls {
         Ok(())
     }
 
+    /// The prompt the answering agent hears before the caller is connected:
+    /// the queue's `whisper_prompt`, for a call the engine routed whose
+    /// caller waits on a leg already up (asked between
+    /// [`handle_answer`](Self::handle_answer) and
+    /// [`handle_media_ready`](Self::handle_media_ready)).
+    pub fn whisper_prompt(&self, call_id: &str) -> Option<String> {
+        let call = self.calls.get(call_id)?;
+        if !matches!(call.state, State::Answering { .. }) || call.kept.is_none() {
+            return None;
+        }
+        self.acd.queue_config(&call.acd.as_ref()?.queue)?.whisper_prompt.clone()
+    }
+
+    /// The driver plays the whisper to the agent's `leg`, which is not
+    /// bridged yet: hold, transfers, keys and supervision wait for it.
+    pub fn handle_whispering(&mut self, call_id: &str, leg: LegId) {
+        if let Some(call) = self.calls.get_mut(call_id)
+            && matches!(call.state, State::Talking { browser, .. } if browser == leg)
+        {
+            call.whisper = Some(leg);
+        }
+    }
+
+    /// The whisper to `leg` ended: the agent and the caller are connected.
+    pub fn handle_whisper_done(&mut self, leg: LegId) {
+        let Some(call_id) = self.by_leg.get(&leg).cloned() else { return };
+        let Some(call) = self.calls.get_mut(&call_id) else { return };
+        if call.whisper != Some(leg) {
+            return;
+        }
+        call.whisper = None;
+        if let State::Talking { browser, rtp, .. } = call.state
+            && browser == leg
+        {
+            self.out.push_back(Output::MoveAgent { browser, rtp });
+        }
+    }
+
     /// The agent's media could not be set up (a bad offer from the browser,
     /// no free port): the call rings again, for them too.
     pub fn handle_media_failed(&mut self, call_id: &str) {
@@ -1013,6 +1055,8 @@ impl Calls {
         let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
         let State::Talking { browser, .. } = &mut call.state else { return Err(CallError::Gone) };
         let old = std::mem::replace(browser, leg);
+        // The new leg is bridged at once: a whisper under way is over.
+        call.whisper = None;
         self.by_leg.remove(&old);
         self.by_leg.insert(leg, call_id.to_owned());
         if old != leg {
@@ -1028,6 +1072,9 @@ impl Calls {
             return Err(CallError::Gone);
         }
         let State::Talking { rtp, connected: true, .. } = call.state else { return Err(CallError::WrongState) };
+        if call.whisper.is_some() {
+            return Err(CallError::WrongState);
+        }
         // Consulting (not joined): the keys are for the number she talks with.
         let rtp = match call.far.as_ref() {
             Some(f) if f.consult.is_some_and(|c| !c.joined) => f.rtp.map_or(rtp, |(r, _)| r),
@@ -1093,8 +1140,9 @@ impl Calls {
         let (Some(dialog), Some(local), Some(plan)) = (call.dialog, call.local, call.plan) else {
             return Err(CallError::WrongState);
         };
-        // A consultation plays the caller music already, and owns the legs.
-        if call.hold_pending.is_some() || call.far.is_some() {
+        // A consultation plays the caller music already, and owns the legs;
+        // a whisper has not connected them yet.
+        if call.hold_pending.is_some() || call.far.is_some() || call.whisper.is_some() {
             return Err(CallError::WrongState);
         }
         if call.held == hold {

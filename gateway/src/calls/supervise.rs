@@ -80,8 +80,13 @@ impl Calls {
     pub fn handle_supervise(&mut self, user: i64, call_id: &str, mode: SuperviseMode) -> Result<RtpLegId, CallError> {
         let call = self.calls.get_mut(call_id).ok_or(CallError::Gone)?;
         let State::Talking { rtp, connected: true, .. } = call.state else { return Err(CallError::WrongState) };
-        // During a consultation the agent's leg is elsewhere.
-        if call.far.is_some() || call.supervisors.iter().any(|s| s.user == user) || call.state.agent() == Some(user) {
+        // During a consultation the agent's leg is elsewhere; during a
+        // whisper it is not with the caller yet.
+        if call.far.is_some()
+            || call.whisper.is_some()
+            || call.supervisors.iter().any(|s| s.user == user)
+            || call.state.agent() == Some(user)
+        {
             return Err(CallError::WrongState);
         }
         call.supervisors.push(Supervisor { user, leg: None, mode });
@@ -168,7 +173,7 @@ impl Calls {
             return Err(CallError::Gone);
         }
         let State::Talking { rtp, connected: true, .. } = call.state else { return Err(CallError::WrongState) };
-        if call.far.is_some() {
+        if call.far.is_some() || call.whisper.is_some() {
             return Err(CallError::WrongState);
         }
         let (command, state) = match (action, call.recording) {

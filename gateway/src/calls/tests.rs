@@ -579,6 +579,77 @@ fn a_call_with_an_entry_point_walks_the_ivr_then_rings_the_agent_its_queue_picks
 }
 
 #[test]
+fn the_queues_whisper_plays_to_the_agent_before_the_caller_is_connected() {
+    use shared::routing::{AgentProfile, Membership, QueueConfig};
+    let mut c = Calls::new();
+    c.advance(1_000_000);
+    let queue = QueueConfig {
+        name: "support".into(),
+        whisper_prompt: Some("whisper_support".into()),
+        ..QueueConfig::default()
+    };
+    c.set_queue(queue).unwrap();
+    let member = AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] };
+    c.set_agent_profile(5, member);
+    c.handle_presence(5, true, true, None);
+    drain(&mut c);
+    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()), None);
+    let local: SocketAddr = "127.0.0.1:20000".parse().unwrap();
+    c.handle_caller_media("A", Ok((RtpLegId(3), local)));
+    drain(&mut c);
+    c.handle_digit(RtpLegId(3), '1');
+    drain(&mut c);
+    assert_eq!(c.whisper_prompt("A"), None, "only once an agent answers");
+    assert_eq!(c.handle_answer(5, "A").unwrap(), AnswerMedia::Reuse { rtp: RtpLegId(3), local });
+    assert_eq!(c.whisper_prompt("A").as_deref(), Some("whisper_support"));
+    c.handle_media_ready("A", LegId(9), RtpLegId(3), local).unwrap();
+    c.handle_whispering("A", LegId(9));
+    drain(&mut c);
+    // Until the whisper ends the legs are apart: nothing that needs them
+    // together is allowed.
+    assert_eq!(c.handle_hold(5, "A", true), Err(CallError::WrongState));
+    assert_eq!(c.handle_send_digits(5, "A", "1"), Err(CallError::WrongState));
+    assert_eq!(c.handle_transfer_to_queue(5, "A", "support"), Err(CallError::WrongState));
+    assert!(c.handle_supervise(1, "A", shared::ws::SuperviseMode::Listen).is_err());
+    // Another leg's clip ending changes nothing; this one's connects them.
+    c.handle_whisper_done(LegId(8));
+    assert!(drain(&mut c).is_empty());
+    c.handle_whisper_done(LegId(9));
+    assert_eq!(drain(&mut c), [Output::MoveAgent { browser: LegId(9), rtp: RtpLegId(3) }]);
+    c.handle_whisper_done(LegId(9));
+    assert!(drain(&mut c).is_empty(), "once");
+    assert!(c.handle_hold(5, "A", true).is_ok(), "connected now");
+}
+
+#[test]
+fn a_refreshed_page_during_the_whisper_is_connected_at_once() {
+    use shared::routing::{AgentProfile, Membership, QueueConfig};
+    let mut c = Calls::new();
+    c.advance(1_000_000);
+    let queue = QueueConfig { name: "support".into(), whisper_prompt: Some("w".into()), ..QueueConfig::default() };
+    c.set_queue(queue).unwrap();
+    let member = AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] };
+    c.set_agent_profile(5, member);
+    c.handle_presence(5, true, true, None);
+    drain(&mut c);
+    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()), None);
+    let local: SocketAddr = "127.0.0.1:20000".parse().unwrap();
+    c.handle_caller_media("A", Ok((RtpLegId(3), local)));
+    drain(&mut c);
+    c.handle_digit(RtpLegId(3), '1');
+    drain(&mut c);
+    c.handle_answer(5, "A").unwrap();
+    c.handle_media_ready("A", LegId(9), RtpLegId(3), local).unwrap();
+    c.handle_whispering("A", LegId(9));
+    assert_eq!(c.handle_rejoin(5, "A").unwrap(), RtpLegId(3));
+    c.handle_rejoined("A", LegId(10)).unwrap();
+    drain(&mut c);
+    assert!(c.handle_hold(5, "A", true).is_ok(), "the new leg is bridged: no whisper any more");
+    c.handle_whisper_done(LegId(9));
+    assert!(!drain(&mut c).iter().any(|o| matches!(o, Output::MoveAgent { .. })));
+}
+
+#[test]
 fn a_caller_who_hangs_up_in_the_queue_is_withdrawn_from_the_agents_desk() {
     use shared::routing::{AgentProfile, Membership, QueueConfig};
     let mut c = Calls::new();

@@ -77,7 +77,9 @@ impl Calls {
         if a != agent {
             return Err(CallError::Gone);
         }
-        let (Some(local), false, None, None) = (call.local, call.held, call.hold_pending, &call.far) else {
+        let (Some(local), false, None, None, None) =
+            (call.local, call.held, call.hold_pending, &call.far, call.whisper)
+        else {
             return Err(CallError::WrongState);
         };
         Ok((browser, rtp, local))

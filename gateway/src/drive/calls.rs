@@ -81,7 +81,7 @@ impl From<CallError> for Refusal {
 type Reply<T> = oneshot::Sender<Result<T, Refusal>>;
 
 enum Request {
-    Answer { agent: i64, call_id: String, sdp: String, reply: Reply<String> },
+    Answer { agent: i64, call_id: String, sdp: String, language: String, reply: Reply<String> },
     Decline { agent: i64, call_id: String, reply: Reply<()> },
     HangUp { agent: i64, call_id: String, reply: Reply<()> },
     Dial { agent: i64, number: String, sdp: String, caller_id: Option<String>, reply: Reply<(CallInfo, String)> },
@@ -126,9 +126,10 @@ impl CallsHandle {
     }
 
     /// The agent answers a ringing call with their softphone's WebRTC
-    /// offer; the result is the gateway's answer.
-    pub async fn answer(&self, agent: i64, call_id: String, sdp: String) -> Result<String, Refusal> {
-        self.ask(|reply| Request::Answer { agent, call_id, sdp, reply }).await?
+    /// offer; the result is the gateway's answer. `language` is the agent's,
+    /// for the queue's whisper.
+    pub async fn answer(&self, agent: i64, call_id: String, sdp: String, language: String) -> Result<String, Refusal> {
+        self.ask(|reply| Request::Answer { agent, call_id, sdp, language, reply }).await?
     }
 
     pub async fn decline(&self, agent: i64, call_id: String) -> Result<(), Refusal> {
@@ -699,6 +700,10 @@ impl Driver {
                         self.core.advance(now_ms());
                         self.core.handle_play_done(rtp, id);
                     }
+                    Ok(MediaEvent::AgentPlayDone(leg, _)) => {
+                        self.core.advance(now_ms());
+                        self.core.handle_whisper_done(leg);
+                    }
                     Err(broadcast::error::RecvError::Lagged(n)) => {
                         tracing::warn!(missed = n, "call control missed media events");
                     }
@@ -830,8 +835,8 @@ impl Driver {
     async fn handle_request(&mut self, req: Request) {
         self.core.advance(now_ms());
         match req {
-            Request::Answer { agent, call_id, sdp, reply } => {
-                let r = self.answer(agent, &call_id, sdp).await;
+            Request::Answer { agent, call_id, sdp, language, reply } => {
+                let r = self.answer(agent, &call_id, sdp, &language).await;
                 if let Err(e) = &r {
                     tracing::info!(agent, code = e.code, "answer refused");
                 }
@@ -928,8 +933,9 @@ impl Driver {
     }
 
     /// Takes the call for the agent, opens both legs, bridges them and
-    /// answers the caller.
-    async fn answer(&mut self, agent: i64, call_id: &str, offer: String) -> Result<String, Refusal> {
+    /// answers the caller. With a queue's whisper, the agent's leg hears it
+    /// first, in `language`, and is bridged when it ends.
+    async fn answer(&mut self, agent: i64, call_id: &str, offer: String, language: &str) -> Result<String, Refusal> {
         let media = self.core.handle_answer(agent, call_id)?;
         // The agent is now on this call; its other offers were withdrawn.
         self.flush();
@@ -959,7 +965,14 @@ impl Driver {
                 }
             }
         };
-        let bridged = self.media.bridge(leg, rtp).await;
+        let whisper = match media {
+            AnswerMedia::Reuse { .. } => self.core.whisper_prompt(call_id).and_then(|p| self.render(language, &[p])),
+            _ => None,
+        };
+        let bridged = match whisper {
+            Some(_) => Ok(()),
+            None => self.media.bridge(leg, rtp).await,
+        };
         let ready = bridged
             .map_err(|message| Refusal { code: "media_unavailable", message })
             .and_then(|()| self.core.handle_media_ready(call_id, leg, rtp, local).map_err(Refusal::from));
@@ -970,6 +983,10 @@ impl Driver {
             }
             self.core.handle_media_failed(call_id);
             return Err(e);
+        }
+        if let Some(samples) = whisper {
+            self.core.handle_whispering(call_id, leg);
+            self.media.play_to_agent(leg, 0, samples);
         }
         Ok(answer)
     }

@@ -11,7 +11,7 @@
 //! payload as shared bytes). Both legs speak the same G.711 variant, so no
 //! audio is decoded on a plain bridge.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
@@ -47,6 +47,8 @@ pub enum MediaEvent {
     RtpTimeout(RtpLegId),
     /// A clip asked with [`WebRtcHandle::play`] finished playing.
     PlayDone(RtpLegId, u64),
+    /// A clip asked with [`WebRtcHandle::play_to_agent`] finished playing.
+    AgentPlayDone(LegId, u64),
 }
 
 pub use crate::media::rtp_leg::RtpLegId;
@@ -113,6 +115,11 @@ enum Command {
     },
     Play {
         rtp: RtpLegId,
+        id: u64,
+        samples: Arc<[i16]>,
+    },
+    PlayAgent {
+        browser: LegId,
         id: u64,
         samples: Arc<[i16]>,
     },
@@ -250,6 +257,14 @@ impl WebRtcHandle {
         let _ = self.commands.try_send(Command::Play { rtp, id, samples });
     }
 
+    /// Plays a clip to a browser leg bridged to nothing (a whisper before
+    /// the call connects), from when its media is connected;
+    /// [`MediaEvent::AgentPlayDone`] tells when it ends. Bridging the leg
+    /// cuts it short.
+    pub fn play_to_agent(&self, browser: LegId, id: u64, samples: Arc<[i16]>) {
+        let _ = self.commands.try_send(Command::PlayAgent { browser, id, samples });
+    }
+
     /// Cuts the clips playing to a SIP leg short.
     pub fn stop_play(&self, rtp: RtpLegId) {
         let _ = self.commands.try_send(Command::StopPlay { rtp });
@@ -336,6 +351,8 @@ pub async fn start(
         events: events.clone(),
         conferences: HashMap::new(),
         players: HashMap::new(),
+        agent_players: HashMap::new(),
+        connected: HashSet::new(),
         callers: HashMap::new(),
         browser_conf: HashMap::new(),
         rtp_conf: HashMap::new(),
@@ -396,6 +413,10 @@ struct Driver {
     conferences: HashMap<RtpLegId, Conference>,
     /// Prompts and music for SIP legs with nobody on the line (IVR, queue).
     players: HashMap<RtpLegId, Announcer>,
+    /// Prompts for browser legs bridged to nothing (whispers).
+    agent_players: HashMap<LegId, Announcer>,
+    /// Browser legs whose media is connected (ICE and DTLS done).
+    connected: HashSet<LegId>,
     /// Callers being recorded alone (voicemail), with the samples written.
     callers: HashMap<RtpLegId, (Recording, u64)>,
     /// Browser legs in a mixed call (agents and supervisors).
@@ -471,6 +492,8 @@ impl Driver {
                         let _ = reply.send(r);
                     }
                     Some(Command::RemoveLeg(id)) => {
+                        self.agent_players.remove(&id);
+                        self.connected.remove(&id);
                         if let Some(r) = self.browser_conf.remove(&id)
                             && let Some(c) = self.conferences.get_mut(&r)
                         {
@@ -546,6 +569,12 @@ impl Driver {
                             // so that nobody waits for it.
                             metrics::counter!("cc_prompts_dropped_total").increment(1);
                             let _ = self.events.send(MediaEvent::PlayDone(rtp, id));
+                        }
+                        self.mix_next.get_or_insert_with(Instant::now);
+                    }
+                    Some(Command::PlayAgent { browser, id, samples }) => {
+                        if !self.agent_players.entry(browser).or_default().play(id, samples) {
+                            let _ = self.events.send(MediaEvent::AgentPlayDone(browser, id));
                         }
                         self.mix_next.get_or_insert_with(Instant::now);
                     }
@@ -768,6 +797,7 @@ impl Driver {
     /// replaced (a refreshed page rejoining its call), in a mixed call too.
     fn bridge(&mut self, browser: LegId, rtp: RtpLegId) {
         self.players.remove(&rtp);
+        self.agent_players.remove(&browser);
         // A browser leg is bridged to one SIP leg at a time: moving on
         // leaves the one before alone.
         if let Some(prev) = self.browser_to_rtp.get(&browser).copied().filter(|p| *p != rtp)
@@ -915,7 +945,7 @@ impl Driver {
     /// a stall), sending each member what it hears.
     fn mix(&mut self, now: Instant) {
         let Some(mut due) = self.mix_next else { return };
-        if self.conferences.is_empty() && self.players.is_empty() {
+        if self.conferences.is_empty() && self.players.is_empty() && self.agent_players.is_empty() {
             self.mix_next = None;
             return;
         }
@@ -950,6 +980,28 @@ impl Driver {
                     let _ = self.events.send(MediaEvent::PlayDone(*id, done));
                 }
                 send_pcm(side, &frame);
+            }
+            let mut finished = Vec::new();
+            for (leg, player) in &mut self.agent_players {
+                // Before its media is up the clip waits (it would be lost).
+                if !self.connected.contains(leg) {
+                    continue;
+                }
+                let mut frame = [0i16; FRAME];
+                let done = player.next_frame(&mut frame);
+                let mut bytes = [0u8; FRAME];
+                g711::encode_ulaw(&frame, &mut bytes);
+                let audio = AudioFrame { codec: G711::Pcmu, timestamp: ts, payload: Arc::from(&bytes[..]) };
+                ep.write_audio(now, *leg, &audio);
+                if let Some(id) = done {
+                    finished.push((*leg, id));
+                }
+            }
+            for (leg, id) in finished {
+                if self.agent_players.get(&leg).is_some_and(Announcer::is_idle) {
+                    self.agent_players.remove(&leg);
+                }
+                let _ = self.events.send(MediaEvent::AgentPlayDone(leg, id));
             }
         }
         if rounds > 0 {
@@ -1059,10 +1111,13 @@ impl Driver {
                     send_payload(side, frame.codec, &frame.payload);
                 }
                 LegEvent::Connected(id) => {
+                    self.connected.insert(id);
                     metrics::counter!("cc_webrtc_legs_connected_total").increment(1);
                     tracing::debug!(leg = id.0, "webrtc leg connected");
                 }
                 LegEvent::Ended(id, reason) => {
+                    self.connected.remove(&id);
+                    self.agent_players.remove(&id);
                     metrics::counter!("cc_webrtc_legs_ended_total").increment(1);
                     tracing::debug!(leg = id.0, ?reason, "webrtc leg ended");
                     // No subscriber: nobody is placing calls (API-only tests).

@@ -332,7 +332,7 @@ async fn handle(socket: &mut WebSocket, state: &AppState, authed: &Authed, msg: 
         }
         ClientMsg::CallAnswer { call_id, sdp } => {
             let Some(calls) = state.calls.get() else { return send(socket, &no_calls()).await };
-            match calls.answer(authed.user.id, call_id.clone(), sdp).await {
+            match calls.answer(authed.user.id, call_id.clone(), sdp, authed.user.language.clone()).await {
                 Ok(sdp) => send(socket, &ServerMsg::CallAnswered { call_id, sdp }).await,
                 Err(e) => send(socket, &error(e.code, &e.message)).await,
             }

@@ -29,6 +29,11 @@ impl Announcer {
         true
     }
 
+    /// Nothing left to play: no clip and no music.
+    pub fn is_idle(&self) -> bool {
+        self.clips.is_empty() && self.music.is_none()
+    }
+
     /// Drops every clip (barge-in); music, if on, goes on.
     pub fn stop(&mut self) {
         self.clips.clear();
