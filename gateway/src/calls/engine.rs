@@ -37,6 +37,7 @@ impl Calls {
         self.acd.handle_timeout(self.now);
         self.voicemail_timeouts();
         self.callback_retries();
+        self.far_timeouts();
         let due: Vec<String> = self
             .ivr
             .iter()
@@ -54,7 +55,10 @@ impl Calls {
     /// When [`Calls::advance`] is next needed.
     pub fn poll_timeout(&self) -> Option<u64> {
         let ivr = self.ivr.values().filter_map(|s| s.poll_timeout()).min().map(|t| t.max(0) as u64);
-        [self.acd.poll_timeout(), ivr, self.voicemail_deadline(), self.callback_deadline()].into_iter().flatten().min()
+        [self.acd.poll_timeout(), ivr, self.voicemail_deadline(), self.callback_deadline(), self.far_deadline()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Adds or changes a queue of the routing engine.

@@ -29,6 +29,11 @@ use shared::ws::{ConsultState, ServerMsg};
 /// Appended to a call's id for the INVITE of its far leg.
 pub const FAR: &str = "#far";
 
+/// How long an outside number may take to answer (ms) before we give up
+/// on it, whatever the trunk does: the caller rings every free agent again,
+/// or the consulting agent is back with the caller.
+pub const FAR_RING_MS: u64 = 60_000;
+
 /// The outside party a call is sent on to.
 #[derive(Debug, Clone)]
 pub(super) struct Far {
@@ -42,6 +47,8 @@ pub(super) struct Far {
     /// The agent consults it (an attended transfer): `Some(agent)` until
     /// the transfer completes.
     pub consult: Option<Consulting>,
+    /// Unanswered by then (ms), it is given up ([`FAR_RING_MS`]).
+    pub ring_until: u64,
 }
 
 /// The agent's side of a consultation.
@@ -97,7 +104,14 @@ impl Calls {
             return;
         }
         call.state = State::Forwarded;
-        call.far = Some(Far { number: number.to_owned(), rtp: None, dialog: None, connected: false, consult: None });
+        call.far = Some(Far {
+            number: number.to_owned(),
+            rtp: None,
+            dialog: None,
+            connected: false,
+            consult: None,
+            ring_until: self.now + FAR_RING_MS,
+        });
         if let Some((rtp, _)) = call.kept {
             self.out.push_back(Output::Music { rtp, on: true });
         }
@@ -249,6 +263,35 @@ impl Calls {
         self.ring_everyone(call_id, None);
     }
 
+    /// Outside numbers that rang too long are given up: hung up (CANCEL),
+    /// and the caller rings every free agent, or the consulting agent is
+    /// back with the caller.
+    pub(super) fn far_timeouts(&mut self) {
+        let now = self.now;
+        let due: Vec<String> = self
+            .calls
+            .iter()
+            .filter(|(_, c)| c.far.as_ref().is_some_and(|f| !f.connected && f.ring_until <= now))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for call_id in due {
+            tracing::info!("the outside number did not answer in time: given up");
+            let Some(call) = self.calls.get_mut(&call_id) else { continue };
+            if call.far.as_ref().is_some_and(|f| f.consult.is_some()) {
+                self.consult_over(&call_id);
+            } else {
+                let far = call.far.take();
+                self.far_over(far);
+                self.ring_everyone(&call_id, None);
+            }
+        }
+    }
+
+    /// When the next outside number rings too long.
+    pub(super) fn far_deadline(&self) -> Option<u64> {
+        self.calls.values().filter_map(|c| c.far.as_ref().filter(|f| !f.connected).map(|f| f.ring_until)).min()
+    }
+
     /// A key pressed on one side of a forwarded call goes to the other.
     /// False when the call is not a connected forwarded one.
     pub(super) fn forward_digit(&mut self, call_id: &str, from: RtpLegId, digit: char) -> bool {
@@ -298,6 +341,7 @@ impl Calls {
             dialog: None,
             connected: false,
             consult: Some(Consulting { agent, browser, joined: false }),
+            ring_until: self.now + FAR_RING_MS,
         });
         self.out.push_back(Output::Music { rtp, on: true });
         self.out.push_back(Output::OpenFar { call_id: call_id.to_owned() });

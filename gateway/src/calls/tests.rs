@@ -1327,6 +1327,51 @@ fn a_call_sent_on_to_a_number_is_bridged_rtp_to_rtp_and_either_side_ends_it() {
 }
 
 #[test]
+fn an_outside_number_ringing_too_long_is_given_up() {
+    use super::forward::FAR_RING_MS;
+    let mut c = Calls::new();
+    c.advance(1_000);
+    c.set_outbound("carrier".into(), "+442071234567".into());
+    c.handle_agent(1, true);
+    c.handle_agent(2, true);
+    ring(&mut c, "A", 1);
+    c.handle_answer(1, "A").unwrap();
+    c.handle_media_ready("A", LegId(8), RtpLegId(3), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    drain(&mut c);
+    c.handle_transfer_to_number(1, "A", "+15551234").unwrap();
+    c.handle_far_media("A", Ok((RtpLegId(4), "127.0.0.1:20002".parse().unwrap())));
+    c.handle_invited("A#far", Ok(DialogId::for_test(50)));
+    drain(&mut c);
+    assert_eq!(c.poll_timeout(), Some(1_000 + FAR_RING_MS));
+    c.advance(1_000 + FAR_RING_MS - 1);
+    assert!(sip(&drain(&mut c)).is_empty(), "still ringing");
+    c.advance(1_000 + FAR_RING_MS);
+    let outs = drain(&mut c);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: DialogId::for_test(50) }], "the number is cancelled");
+    assert!(outs.contains(&Output::Release { browser: None, rtp: Some(RtpLegId(4)) }));
+    let mut rung: Vec<i64> = notices(&outs).iter().filter(|n| n.1 == "ringing").map(|n| n.0).collect();
+    rung.sort();
+    assert_eq!(rung, [1, 2], "the caller rings every free agent again: {outs:?}");
+    assert_eq!(c.poll_timeout(), None, "nothing more to time");
+
+    // A consultation that rings too long gives the agent the caller back.
+    c.handle_answer(2, "A").unwrap();
+    c.handle_media_ready("A", LegId(9), RtpLegId(3), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    c.handle_consult(2, "A", "+15559999").unwrap();
+    c.handle_far_media("A", Ok((RtpLegId(5), "127.0.0.1:20004".parse().unwrap())));
+    c.handle_invited("A#far", Ok(DialogId::for_test(51)));
+    drain(&mut c);
+    c.advance(1_000 + 2 * FAR_RING_MS);
+    let outs = drain(&mut c);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: DialogId::for_test(51) }]);
+    assert!(outs.contains(&Output::MoveAgent { browser: LegId(9), rtp: RtpLegId(3) }), "{outs:?}");
+    assert!(outs.iter().any(|o| matches!(
+        o,
+        Output::Notify { agent: 2, msg: ServerMsg::CallConsult { state: shared::ws::ConsultState::Ended, .. } }
+    )));
+}
+
+#[test]
 fn a_number_that_does_not_answer_gives_the_caller_back_to_the_agents() {
     let mut c = Calls::new();
     c.set_outbound("carrier".into(), "+442071234567".into());
