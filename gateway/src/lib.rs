@@ -8,6 +8,7 @@
 pub mod acd;
 pub mod auth;
 pub mod calls;
+pub mod campaign;
 pub mod config;
 pub mod demo;
 pub mod drive;

@@ -12,7 +12,10 @@ pub mod directory;
 pub mod lang;
 pub mod me;
 pub mod problem;
+// `records` defines `text_enum!`, which `campaign` uses too.
+#[macro_use]
 pub mod records;
+pub mod campaign;
 pub mod routing;
 pub mod tickets;
 pub mod wallboard;

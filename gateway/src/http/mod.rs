@@ -9,6 +9,7 @@
 
 mod agent_control;
 mod callbacks;
+mod campaigns;
 mod codes;
 mod customers;
 mod directory;
@@ -280,6 +281,19 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(prompts::list))
         .routes(routes!(prompts::audio, prompts::upload, prompts::remove))
         .routes(routes!(callbacks::list, callbacks::create))
+        .routes(routes!(campaigns::list, campaigns::create))
+        .routes(routes!(campaigns::read, campaigns::update))
+        .routes(routes!(campaigns::import_contacts))
+        .routes(routes!(campaigns::start))
+        .routes(routes!(campaigns::pause))
+        .routes(routes!(campaigns::stop))
+        .routes(routes!(campaigns::results))
+        .routes(routes!(campaigns::results_csv))
+        .routes(routes!(campaigns::dial_log))
+        .routes(routes!(campaigns::campaign_dnc, campaigns::add_campaign_dnc))
+        .routes(routes!(campaigns::remove_campaign_dnc))
+        .routes(routes!(campaigns::global_dnc, campaigns::add_global_dnc))
+        .routes(routes!(campaigns::remove_global_dnc))
         .routes(routes!(callbacks::cancel))
         .routes(routes!(voicemails::list))
         .routes(routes!(voicemails::get, voicemails::update))

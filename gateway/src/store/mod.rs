@@ -12,6 +12,7 @@
 mod agent_views;
 mod audit;
 mod callbacks;
+mod campaigns;
 mod codes;
 mod customers;
 mod directory;
@@ -33,6 +34,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 pub use agent_views::DayFigures;
 pub use audit::AuditEntry;
 pub use callbacks::{CallbackRequest, CallbackRow};
+pub use campaigns::{CampaignFields, Campaigns, ContactChange, DialLogRow, DialableContact};
 pub use codes::CodeKind;
 pub use customers::{CustomerFields, Customers};
 pub use directory::NewCustomer;
