@@ -1899,12 +1899,32 @@ impl Softphone {
             return;
         };
         let Some(call_id) = Softphone::connected_call(this) else { return };
-        if !this.ws.send(&ClientMsg::CallConsult { call_id: call_id.clone(), number: number.clone() }) {
+        this.ui.error.set(None);
+        if this.ws.state_untracked() != ConnState::Connected {
             this.ui.error.set(Some("error-network"));
             return;
         }
         this.ui.calls.update(|c| c.consult_started(&call_id, &number));
         this.ui.transfer_open.set(false);
+        let this = this.clone();
+        spawn_local(async move {
+            // The first `call_consult` says it started; a refusal closes the
+            // panel again and says why.
+            let id = call_id.clone();
+            let pick = move |msg: &ServerMsg| match msg {
+                ServerMsg::CallConsult { call_id, .. } if *call_id == id => Some(Ok(())),
+                ServerMsg::Error { code, .. } => Some(Err(code.clone())),
+                _ => None,
+            };
+            let msg = ClientMsg::CallConsult { call_id: call_id.clone(), number };
+            let key = match this.ws.request(&msg, TRANSFER_TIMEOUT, pick).await {
+                Ok(Ok(())) => return,
+                Ok(Err(code)) => calls::transfer_error_key(&code),
+                Err(e) => e.message_key(),
+            };
+            this.ui.calls.update(|c| c.handle_consult(&call_id, ConsultState::Ended));
+            this.ui.error.set(Some(key));
+        });
     }
 
     /// A step of the consultation: `complete`, `join` or `cancel`.

@@ -2,7 +2,8 @@
 // outbound trunk, so this test starts its own with one pointing at sipp as
 // the outside number (answers, echoes what it hears). A carrier call
 // (sipp, 1 kHz) reaches Omid; he chooses "An outside number", types it and
-// presses "Consult first": the caller waits, and Omid hears his own 440 Hz
+// presses "Consult first" (refused while he records the call, then again
+// once he stopped): the caller waits, and Omid hears his own 440 Hz
 // come back from the outside number, not the caller. "Talk together" puts
 // all three on the line (he hears the caller's 1 kHz again); "Transfer
 // now" leaves the caller and the number talking, and his desk says the
@@ -84,6 +85,19 @@ caller_id = "${DID}"
   await page.waitForFunction(() => document.querySelector('[data-testid="call-timer"]')?.innerText.trim() !== '00:00', null, {
     timeout: 5_000,
   });
+
+  // A consultation the gateway refuses (the call is being recorded) says
+  // why and leaves no consult panel behind.
+  await page.getByTestId('call-record').click();
+  await page.locator('[data-testid="call-recording"][data-state="recording"]').waitFor({ timeout: 10_000 });
+  await page.getByTestId('call-transfer').click();
+  await page.getByTestId('call-transfer-queue').selectOption('#number');
+  await page.getByTestId('call-transfer-target').fill('+1 555 0100');
+  await page.getByTestId('call-consult-start').click();
+  await page.getByTestId('call-error').waitFor({ state: 'visible', timeout: 10_000 });
+  await page.getByTestId('call-consult').waitFor({ state: 'detached', timeout: 10_000 });
+  await page.getByTestId('call-record-stop').click();
+  await page.locator('[data-testid="call-recording"][data-state="off"]').waitFor({ timeout: 10_000 });
 
   // Consult first.
   await page.getByTestId('call-transfer').click();
