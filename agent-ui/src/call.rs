@@ -71,6 +71,7 @@ use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
 use shared::ws::{
     CallDirection, CallEndKind, CallInfo, ClientMsg, ConsultState, RecordAction, RecordingState, ServerMsg,
+    SuperviseMode,
 };
 use ui_kit::calls::{self, CallPhase, Calls, Dialed, HoldOutcome, KEYPAD, Removed};
 use ui_kit::media::{self, MicError};
@@ -226,6 +227,7 @@ pub fn CallPanel() -> impl IntoView {
                 let held = Memo::new(move |_| calls.with(|c| c.active().is_some_and(|a| a.held())));
                 let hold_pending = Memo::new(move |_| calls.with(|c| c.active().and_then(|a| a.hold_pending())));
                 let muted = Memo::new(move |_| calls.with(|c| c.active().is_some_and(|a| a.muted())));
+                let coached = Memo::new(move |_| calls.with(|c| c.active().and_then(|a| a.coached())));
                 let connected = Memo::new(move |_| calls.with(|c| c.active().is_some_and(|a| a.connected())));
                 let rec_state = Memo::new(move |_| {
                     calls.with(|c| c.active().map_or(RecordingState::Off, |a| a.recorder().state()))
@@ -332,6 +334,17 @@ pub fn CallPanel() -> impl IntoView {
                                 <Show when=move || connected.get()>
                                     <RecordingPill state=rec_state />
                                 </Show>
+                                {move || coached.get().map(|mode| {
+                                    let (name, key) = match mode {
+                                        SuperviseMode::Barge => ("barge", "call-coaching-barge"),
+                                        _ => ("whisper", "call-coaching-whisper"),
+                                    };
+                                    view! {
+                                        <span class="pill call-pill" data-testid="call-coaching" data-state="coaching" data-mode=name>
+                                            {tr(key)}
+                                        </span>
+                                    }
+                                })}
                             </span>
                             <span class="call-talk-time">
                                 <span class="muted" id="call-timer-label">{tr("call-talk-time")}</span>
@@ -1399,6 +1412,7 @@ impl Softphone {
             }
             ServerMsg::CallRemoteRinging { call_id } => this.ui.calls.update(|c| c.handle_remote_ringing(call_id)),
             ServerMsg::CallConsult { call_id, state } => this.ui.calls.update(|c| c.handle_consult(call_id, *state)),
+            ServerMsg::CallCoaching { call_id, mode } => this.ui.calls.update(|c| c.handle_coaching(call_id, *mode)),
             ServerMsg::CallConnected { call_id } => {
                 let now = this.ws.server_now_ms();
                 this.ui.calls.update(|c| c.handle_connected(call_id, now));

@@ -620,3 +620,5 @@ wb-level-green = On target
 wb-level-amber = Warning
 wb-level-red = Critical
 wb-note = Today counts from midnight ({ $tz }); the window is the last { $mins } minutes. A call counts in the period it entered the queue. Abandon rate = abandoned ÷ offered. Handle time = talk and hold + after-call work.
+call-coaching-whisper = A supervisor is speaking to you
+call-coaching-barge = A supervisor has joined the call

@@ -619,3 +619,5 @@ wb-level-green = Hedefte
 wb-level-amber = Uyarı
 wb-level-red = Kritik
 wb-note = Bugün gece yarısından ({ $tz }) sayılır; pencere son { $mins } dakikadır. Bir çağrı kuyruğa girdiği dönemde sayılır. Bırakma oranı = bırakılan ÷ gelen. İşlem süresi = konuşma ve bekletme + çağrı sonrası iş.
+call-coaching-whisper = Bir süpervizör sizinle konuşuyor
+call-coaching-barge = Bir süpervizör görüşmeye katıldı

@@ -6,7 +6,9 @@
 // - The supervisor (fake microphone 1500 Hz) sees the call live and listens:
 //   she hears the call, the agent does not hear her. Whispering: the agent
 //   hears her, the caller does not (so the echo does not bring her back).
-//   Barging in: the caller hears her too (the echo brings her back).
+//   Barging in: the caller hears her too (the echo brings her back). The
+//   agent's desk says when a supervisor speaks to them (whisper, barge), and
+//   not when one only listens.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -61,6 +63,7 @@ test('keypad keys reach the carrier, and a supervisor listens, whispers and barg
   assert.ok(bossHears[AGENT_HZ] > HEARD, `listening, she hears the call: ${JSON.stringify(bossHears)}`);
   assert.ok(bossHears[SUPERVISOR_HZ] < HEARD, `listening, nobody hears her: ${JSON.stringify(bossHears)}`);
   assert.ok(agentHears[SUPERVISOR_HZ] < HEARD, `listening, the agent does not hear her: ${JSON.stringify(agentHears)}`);
+  assert.equal(await agent.getByTestId('call-coaching').count(), 0, 'silent listening is not shown to the agent');
   await screenshot(boss, '09-supervisor-listening');
 
   await boss.getByTestId('supervise-whisper').first().click();
@@ -70,14 +73,19 @@ test('keypad keys reach the carrier, and a supervisor listens, whispers and barg
     toneLevels(agent, '[data-testid="call-audio"]', [AGENT_HZ, SUPERVISOR_HZ], 4000),
   ]);
   assert.ok(agentWhisper[SUPERVISOR_HZ] > HEARD, `the agent hears the whisper: ${JSON.stringify(agentWhisper)}`);
+  // The agent's desk says a supervisor is speaking to them.
+  await agent.locator('[data-testid="call-coaching"][data-mode="whisper"]').waitFor({ timeout: 5_000 });
+  await screenshot(agent, '09-agent-coached');
   assert.ok(bossWhisper[SUPERVISOR_HZ] < HEARD, `the caller does not (no echo of it): ${JSON.stringify(bossWhisper)}`);
 
   await boss.getByTestId('supervise-barge').first().click();
   await boss.locator('[data-testid="supervise-panel"][data-mode="barge"]').waitFor();
   const bossBarge = await toneLevels(boss, '[data-testid="supervise-audio"]', [AGENT_HZ, SUPERVISOR_HZ], 4000);
   assert.ok(bossBarge[SUPERVISOR_HZ] > HEARD, `the caller hears her barge in (the echo brings it back): ${JSON.stringify(bossBarge)}`);
+  await agent.locator('[data-testid="call-coaching"][data-mode="barge"]').waitFor({ timeout: 5_000 });
 
   await boss.getByTestId('supervise-leave').first().click();
+  await agent.getByTestId('call-coaching').waitFor({ state: 'detached', timeout: 5_000 });
   await agent.getByTestId('call-hangup').click();
   await agent.locator('[data-testid="call-ended"][data-reason="local_hang_up"]').waitFor();
   const r = await carrier.done;

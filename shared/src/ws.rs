@@ -553,6 +553,13 @@ pub enum ServerMsg {
     SupervisionEnded {
         call_id: String,
     },
+    /// `call.coaching`, to the call's agent: a supervisor speaks to them
+    /// (`whisper`) or has joined the call (`barge`); none: nobody any more.
+    /// Silent listening is not told.
+    CallCoaching {
+        call_id: String,
+        mode: Option<SuperviseMode>,
+    },
     /// `call.recording`: the call's recording state changed (to its agent
     /// and to whoever asked).
     CallRecording {

@@ -20,7 +20,9 @@
 //! (`call_active`): it waits as [`Calls::elsewhere`] until the agent takes
 //! it back ([`Calls::rejoin`], then `call_answered`).
 
-use shared::ws::{CallDirection, CallEndKind, CallEndReason, CallInfo, ConsultState, RecordAction, RecordingState};
+use shared::ws::{
+    CallDirection, CallEndKind, CallEndReason, CallInfo, ConsultState, RecordAction, RecordingState, SuperviseMode,
+};
 
 use crate::recording::Recorder;
 
@@ -108,6 +110,8 @@ pub struct ActiveCall {
     recorder: Recorder,
     /// The outside number the agent consults, and how that goes.
     consult: Option<(String, ConsultState)>,
+    /// A supervisor speaks to the agent (`call_coaching`).
+    coached: Option<SuperviseMode>,
 }
 
 impl ActiveCall {
@@ -120,6 +124,7 @@ impl ActiveCall {
             media_up: false,
             talking_since_ms: None,
             consult: None,
+            coached: None,
             held: false,
             hold_pending: None,
             muted: false,
@@ -205,6 +210,11 @@ impl ActiveCall {
 
     /// The number being consulted and how it goes, during an attended
     /// transfer.
+    /// Whether a supervisor whispers to the agent or has joined the call.
+    pub fn coached(&self) -> Option<SuperviseMode> {
+        self.coached
+    }
+
     pub fn consult(&self) -> Option<(&str, ConsultState)> {
         self.consult.as_ref().map(|(n, s)| (n.as_str(), *s))
     }
@@ -599,6 +609,13 @@ impl Calls {
     /// [`Recorder::request`]).
     pub fn request_record(&mut self, call_id: &str, action: RecordAction) -> bool {
         self.active_mut(call_id).filter(|a| a.connected()).is_some_and(|a| a.recorder.request(action))
+    }
+
+    /// `call_coaching`: a supervisor speaks to the agent, or no longer.
+    pub fn handle_coaching(&mut self, call_id: &str, mode: Option<SuperviseMode>) {
+        if let Some(active) = self.active_mut(call_id) {
+            active.coached = mode;
+        }
     }
 
     /// `call_recording`: where the active call's recording stands.

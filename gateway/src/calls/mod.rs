@@ -455,6 +455,8 @@ struct Call {
     /// The agent's leg hears the queue's whisper; the caller is connected
     /// when it ends.
     whisper: Option<LegId>,
+    /// What the agent was last told of supervisors coaching them.
+    coached: Option<SuperviseMode>,
 }
 
 #[derive(Debug, Clone)]
@@ -496,6 +498,7 @@ impl Call {
             phase: None,
             far: None,
             whisper: None,
+            coached: None,
             recording: RecordingState::Off,
             supervisors: Vec::new(),
         }

@@ -71,6 +71,31 @@ impl Calls {
         }
         let call = self.live(call_id, &self.calls[call_id]);
         self.out.push_back(Output::Supervisors { msg: ServerMsg::LiveCallUpdated { call } });
+        self.coach_news(call_id);
+    }
+
+    /// Tells the agent when supervisors start or stop speaking to them:
+    /// barging outranks whispering; listening is silent and not told.
+    fn coach_news(&mut self, call_id: &str) {
+        let Some(c) = self.calls.get_mut(call_id) else { return };
+        let Some(agent) = c.state.agent() else { return };
+        let heard = |m: SuperviseMode| match m {
+            SuperviseMode::Listen => 0,
+            SuperviseMode::Whisper => 1,
+            SuperviseMode::Barge => 2,
+        };
+        let mode = c
+            .supervisors
+            .iter()
+            .filter(|s| s.leg.is_some() && s.mode != SuperviseMode::Listen)
+            .map(|s| s.mode)
+            .max_by_key(|m| heard(*m));
+        if mode == c.coached {
+            return;
+        }
+        c.coached = mode;
+        let msg = ServerMsg::CallCoaching { call_id: call_id.to_owned(), mode };
+        self.out.push_back(Output::Notify { agent, msg });
     }
 
     /// A supervisor joins a talking call. On success the driver opens their

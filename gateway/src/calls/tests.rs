@@ -415,6 +415,42 @@ fn a_supervisor_joins_changes_mode_and_leaves_with_the_call() {
     assert_eq!(c.handle_supervision_ready(7, "A", LegId(32)), Err(CallError::Gone));
 }
 
+fn coaching(outs: &[Output]) -> Vec<(i64, Option<shared::ws::SuperviseMode>)> {
+    outs.iter()
+        .filter_map(|o| match o {
+            Output::Notify { agent, msg: ServerMsg::CallCoaching { mode, .. } } => Some((*agent, *mode)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_agent_is_told_when_a_supervisor_speaks_to_them_but_not_when_one_listens() {
+    use shared::ws::SuperviseMode::{Barge, Listen, Whisper};
+    let mut c = Calls::new();
+    c.handle_agent(1, true);
+    ring(&mut c, "A", 1);
+    c.handle_answer(1, "A").unwrap();
+    c.handle_media_ready("A", LegId(10), RtpLegId(20), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    drain(&mut c);
+    c.handle_supervise(7, "A", Listen).unwrap();
+    c.handle_supervision_ready(7, "A", LegId(30)).unwrap();
+    assert_eq!(coaching(&drain(&mut c)), [], "silent listening is not told");
+    c.handle_supervise_mode(7, "A", Whisper).unwrap();
+    assert_eq!(coaching(&drain(&mut c)), [(1, Some(Whisper))]);
+    // A second supervisor barging outranks the whisper.
+    c.handle_supervise(8, "A", Barge).unwrap();
+    assert_eq!(coaching(&drain(&mut c)), [], "not before their leg is in");
+    c.handle_supervision_ready(8, "A", LegId(31)).unwrap();
+    assert_eq!(coaching(&drain(&mut c)), [(1, Some(Barge))]);
+    c.handle_supervise_stop(8, "A").unwrap();
+    assert_eq!(coaching(&drain(&mut c)), [(1, Some(Whisper))]);
+    c.handle_supervise_mode(7, "A", Listen).unwrap();
+    assert_eq!(coaching(&drain(&mut c)), [(1, None)]);
+    c.handle_supervise_stop(7, "A").unwrap();
+    assert_eq!(coaching(&drain(&mut c)), [], "nothing changed for the agent");
+}
+
 #[test]
 fn recording_is_started_paused_and_stopped_by_the_agent_or_a_supervisor_only() {
     use shared::ws::{RecordAction, RecordingState};
