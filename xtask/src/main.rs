@@ -11,6 +11,7 @@
 mod bench;
 mod deb;
 mod fuzz;
+mod loadbench;
 mod pg;
 mod prompts;
 mod setup;
@@ -26,7 +27,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
-        Some("bench") => bench::run(&root()),
+        Some("bench") => bench::run(&root(), &args[1..]),
         Some("setup") => setup::all(&root(), setup::Purpose::Test),
         Some("ui") => ui::build(&root()),
         Some("prompts") => prompts::run(&root(), &args[1..]),

@@ -11,8 +11,14 @@
 //!
 //! A leg that stops hearing from its browser for [`NO_MEDIA`] is ended, so a
 //! closed laptop lid does not leave a call half alive.
+//!
+//! Nothing done per datagram or per timer visits every leg: a datagram goes
+//! first to the leg its source address last reached (str0m's `accepts()`
+//! confirming), legs are found by id through an index, and timers sit in a
+//! heap; only the silence check sweeps all legs, once a second.
 
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -26,6 +32,8 @@ pub const NO_MEDIA: Duration = Duration::from_secs(20);
 const MAX_OFFER: usize = 64 * 1024;
 /// Legs at most on one endpoint (a bound against a flood of offers).
 const MAX_LEGS: usize = 4096;
+/// How often every leg is checked for [`NO_MEDIA`].
+const SWEEP: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LegId(pub u64);
@@ -101,6 +109,8 @@ struct Leg {
     rtc: Rtc,
     mode: LegMode,
     next_timeout: Option<Instant>,
+    /// The time of this leg's live entry in `Endpoint::timers`.
+    scheduled: Option<Instant>,
     last_heard: Instant,
     connected: bool,
     /// The audio m-line, once str0m has added it.
@@ -110,6 +120,14 @@ struct Leg {
 pub struct Endpoint {
     local: SocketAddr,
     legs: Vec<Leg>,
+    /// Where each leg is in `legs`.
+    slot: HashMap<LegId, usize>,
+    /// The leg each source address's datagrams last went to.
+    by_source: HashMap<SocketAddr, LegId>,
+    /// Legs' str0m timeouts, earliest first; an entry is live while its
+    /// time is its leg's `scheduled` (others are skipped when they come up).
+    timers: BinaryHeap<Reverse<(Instant, LegId)>>,
+    next_sweep: Option<Instant>,
     next_id: u64,
     transmits: VecDeque<Transmit>,
     events: VecDeque<LegEvent>,
@@ -126,7 +144,17 @@ impl Endpoint {
     /// address, or the public address in front of it).
     pub fn new(local: SocketAddr) -> Endpoint {
         install_crypto();
-        Endpoint { local, legs: Vec::new(), next_id: 1, transmits: VecDeque::new(), events: VecDeque::new() }
+        Endpoint {
+            local,
+            legs: Vec::new(),
+            slot: HashMap::new(),
+            by_source: HashMap::new(),
+            timers: BinaryHeap::new(),
+            next_sweep: None,
+            next_id: 1,
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+        }
     }
 
     pub fn local(&self) -> SocketAddr {
@@ -163,19 +191,22 @@ impl Endpoint {
             rtc,
             mode,
             next_timeout: Some(now),
+            scheduled: None,
             last_heard: now,
             connected: false,
             audio_mid: None,
         });
         let i = self.legs.len() - 1;
+        self.slot.insert(id, i);
+        self.next_sweep.get_or_insert(now + SWEEP);
         self.drive(i, now);
         Ok((id, answer.to_sdp_string()))
     }
 
     /// Ends a leg now.
     pub fn remove_leg(&mut self, id: LegId) {
-        if let Some(i) = self.legs.iter().position(|l| l.id == id) {
-            let mut leg = self.legs.swap_remove(i);
+        if let Some(&i) = self.slot.get(&id) {
+            let mut leg = self.take(i);
             leg.rtc.disconnect();
             self.events.push_back(LegEvent::Ended(id, EndReason::Removed));
         }
@@ -184,7 +215,7 @@ impl Endpoint {
     /// Sends a frame to a leg's browser. Returns false when the leg is gone
     /// or does not speak the frame's codec.
     pub fn write_audio(&mut self, now: Instant, leg: LegId, frame: &AudioFrame) -> bool {
-        let Some(i) = self.legs.iter().position(|l| l.id == leg) else { return false };
+        let Some(&i) = self.slot.get(&leg) else { return false };
         let Some(mid) = self.legs[i].audio_mid else { return false };
         let Some(writer) = self.legs[i].rtc.writer(mid) else { return false };
         let wanted = match frame.codec {
@@ -204,7 +235,15 @@ impl Endpoint {
     pub fn handle_receive(&mut self, now: Instant, source: SocketAddr, contents: &[u8]) -> bool {
         let Ok(contents) = contents.try_into() else { return false };
         let input = Input::Receive(now, Receive { proto: Protocol::Udp, source, destination: self.local, contents });
-        let Some(i) = self.legs.iter().position(|l| l.rtc.accepts(&input)) else { return false };
+        let known = self.by_source.get(&source).and_then(|id| self.slot.get(id)).copied();
+        let i = match known.filter(|&i| self.legs[i].rtc.accepts(&input)) {
+            Some(i) => i,
+            None => {
+                let Some(i) = self.legs.iter().position(|l| l.rtc.accepts(&input)) else { return false };
+                self.by_source.insert(source, self.legs[i].id);
+                i
+            }
+        };
         self.legs[i].last_heard = now;
         if let Err(e) = self.legs[i].rtc.handle_input(input) {
             tracing::debug!(leg = self.legs[i].id.0, error = %e, "webrtc input refused");
@@ -215,24 +254,59 @@ impl Endpoint {
 
     /// Runs every leg whose timer is due, and ends silent ones.
     pub fn handle_timeout(&mut self, now: Instant) {
-        let mut i = 0;
-        while i < self.legs.len() {
-            if now.saturating_duration_since(self.legs[i].last_heard) >= NO_MEDIA {
-                let mut leg = self.legs.swap_remove(i);
-                leg.rtc.disconnect();
-                self.events.push_back(LegEvent::Ended(leg.id, EndReason::NoMedia));
-                continue;
-            }
-            if self.legs[i].next_timeout.is_some_and(|t| t <= now) {
-                if let Err(e) = self.legs[i].rtc.handle_input(Input::Timeout(now)) {
-                    tracing::debug!(leg = self.legs[i].id.0, error = %e, "webrtc timeout failed");
-                }
-                if !self.drive(i, now) {
+        if self.next_sweep.is_some_and(|t| t <= now) {
+            self.next_sweep = Some(now + SWEEP);
+            let mut i = 0;
+            while i < self.legs.len() {
+                if now.saturating_duration_since(self.legs[i].last_heard) >= NO_MEDIA {
+                    let mut leg = self.take(i);
+                    leg.rtc.disconnect();
+                    self.events.push_back(LegEvent::Ended(leg.id, EndReason::NoMedia));
                     continue;
                 }
+                i += 1;
             }
-            i += 1;
         }
+        let mut due = Vec::new();
+        while let Some(&Reverse((t, id))) = self.timers.peek() {
+            if t > now {
+                break;
+            }
+            self.timers.pop();
+            due.push((t, id));
+        }
+        for (t, id) in due {
+            let Some(&i) = self.slot.get(&id) else { continue };
+            let leg = &mut self.legs[i];
+            if leg.scheduled != Some(t) {
+                continue;
+            }
+            leg.scheduled = None;
+            match leg.next_timeout {
+                Some(next) if next <= now => {
+                    if let Err(e) = leg.rtc.handle_input(Input::Timeout(now)) {
+                        tracing::debug!(leg = leg.id.0, error = %e, "webrtc timeout failed");
+                    }
+                    self.drive(i, now);
+                }
+                Some(next) => {
+                    leg.scheduled = Some(next);
+                    self.timers.push(Reverse((next, id)));
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// Takes leg `i` out of `legs` and the indexes.
+    fn take(&mut self, i: usize) -> Leg {
+        let leg = self.legs.swap_remove(i);
+        self.slot.remove(&leg.id);
+        if let Some(moved) = self.legs.get(i) {
+            self.slot.insert(moved.id, i);
+        }
+        self.by_source.retain(|_, id| *id != leg.id);
+        leg
     }
 
     pub fn poll_transmit(&mut self) -> Option<Transmit> {
@@ -245,7 +319,11 @@ impl Endpoint {
 
     /// The earliest moment something is due.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.legs.iter().flat_map(|l| [l.next_timeout, Some(l.last_heard + NO_MEDIA)]).flatten().min()
+        if self.legs.is_empty() {
+            return None;
+        }
+        let timer = self.timers.peek().map(|Reverse((t, _))| *t);
+        timer.into_iter().chain(self.next_sweep).min()
     }
 
     /// Drains one leg's outputs. Returns false if the leg ended (and was
@@ -260,6 +338,10 @@ impl Endpoint {
             match leg.rtc.poll_output() {
                 Ok(Output::Timeout(t)) => {
                     leg.next_timeout = Some(t);
+                    if leg.scheduled.is_none_or(|s| t < s) {
+                        leg.scheduled = Some(t);
+                        self.timers.push(Reverse((t, leg.id)));
+                    }
                     break None;
                 }
                 Ok(Output::Transmit(t)) => {
@@ -301,7 +383,7 @@ impl Endpoint {
             }
         };
         if let Some(reason) = ended {
-            let leg = self.legs.swap_remove(i);
+            let leg = self.take(i);
             self.events.push_back(LegEvent::Ended(leg.id, reason));
             return false;
         }
