@@ -320,6 +320,9 @@ impl WebRtcHandle {
     }
 }
 
+/// The socket buffers the shared WebRTC socket asks for.
+const SOCKET_BUFFER: usize = 8 << 20;
+
 /// Binds `webrtc.listen` and starts the driver.
 pub async fn start(
     config: &WebRtcConfig,
@@ -328,6 +331,18 @@ pub async fn start(
 ) -> anyhow::Result<WebRtcHandle> {
     let socket =
         UdpSocket::bind(config.listen).await.with_context(|| format!("binding webrtc.listen {}", config.listen))?;
+    // Every browser leg shares this socket: the kernel's default buffer
+    // (about 200 KB) overflows in bursts past a hundred calls. Asked for
+    // 8 MB; Linux caps it at net.core.rmem_max / wmem_max.
+    let sock = socket2::SockRef::from(&socket);
+    for (what, r) in [
+        ("receive", sock.set_recv_buffer_size(SOCKET_BUFFER)),
+        ("send", sock.set_send_buffer_size(SOCKET_BUFFER)),
+    ] {
+        if let Err(e) = r {
+            tracing::warn!(error = %e, "the WebRTC socket's {what} buffer keeps its default size");
+        }
+    }
     let bound = socket.local_addr()?;
     let advertised = SocketAddr::new(config.public_address.unwrap_or(bound.ip()), bound.port());
     tracing::info!(%bound, %advertised, "listening for WebRTC media");
