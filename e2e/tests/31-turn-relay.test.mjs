@@ -2,10 +2,11 @@
 // (Debian `coturn`) runs on loopback with the TURN REST API shared secret
 // (`use-auth-secret`); a gateway of this test's own hands the browser a
 // TURN server with credentials made for its session (webrtc.ice_servers
-// with `secret`, see gateway/src/http/ice.rs). Chromium is forced to relay
-// only: an init script makes every RTCPeerConnection the app creates use
-// `iceTransportPolicy: "relay"` (no Chromium flag can), so the browser
-// gathers relay candidates only. A carrier call (sipp) then has sound both
+// with `secret`, see gateway/src/http/ice.rs) and, with
+// `webrtc.ice_transport_policy = "relay"`, tells the desk to use relayed
+// candidates only: every RTCPeerConnection the app creates has
+// `iceTransportPolicy: "relay"` (an init script only watches them), so the
+// browser gathers relay candidates only. A carrier call (sipp) then has sound both
 // ways through coturn: the carrier's 1 kHz reaches the agent, and her own
 // 440 Hz comes back through the carrier's echo; getStats() shows the
 // selected candidate pair's local candidate is coturn's relay. Last, coturn
@@ -37,7 +38,7 @@ async function startGateway(t, turnUrl) {
 [http]
 listen = "127.0.0.1:${port}"
 ui_dir = ${JSON.stringify(path.join(ROOT, 'dist'))}
-${baseConfig(dir, sipPort)}
+${baseConfig(dir, sipPort).replace('[webrtc]\n', '[webrtc]\nice_transport_policy = "relay"\n')}
 [[webrtc.ice_servers]]
 urls = [${JSON.stringify(turnUrl)}]
 secret = ${JSON.stringify(SECRET)}
@@ -48,20 +49,20 @@ ttl_secs = ${TTL_SECS}
   return { base, sip: `127.0.0.1:${sipPort}`, log };
 }
 
-// Runs before the app: every RTCPeerConnection it makes is relay-only, and
-// the configurations it passes are kept for the test to read.
-function forceRelay() {
+// Runs before the app: every RTCPeerConnection it makes, and the
+// configurations it passes, are kept for the test to read.
+function watchPeers() {
   const Native = window.RTCPeerConnection;
   window.__ccPeers = [];
   window.__ccIceConfigs = [];
-  class RelayOnly extends Native {
+  class Watched extends Native {
     constructor(config, ...rest) {
       window.__ccIceConfigs.push(JSON.parse(JSON.stringify(config ?? {})));
-      super({ ...(config ?? {}), iceTransportPolicy: 'relay' }, ...rest);
+      super(config, ...rest);
       window.__ccPeers.push(this);
     }
   }
-  window.RTCPeerConnection = RelayOnly;
+  window.RTCPeerConnection = Watched;
 }
 
 /** The newest peer connection's ICE as getStats() tells it: the selected pair and every local candidate type. */
@@ -122,7 +123,7 @@ test('a browser forced to relay only has sound both ways through TURN; an expire
   const { page } = await openBrowser(t, {
     args: [`--use-file-for-fake-audio-capture=${wav}`, '--autoplay-policy=no-user-gesture-required'],
   });
-  await page.addInitScript(forceRelay);
+  await page.addInitScript(watchPeers);
   const welcomes = [];
   page.on('websocket', (ws) =>
     ws.on('framereceived', ({ payload }) => {
@@ -144,6 +145,7 @@ test('a browser forced to relay only has sound both ways through TURN; an expire
   const welcome = welcomes.at(-1);
   assert.ok(welcome, 'the desk got its welcome');
   assert.ok(!JSON.stringify(welcome).includes(SECRET), 'the shared secret never reaches the browser');
+  assert.equal(welcome.ice_transport_policy, 'relay', 'the welcome says relay only');
   const [server] = welcome.ice_servers ?? [];
   assert.deepEqual(server?.urls, [turnUrl], `the welcome names our TURN server: ${JSON.stringify(welcome)}`);
   const [expiry, user] = server.username.split(':');

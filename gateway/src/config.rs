@@ -201,6 +201,9 @@ pub struct WebRtcConfig {
     /// STUN/TURN servers handed to browsers (the gateway is ICE-lite on a
     /// known address; browsers behind strict firewalls need a TURN relay).
     pub ice_servers: Vec<IceServerConfig>,
+    /// `relay`: the desks use only the TURN servers' relayed candidates
+    /// (WebRTC's `iceTransportPolicy`); `all`, the default: any that works.
+    pub ice_transport_policy: shared::ws::IceTransportPolicy,
 }
 
 /// A STUN or TURN server for browsers.
@@ -229,6 +232,7 @@ impl Default for WebRtcConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 10000)),
             public_address: None,
             ice_servers: Vec::new(),
+            ice_transport_policy: shared::ws::IceTransportPolicy::All,
         }
     }
 }

@@ -1294,9 +1294,15 @@ async fn an_agent_consults_a_number_talks_with_all_three_and_leaves_them_talking
     assert_eq!(consult_state(&mut ws, &call_id).await, ConsultState::Joined);
     let (agent_heard, outside_heard) = talk_both(&mut phone, &outside, media, 3).await;
     let tail = &agent_heard[agent_heard.len().saturating_sub(8000)..];
-    assert!(tone_ratio(tail, 700.0, 8000.0) > 0.3, "she hears the number in the three-way call");
+    let r = tone_ratio(tail, 700.0, 8000.0);
+    assert!(r > 0.3, "she hears the number in the three-way call ({r:.2} of {} samples)", tail.len());
     let tail = &outside_heard[outside_heard.len().saturating_sub(8000)..];
-    assert!(tone_ratio(tail, 440.0, 8000.0) > 0.3, "the number hears her in the three-way call");
+    let (r, caller) = (tone_ratio(tail, 440.0, 8000.0), tone_ratio(tail, 1000.0, 8000.0));
+    assert!(
+        r > 0.3,
+        "the number hears her in the three-way call (440 Hz {r:.2}, the caller's 1 kHz {caller:.2}, of {} samples)",
+        tail.len()
+    );
 
     // 3. She leaves: the caller and the number go on talking.
     send(&mut ws, &ClientMsg::CallHangUp { call_id: call_id.clone() }).await;

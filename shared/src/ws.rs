@@ -246,6 +246,17 @@ pub struct IceServer {
     pub credential: Option<String>,
 }
 
+/// Which ICE candidates browsers may use: WebRTC's `iceTransportPolicy`.
+/// `relay` sends every desk's media through the TURN servers (sites where
+/// browsers may reach only the relay).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IceTransportPolicy {
+    #[default]
+    All,
+    Relay,
+}
+
 /// Which way a call goes, seen from the contact center.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -434,6 +445,9 @@ pub enum ServerMsg {
         /// credentials made for this session, short-lived).
         #[serde(default)]
         ice_servers: Vec<IceServer>,
+        /// Which ICE candidates the browser's legs may use.
+        #[serde(default)]
+        ice_transport_policy: IceTransportPolicy,
     },
     /// Whether this tab is the agent's desk. A tab that is not (the desk is
     /// open in another tab) gets no calls and cannot change the status;

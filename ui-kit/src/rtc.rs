@@ -91,10 +91,23 @@ impl Peer {
     }
 }
 
+thread_local! {
+    /// The gateway's `webrtc.ice_transport_policy` is `relay` (told on
+    /// connecting; the same for every leg of the session).
+    static RELAY_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Every peer connection made from now on uses only relayed candidates
+/// (`iceTransportPolicy: "relay"`), or any.
+pub fn set_relay_only(on: bool) {
+    RELAY_ONLY.with(|r| r.set(on));
+}
+
 /// A peer connection using `ice_servers`; the browser's defaults when
 /// there are none.
 fn peer_connection(ice_servers: &[IceServer]) -> Result<RtcPeerConnection, JsValue> {
-    if ice_servers.is_empty() {
+    let relay_only = RELAY_ONLY.with(|r| r.get());
+    if ice_servers.is_empty() && !relay_only {
         return RtcPeerConnection::new();
     }
     let servers = Array::new();
@@ -112,6 +125,9 @@ fn peer_connection(ice_servers: &[IceServer]) -> Result<RtcPeerConnection, JsVal
     }
     let config = RtcConfiguration::new();
     config.set_ice_servers(&servers);
+    if relay_only {
+        config.set_ice_transport_policy(web_sys::RtcIceTransportPolicy::Relay);
+    }
     RtcPeerConnection::new_with_configuration(&config)
 }
 

@@ -373,7 +373,8 @@ impl Inner {
             }
         };
         match &msg {
-            ServerMsg::Welcome { session, server_time, ice_servers } => {
+            ServerMsg::Welcome { session, server_time, ice_servers, ice_transport_policy } => {
+                crate::rtc::set_relay_only(*ice_transport_policy == shared::ws::IceTransportPolicy::Relay);
                 this.welcomed.set(true);
                 this.ice_servers.replace(ice_servers.clone());
                 this.next_retry.set(FIRST_RETRY);

@@ -76,7 +76,12 @@ async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
 
     let now = state.clock.now_ms();
     let ice_servers = super::ice::ice_servers(&state.config.webrtc.ice_servers, user.id, now);
-    let welcome = ServerMsg::Welcome { session: authed.info(&state), server_time: rfc3339(now), ice_servers };
+    let welcome = ServerMsg::Welcome {
+        session: authed.info(&state),
+        server_time: rfc3339(now),
+        ice_servers,
+        ice_transport_policy: state.config.webrtc.ice_transport_policy,
+    };
     let mut ok = send(&mut socket, &welcome).await;
     if ok && is_agent {
         conn.active = state.tabs.lock().expect("tabs lock").open(user.id, conn.id);
