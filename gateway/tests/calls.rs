@@ -1297,10 +1297,10 @@ async fn an_agent_consults_a_number_talks_with_all_three_and_leaves_them_talking
     let r = tone_ratio(tail, 700.0, 8000.0);
     assert!(r > 0.3, "she hears the number in the three-way call ({r:.2} of {} samples)", tail.len());
     let tail = &outside_heard[outside_heard.len().saturating_sub(8000)..];
-    let (r, caller) = (tone_ratio(tail, 440.0, 8000.0), tone_ratio(tail, 1000.0, 8000.0));
+    let (r, callers) = (tone_ratio(tail, 440.0, 8000.0), tone_ratio(tail, 1000.0, 8000.0));
     assert!(
         r > 0.3,
-        "the number hears her in the three-way call (440 Hz {r:.2}, the caller's 1 kHz {caller:.2}, of {} samples)",
+        "the number hears her in the three-way call (440 Hz {r:.2}, the caller's 1 kHz {callers:.2}, of {} samples)",
         tail.len()
     );
 
