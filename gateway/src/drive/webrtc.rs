@@ -335,10 +335,9 @@ pub async fn start(
     // (about 200 KB) overflows in bursts past a hundred calls. Asked for
     // 8 MB; Linux caps it at net.core.rmem_max / wmem_max.
     let sock = socket2::SockRef::from(&socket);
-    for (what, r) in [
-        ("receive", sock.set_recv_buffer_size(SOCKET_BUFFER)),
-        ("send", sock.set_send_buffer_size(SOCKET_BUFFER)),
-    ] {
+    for (what, r) in
+        [("receive", sock.set_recv_buffer_size(SOCKET_BUFFER)), ("send", sock.set_send_buffer_size(SOCKET_BUFFER))]
+    {
         if let Err(e) = r {
             tracing::warn!(error = %e, "the WebRTC socket's {what} buffer keeps its default size");
         }
