@@ -619,5 +619,31 @@ wb-level-green = ضمن الهدف
 wb-level-amber = تحذير
 wb-level-red = حرج
 wb-note = يُحتسب اليوم من منتصف الليل ({ $tz })؛ والنافذة هي آخر { $mins } دقيقة. تُحتسب المكالمة في الفترة التي دخلت فيها قائمة الانتظار. نسبة الترك = المتروكة ÷ الواردة. مدة المعالجة = التحدث والتعليق + عمل ما بعد المكالمة.
+
+# recordings (supervisor)
+nav-recordings = التسجيلات
+rec-title = التسجيلات
+rec-customer = العميل (الرمز أو الاسم أو الرقم)
+rec-all-dispositions = كل التصنيفات
+rec-search = بحث
+rec-player = المشغّل
+rec-choose = اختر تسجيلًا من القائمة أدناه لتشغيله.
+rec-playing = المكالمة مع { $caller }، { $time }
+rec-selected = في المشغّل:
+rec-unknown-caller = متصل غير معروف
+rec-channel = الاستماع إلى
+rec-channel-both = الطرفين
+rec-channel-caller = المتصل فقط (يسار)
+rec-channel-agent = الموظف فقط (يمين)
+rec-channel-error = لا يستطيع هذا المتصفح تشغيل طرف واحد وحده؛ يُشغَّل الطرفان.
+rec-download = تنزيل
+rec-caption = المكالمات المسجّلة، الأحدث أولًا
+rec-col-length = المدة
+rec-col-actions = الإجراءات
+rec-empty = لا توجد تسجيلات مطابقة.
+rec-play = تشغيل
+rec-play-label = تشغيل تسجيل المكالمة مع { $caller }
+rec-loading = جارٍ تحميل التسجيلات…
+rec-shown = التسجيلات المعروضة: { $count }
 call-coaching-whisper = مشرف يتحدث إليك
 call-coaching-barge = انضم مشرف إلى المكالمة

@@ -620,5 +620,31 @@ wb-level-green = On target
 wb-level-amber = Warning
 wb-level-red = Critical
 wb-note = Today counts from midnight ({ $tz }); the window is the last { $mins } minutes. A call counts in the period it entered the queue. Abandon rate = abandoned ÷ offered. Handle time = talk and hold + after-call work.
+
+# recordings (supervisor)
+nav-recordings = Recordings
+rec-title = Recordings
+rec-customer = Customer (code, name or number)
+rec-all-dispositions = All dispositions
+rec-search = Search
+rec-player = Player
+rec-choose = Choose a recording below to play it.
+rec-playing = The call with { $caller }, { $time }
+rec-selected = In the player:
+rec-unknown-caller = an unknown caller
+rec-channel = Listen to
+rec-channel-both = Both sides
+rec-channel-caller = Caller only (left)
+rec-channel-agent = Agent only (right)
+rec-channel-error = This browser cannot play one side alone; both sides play.
+rec-download = Download
+rec-caption = Recorded calls, newest first
+rec-col-length = Length
+rec-col-actions = Actions
+rec-empty = No recordings match.
+rec-play = Play
+rec-play-label = Play the recording of the call with { $caller }
+rec-loading = Loading recordings…
+rec-shown = Recordings shown: { $count }
 call-coaching-whisper = A supervisor is speaking to you
 call-coaching-barge = A supervisor has joined the call

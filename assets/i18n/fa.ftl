@@ -619,5 +619,31 @@ wb-level-green = در هدف
 wb-level-amber = هشدار
 wb-level-red = بحرانی
 wb-note = امروز از نیمه‌شب ({ $tz }) شمرده می‌شود؛ بازه، { $mins } دقیقهٔ اخیر است. هر تماس در بازه‌ای شمرده می‌شود که وارد صف شد. نرخ رهاشدن = رهاشده ÷ ورودی. زمان رسیدگی = گفتگو و انتظار + کار پس از تماس.
+
+# recordings (supervisor)
+nav-recordings = ضبط‌ها
+rec-title = ضبط‌ها
+rec-customer = مشتری (کد، نام یا شماره)
+rec-all-dispositions = همهٔ نتیجه‌ها
+rec-search = جستجو
+rec-player = پخش‌کننده
+rec-choose = برای پخش، یکی از ضبط‌های زیر را انتخاب کنید.
+rec-playing = تماس با { $caller }، { $time }
+rec-selected = در پخش‌کننده:
+rec-unknown-caller = تماس‌گیرندهٔ ناشناس
+rec-channel = شنیدن
+rec-channel-both = هر دو طرف
+rec-channel-caller = فقط تماس‌گیرنده (چپ)
+rec-channel-agent = فقط کارشناس (راست)
+rec-channel-error = این مرورگر نمی‌تواند یک طرف را جدا پخش کند؛ هر دو طرف پخش می‌شوند.
+rec-download = دانلود
+rec-caption = تماس‌های ضبط‌شده، جدیدترین اول
+rec-col-length = مدت
+rec-col-actions = کارها
+rec-empty = ضبطی پیدا نشد.
+rec-play = پخش
+rec-play-label = پخش ضبط تماس با { $caller }
+rec-loading = در حال بارگیری ضبط‌ها…
+rec-shown = ضبط‌های نمایش‌داده‌شده: { $count }
 call-coaching-whisper = سرپرست با شما صحبت می‌کند
 call-coaching-barge = سرپرست به تماس پیوست

@@ -619,5 +619,31 @@ wb-level-green = Hedefte
 wb-level-amber = Uyarı
 wb-level-red = Kritik
 wb-note = Bugün gece yarısından ({ $tz }) sayılır; pencere son { $mins } dakikadır. Bir çağrı kuyruğa girdiği dönemde sayılır. Bırakma oranı = bırakılan ÷ gelen. İşlem süresi = konuşma ve bekletme + çağrı sonrası iş.
+
+# recordings (supervisor)
+nav-recordings = Kayıtlar
+rec-title = Kayıtlar
+rec-customer = Müşteri (kod, ad veya numara)
+rec-all-dispositions = Tüm sonuç kodları
+rec-search = Ara
+rec-player = Oynatıcı
+rec-choose = Dinlemek için aşağıdan bir kayıt seçin.
+rec-playing = { $caller } ile görüşme, { $time }
+rec-selected = Oynatıcıda:
+rec-unknown-caller = bilinmeyen arayan
+rec-channel = Dinlenen
+rec-channel-both = İki taraf
+rec-channel-caller = Yalnız arayan (sol)
+rec-channel-agent = Yalnız temsilci (sağ)
+rec-channel-error = Bu tarayıcı tek tarafı ayrı çalamıyor; iki taraf birlikte çalınıyor.
+rec-download = İndir
+rec-caption = Kaydedilmiş çağrılar, en yenisi önce
+rec-col-length = Süre
+rec-col-actions = İşlemler
+rec-empty = Eşleşen kayıt yok.
+rec-play = Oynat
+rec-play-label = { $caller } ile görüşmenin kaydını oynat
+rec-loading = Kayıtlar yükleniyor…
+rec-shown = Gösterilen kayıtlar: { $count }
 call-coaching-whisper = Bir süpervizör sizinle konuşuyor
 call-coaching-barge = Bir süpervizör görüşmeye katıldı

@@ -17,6 +17,7 @@ pub mod ivr;
 pub mod media;
 pub mod presence;
 pub mod prompts;
+pub mod recordings;
 pub mod sdp;
 pub mod sip;
 pub mod store;
@@ -164,6 +165,7 @@ pub async fn serve(
         });
     }
     tokio::spawn(purge_sessions(state.clone()));
+    tokio::spawn(recordings::run(state.clone()));
 
     let signalled = async move {
         shutdown.await;

@@ -12,6 +12,7 @@ pub mod directory;
 pub mod lang;
 pub mod me;
 pub mod problem;
+pub mod recordings;
 // `records` defines `text_enum!`, which `campaign` uses too.
 #[macro_use]
 pub mod records;

@@ -154,6 +154,13 @@ pub struct QueueConfig {
     pub survey_flow: Option<String>,
     /// The wallboard's green/amber/red limits for this queue.
     pub wallboard: crate::wallboard::Thresholds,
+    /// Recordings of this queue's calls are deleted this many days after
+    /// the call started (by the gateway's retention sweep, which audits
+    /// each deletion); none or 0: kept.
+    pub recording_retention_days: Option<u32>,
+    /// Supervisors may download this queue's recordings (admins always
+    /// may; everyone allowed may play them in the browser).
+    pub supervisors_download_recordings: bool,
 }
 
 impl Default for QueueConfig {
@@ -179,6 +186,8 @@ impl Default for QueueConfig {
             offer_callback: false,
             survey_flow: None,
             wallboard: crate::wallboard::Thresholds::default(),
+            recording_retention_days: None,
+            supervisors_download_recordings: false,
         }
     }
 }
@@ -279,6 +288,9 @@ impl QueueConfig {
             && (p.is_empty() || p.len() > 64 || !p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
         {
             return Err(bad("whisper_prompt", "must be a prompt's id (1 to 64 of A-Z a-z 0-9 _ -)"));
+        }
+        if self.recording_retention_days.is_some_and(|d| d > 36_500) {
+            return Err(bad("recording_retention_days", "must be at most 36500 (100 years)"));
         }
         check_skills("skills", &self.skills)?;
         let mut last = 0;

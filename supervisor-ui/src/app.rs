@@ -1,8 +1,8 @@
 //! Which screen to show: login, no access, or the supervisor's pages inside
 //! the shell: the live view (agents and calls), the wallboard and the calls
-//! report, chosen in the navigation and kept in the address's fragment
-//! (`#/live`, `#/wallboard`, `#/wallboard?tv` for TV mode,
-//! `#/reports/calls`) so that back, forward and bookmarks work.
+//! report and the recordings, chosen in the navigation and kept in the
+//! address's fragment (`#/live`, `#/wallboard`, `#/wallboard?tv` for TV
+//! mode, `#/reports/calls`, `#/recordings`) so that back, forward and bookmarks work.
 
 use leptos::prelude::*;
 use ui_kit::{Loading, LoginPage, NotAllowed, Screen, Session, Shell, tr};
@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::agents::Agents;
 use crate::calls_report::CallsReport;
+use crate::recordings::Recordings;
 use crate::wallboard::Wallboard;
 
 #[component]
@@ -33,6 +34,7 @@ enum Page {
     Live,
     Wallboard,
     CallsReport,
+    Recordings,
 }
 
 impl Page {
@@ -41,6 +43,7 @@ impl Page {
             Page::Live => "#/live",
             Page::Wallboard => "#/wallboard",
             Page::CallsReport => "#/reports/calls",
+            Page::Recordings => "#/recordings",
         }
     }
 
@@ -51,6 +54,7 @@ impl Page {
             "" | "#" | "#/" | "#/live" => Some(Page::Live),
             "#/wallboard" | "#/wallboard?tv" => Some(Page::Wallboard),
             "#/reports/calls" => Some(Page::CallsReport),
+            "#/recordings" => Some(Page::Recordings),
             _ => None,
         }
     }
@@ -100,6 +104,7 @@ fn Pages() -> impl IntoView {
             Page::Live => "main",
             Page::Wallboard => "wb-title",
             Page::CallsReport => "report-title",
+            Page::Recordings => "rec-title",
         };
         request_animation_frame(move || {
             if let Some(el) = web_sys::window()
@@ -130,12 +135,15 @@ fn Pages() -> impl IntoView {
             {link(Page::Live, "nav-live", "nav-live")}
             {link(Page::Wallboard, "nav-wallboard", "nav-wallboard")}
             {link(Page::CallsReport, "nav-calls-report", "nav-calls-report")}
+            {link(Page::Recordings, "nav-recordings", "nav-recordings")}
         </nav>
         <div hidden=move || page.get() != Page::Live>
             <Agents />
         </div>
         // Made while shown only: leaving it stops the gateway's pushes.
         {move || (page.get() == Page::Wallboard).then(|| view! { <Wallboard tv=tv /> })}
+        // Made while shown: leaving it stops the player.
+        {move || (page.get() == Page::Recordings).then(|| view! { <Recordings /> })}
         {move || {
             report_opened
                 .get()

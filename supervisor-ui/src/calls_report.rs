@@ -14,6 +14,8 @@ use ui_kit::{format, t, t_args, t_or, tr};
 use wasm_bindgen::JsCast;
 use web_sys::js_sys;
 
+use crate::filters::{AgentSelect, DayField, Paged, QueueSelect, TableFoot, directory};
+
 /// Rows per request.
 const PAGE: u32 = 50;
 
@@ -35,17 +37,9 @@ pub fn CallsReport() -> impl IntoView {
     let queue = RwSignal::new(String::new());
     let agent = RwSignal::new(String::new());
     let applied = RwSignal::new(Filters { from: today.clone(), to: today, queue: String::new(), agent: String::new() });
-    let rows = RwSignal::new(Vec::<Interaction>::new());
-    let next = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(false);
-    let error = RwSignal::new(None::<&'static str>);
-    // Answers to an earlier request (other filters) are dropped.
-    let generation = StoredValue::new(0u32);
-
-    let queues =
-        LocalResource::new(|| async { ui_kit::api::get::<Vec<Queue>>("/api/v1/queues").await.unwrap_or_default() });
-    let agents =
-        LocalResource::new(|| async { ui_kit::api::get::<Vec<Agent>>("/api/v1/agents").await.unwrap_or_default() });
+    let list = Paged::<Interaction>::new();
+    let Paged { rows, next, loading, error, .. } = list;
+    let (queues, agents) = directory();
 
     let fetch = move |f: Filters, cursor: Option<String>| {
         let Some(path) = list_path(&f, cursor.as_deref()) else {
@@ -53,27 +47,10 @@ pub fn CallsReport() -> impl IntoView {
             return;
         };
         if cursor.is_none() {
-            generation.update_value(|g| *g += 1);
-            rows.set(Vec::new());
-            next.set(None);
             applied.set(f);
         }
-        let asked = generation.get_value();
-        loading.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            let r = ui_kit::api::get::<InteractionPage>(&path).await;
-            if generation.get_value() != asked {
-                return;
-            }
-            loading.set(false);
-            match r {
-                Ok(page) => {
-                    rows.update(|r| r.extend(page.items));
-                    next.set(page.next_cursor);
-                }
-                Err(e) => error.set(Some(e.message_key())),
-            }
+        list.load(cursor.is_none(), async move {
+            ui_kit::api::get::<InteractionPage>(&path).await.map(|p| (p.items, p.next_cursor))
         });
     };
     // The form's values when it is sent (not a reactive dependency).
@@ -89,7 +66,7 @@ pub fn CallsReport() -> impl IntoView {
         ev.prevent_default();
         fetch(current(), None);
     };
-    let on_more = move |_| {
+    let on_more = move || {
         if let Some(c) = next.get_untracked() {
             fetch(applied.get_untracked(), Some(c));
         }
@@ -133,66 +110,10 @@ pub fn CallsReport() -> impl IntoView {
                 </button>
             </div>
             <form class="panel report-filters" data-testid="report-filters" on:submit=on_submit>
-                <div class="field">
-                    <label for="report-from">{tr("report-from")}</label>
-                    <input
-                        id="report-from"
-                        type="date"
-                        data-testid="report-from"
-                        required
-                        prop:value=move || from.get()
-                        on:change=move |ev| from.set(event_target_value(&ev))
-                    />
-                </div>
-                <div class="field">
-                    <label for="report-to">{tr("report-to")}</label>
-                    <input
-                        id="report-to"
-                        type="date"
-                        data-testid="report-to"
-                        required
-                        prop:value=move || to.get()
-                        on:change=move |ev| to.set(event_target_value(&ev))
-                    />
-                </div>
-                <div class="field">
-                    <label for="report-queue">{tr("report-queue")}</label>
-                    <select id="report-queue" data-testid="report-queue-filter" on:change=move |ev| queue.set(event_target_value(&ev))>
-                        <option value="" selected=move || queue.with(String::is_empty)>{tr("report-all-queues")}</option>
-                        {move || {
-                            queues
-                                .get()
-                                .unwrap_or_default()
-                                .into_iter()
-                                .map(|q| {
-                                    let code = q.code.clone();
-                                    view! {
-                                        <option value=q.code selected=move || queue.with(|c| *c == code)>{q.name}</option>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="report-agent">{tr("report-agent")}</label>
-                    <select id="report-agent" data-testid="report-agent-filter" on:change=move |ev| agent.set(event_target_value(&ev))>
-                        <option value="" selected=move || agent.with(String::is_empty)>{tr("report-all-agents")}</option>
-                        {move || {
-                            let mut list = agents.get().unwrap_or_default();
-                            list.sort_by_key(|a| a.display_name.to_lowercase());
-                            list.into_iter()
-                                .map(|a| {
-                                    let id = a.id.to_string();
-                                    let value = id.clone();
-                                    view! {
-                                        <option value=value selected=move || agent.with(|c| *c == id)>{a.display_name}</option>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                </div>
+                <DayField id="report-from" testid="report-from" label_key="report-from" value=from />
+                <DayField id="report-to" testid="report-to" label_key="report-to" value=to />
+                <QueueSelect id="report-queue" testid="report-queue-filter" queues=queues value=queue />
+                <AgentSelect id="report-agent" testid="report-agent-filter" agents=agents value=agent />
                 <button type="submit" class="btn btn-primary" data-testid="report-show">{tr("report-show")}</button>
             </form>
             {move || {
@@ -253,27 +174,7 @@ pub fn CallsReport() -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-                <div class="report-foot">
-                    <p class="muted" role="status" data-testid="report-count">
-                        {move || {
-                            if loading.get() {
-                                t("report-loading")
-                            } else {
-                                t_args("report-shown", &[("count", &format::int(rows.with(Vec::len) as u64, 1))])
-                            }
-                        }}
-                    </p>
-                    <button
-                        type="button"
-                        class="btn btn-secondary"
-                        data-testid="report-more"
-                        hidden=move || next.with(Option::is_none)
-                        prop:disabled=move || loading.get()
-                        on:click=on_more
-                    >
-                        {tr("report-more")}
-                    </button>
-                </div>
+                <TableFoot prefix="report" loading_key="report-loading" shown_key="report-shown" list=list on_more=on_more />
             </section>
         </div>
     }
@@ -438,7 +339,7 @@ fn TicketItem(ticket: TicketBrief) -> impl IntoView {
 
 /// An empty cell: a dash to see, a word to hear.
 #[component]
-fn NoValue() -> impl IntoView {
+pub(crate) fn NoValue() -> impl IntoView {
     view! {
         <span class="report-none">
             <span aria-hidden="true">"—"</span>
@@ -458,7 +359,7 @@ fn direction_key(i: Initiation) -> &'static str {
     }
 }
 
-fn outcome_key(d: Option<Disposition>) -> &'static str {
+pub(crate) fn outcome_key(d: Option<Disposition>) -> &'static str {
     match d {
         None => "report-outcome-in-progress",
         Some(Disposition::Answered) => "report-outcome-answered",
@@ -484,12 +385,12 @@ fn kind_key(k: TicketKind) -> &'static str {
 }
 
 /// A queue's name, else its code.
-fn queue_label(queues: Option<&[Queue]>, code: &str) -> String {
+pub(crate) fn queue_label(queues: Option<&[Queue]>, code: &str) -> String {
     queues.and_then(|l| l.iter().find(|q| q.code == code)).map_or_else(|| code.to_owned(), |q| q.name.clone())
 }
 
 /// An agent's name, else their id.
-fn agent_label(agents: Option<&[Agent]>, id: i64) -> String {
+pub(crate) fn agent_label(agents: Option<&[Agent]>, id: i64) -> String {
     agents.and_then(|l| l.iter().find(|a| a.id == id)).map_or_else(|| format!("#{id}"), |a| a.display_name.clone())
 }
 
@@ -520,13 +421,13 @@ fn list_path(f: &Filters, cursor: Option<&str>) -> Option<String> {
 }
 
 /// Today in the browser's time zone, `YYYY-MM-DD`.
-fn local_today() -> String {
+pub(crate) fn local_today() -> String {
     let d = js_sys::Date::new_0();
     format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
 }
 
 /// Local midnight starting the day `add_days` after `day` (`YYYY-MM-DD`).
-fn day_start(day: &str, add_days: i32) -> Option<js_sys::Date> {
+pub(crate) fn day_start(day: &str, add_days: i32) -> Option<js_sys::Date> {
     let mut parts = day.splitn(3, '-').map(|p| p.parse::<i32>().ok());
     let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
     if !(1..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {

@@ -511,7 +511,7 @@ fn EmptyRow(key: &'static str) -> impl IntoView {
 /// `text` as a unit in a sentence of either direction (Unicode first
 /// strong isolate): a Latin name with its number inside Persian text keeps
 /// its order.
-fn isolate(text: &str) -> String {
+pub(crate) fn isolate(text: &str) -> String {
     format!("\u{2068}{text}\u{2069}")
 }
 

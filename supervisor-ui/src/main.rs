@@ -3,7 +3,9 @@
 mod agents;
 mod app;
 mod calls_report;
+mod filters;
 mod live_calls;
+mod recordings;
 mod wallboard;
 
 fn main() {

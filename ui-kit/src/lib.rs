@@ -12,7 +12,8 @@
 //!   live calls supervisors watch, [`supervise`]: a supervisor on a call
 //!   (plain state, tested natively). [`dial`]: a number the desk asks the
 //!   softphone to dial. [`report`]: the calls report's waits, totals and
-//!   CSV (plain state, tested natively).
+//!   CSV (plain state, tested natively). [`recordings`]: the Recordings
+//!   screen's search, audio addresses and channel choice (plain state).
 //!
 //! **Invariant:** no user-visible text is written in Rust; every text comes
 //! from `assets/i18n/*.ftl` (a test checks that each key the code names
@@ -30,6 +31,7 @@ pub mod media;
 pub mod messages;
 pub mod not_allowed;
 pub mod recording;
+pub mod recordings;
 pub mod report;
 pub mod rtc;
 pub mod session;

@@ -23,6 +23,7 @@ mod meta;
 mod outbound;
 mod prompts;
 mod queues;
+mod recordings;
 pub mod redirect;
 pub mod routing_events;
 pub mod session;
@@ -134,6 +135,8 @@ pub struct Inner {
     pub widget_limits: Mutex<widget::Limits>,
     /// The supervisors' wallboard, made once for everyone watching.
     pub wallboard: crate::drive::wallboard::Hub,
+    /// Recording accesses lately audited (see `recordings.rs`).
+    pub recordings_audited: Mutex<recordings::Audited>,
 }
 
 impl std::ops::Deref for AppState {
@@ -179,6 +182,7 @@ impl AppState {
             routing_changes: routing_events::channel(),
             shutdown,
             widget_limits: Mutex::new(widget::Limits::default()),
+            recordings_audited: Mutex::new(recordings::Audited::default()),
             wallboard: Default::default(),
         }))
     }
@@ -298,6 +302,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(voicemails::list))
         .routes(routes!(voicemails::get, voicemails::update))
         .routes(routes!(voicemails::audio))
+        .routes(routes!(recordings::list))
+        .routes(routes!(recordings::audio))
         .routes(routes!(me::callbacks))
         .routes(routes!(me::dashboard))
         .routes(routes!(flows::list, flows::create))

@@ -184,10 +184,21 @@ pub async fn audio(
         return Err(AppError::NotFound);
     };
     state.audit(&authed, addr, "voicemail.played", format!("voicemail:{id}")).await?;
+    serve_wav(path, req, None).await
+}
+
+/// The WAV file at `path` for `req`, byte ranges honoured (206 with
+/// `Content-Range`, 416 outside the file), never cached; with
+/// `disposition` as its `Content-Disposition` when given.
+pub(super) async fn serve_wav(
+    path: PathBuf,
+    req: Request,
+    disposition: Option<HeaderValue>,
+) -> Result<Response, AppError> {
     let resp = tower_http::services::ServeFile::new(path)
         .oneshot(req)
         .await
-        .map_err(|e| AppError::Internal(format!("voicemail audio: {e}")))?;
+        .map_err(|e| AppError::Internal(format!("audio file: {e}")))?;
     if resp.status() == axum::http::StatusCode::NOT_FOUND {
         return Err(AppError::NotFound);
     }
@@ -196,14 +207,18 @@ pub async fn audio(
     let h = resp.headers_mut();
     if ok {
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static("audio/wav"));
+        if let Some(d) = disposition {
+            h.insert(header::CONTENT_DISPOSITION, d);
+        }
     }
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     Ok(resp)
 }
 
 /// The file `stored` names inside `dir`, if it is a plain relative path that
 /// stays inside `dir` once links are followed, and the file exists.
-async fn resolve(dir: &Path, stored: &str) -> Option<PathBuf> {
+pub(super) async fn resolve(dir: &Path, stored: &str) -> Option<PathBuf> {
     let rel = Path::new(stored);
     if stored.is_empty() || stored.contains('\0') || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return None;
