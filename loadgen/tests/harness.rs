@@ -71,7 +71,14 @@ fn all_frames_back(r: &loadgen::Report, legs: usize) {
     // 2 s of 20 ms frames per leg, give or take the edges.
     assert!(r.frames_sent >= legs as u64 * 90, "frames sent: {}", r.frames_sent);
     assert_eq!(r.frames_lost, 0, "every frame came back");
-    assert_eq!(r.rtt.n as u64, r.frames_sent, "each frame's round trip measured once");
+    // Each frame's round trip is measured once; the last frame of each leg
+    // may still be on its way back when the window closes.
+    let rtts = r.rtt.n as u64;
+    assert!(
+        rtts <= r.frames_sent && rtts + legs as u64 >= r.frames_sent,
+        "round trips measured: {rtts} of {} frames sent",
+        r.frames_sent
+    );
     assert_eq!(r.connected.n, legs, "each leg's offer → connected measured");
 }
 

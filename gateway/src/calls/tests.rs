@@ -614,8 +614,9 @@ fn a_call_with_an_entry_point_walks_the_ivr_then_rings_the_agent_its_queue_picks
     assert_eq!(c.acd.waiting_len(), 0);
 }
 
-#[test]
-fn the_queues_whisper_plays_to_the_agent_before_the_caller_is_connected() {
+/// Call "A" (caller leg 3) waits in "support", whose whisper is
+/// `whisper_support`, and rings agent 5; `local` is its RTP address.
+fn waiting_in_a_whispering_queue() -> (Calls, SocketAddr) {
     use shared::routing::{AgentProfile, Membership, QueueConfig};
     let mut c = Calls::new();
     c.advance(1_000_000);
@@ -635,6 +636,12 @@ fn the_queues_whisper_plays_to_the_agent_before_the_caller_is_connected() {
     drain(&mut c);
     c.handle_digit(RtpLegId(3), '1');
     drain(&mut c);
+    (c, local)
+}
+
+#[test]
+fn the_queues_whisper_plays_to_the_agent_before_the_caller_is_connected() {
+    let (mut c, local) = waiting_in_a_whispering_queue();
     assert_eq!(c.whisper_prompt("A"), None, "only once an agent answers");
     assert_eq!(c.handle_answer(5, "A").unwrap(), AnswerMedia::Reuse { rtp: RtpLegId(3), local });
     assert_eq!(c.whisper_prompt("A").as_deref(), Some("whisper_support"));
@@ -659,21 +666,7 @@ fn the_queues_whisper_plays_to_the_agent_before_the_caller_is_connected() {
 
 #[test]
 fn a_refreshed_page_during_the_whisper_is_connected_at_once() {
-    use shared::routing::{AgentProfile, Membership, QueueConfig};
-    let mut c = Calls::new();
-    c.advance(1_000_000);
-    let queue = QueueConfig { name: "support".into(), whisper_prompt: Some("w".into()), ..QueueConfig::default() };
-    c.set_queue(queue).unwrap();
-    let member = AgentProfile { queues: vec![Membership { queue: "support".into(), order: 0 }], skills: vec![] };
-    c.set_agent_profile(5, member);
-    c.handle_presence(5, true, true, None);
-    drain(&mut c);
-    c.handle_incoming("A".into(), String::new(), 42, incoming(7, Some(OFFER)), Some(support_flow()), None);
-    let local: SocketAddr = "127.0.0.1:20000".parse().unwrap();
-    c.handle_caller_media("A", Ok((RtpLegId(3), local)));
-    drain(&mut c);
-    c.handle_digit(RtpLegId(3), '1');
-    drain(&mut c);
+    let (mut c, local) = waiting_in_a_whispering_queue();
     c.handle_answer(5, "A").unwrap();
     c.handle_media_ready("A", LegId(9), RtpLegId(3), local).unwrap();
     c.handle_whispering("A", LegId(9));
