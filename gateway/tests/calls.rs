@@ -165,12 +165,17 @@ async fn wait_for<T>(ws: &mut Ws, what: &str, mut pick: impl FnMut(ServerMsg) ->
 
 /// A working folder for sipp with `tone.ul`: 40 s of 1 kHz μ-law, what
 /// `rtp_stream` plays.
+/// `secs` of 1 kHz at 8 kHz, what the carrier and baresip play.
+fn tone_1k(secs: usize) -> Vec<i16> {
+    (0..8000 * secs)
+        .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
+        .collect()
+}
+
 fn carrier_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("cc-call-{}-{}", std::process::id(), rand::random::<u32>()));
     std::fs::create_dir_all(&dir).unwrap();
-    let tone: Vec<i16> = (0..8000 * 40)
-        .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
-        .collect();
+    let tone = tone_1k(40);
     let mut ulaw = vec![0u8; tone.len()];
     g711::encode_ulaw(&tone, &mut ulaw);
     std::fs::write(dir.join("tone.ul"), ulaw).unwrap();
@@ -996,23 +1001,23 @@ async fn a_waiting_caller_is_called_back_when_an_agent_is_free() {
         _ => None,
     })
     .await;
+    take_callback(&mut ws, &call, customer).await;
+    completed_once(&gw, pending.id).await;
+}
+
+/// The agent takes the callback ringing as `call`: the gateway dials the
+/// customer (an echoing sipp), the agent hears their own 440 Hz come back
+/// and hangs up; sipp must pass.
+async fn take_callback(ws: &mut Ws, call: &shared::ws::CallInfo, customer: tokio::process::Child) {
     assert_eq!((call.direction, call.to.as_str()), (shared::ws::CallDirection::Outbound, "+966501234567"));
-    let (mut phone, pending_sdp, offer) = Softphone::new().await;
-    send(&mut ws, &ClientMsg::CallAnswer { call_id: call.call_id.clone(), sdp: offer }).await;
-    let answer = wait_for(&mut ws, "call.answered", |m| match m {
-        ServerMsg::CallAnswered { call_id, sdp } if call_id == call.call_id => Some(sdp),
-        _ => None,
-    })
-    .await;
-    phone.rtc.sdp_api().accept_answer(pending_sdp, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
-    wait_for(&mut ws, "connected", |m| matches!(m, ServerMsg::CallConnected { .. }).then_some(())).await;
+    let (mut phone, _) = answer_ringing(ws, &call.call_id).await;
+    wait_for(ws, "connected", |m| matches!(m, ServerMsg::CallConnected { .. }).then_some(())).await;
     let heard = phone.talk(Duration::from_secs(3), 440.0).await;
     let r = tone_ratio(&heard[heard.len().saturating_sub(8000)..], 440.0, 8000.0);
     assert!(r > 0.8, "the agent's 440 Hz reached the customer and came back (share {r:.2})");
-    send(&mut ws, &ClientMsg::CallHangUp { call_id: call.call_id.clone() }).await;
-    ended(&mut ws, &call.call_id).await;
+    send(ws, &ClientMsg::CallHangUp { call_id: call.call_id.clone() }).await;
+    ended(ws, &call.call_id).await;
     sipp_passed(customer).await;
-    completed_once(&gw, pending.id).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1415,22 +1420,7 @@ async fn a_callback_scheduled_over_rest_rings_its_queue_when_due_and_dials_the_c
             }
         }
     };
-    assert_eq!((call.direction, call.to.as_str()), (shared::ws::CallDirection::Outbound, "+966501234567"));
-    let (mut phone, pending_sdp, offer) = Softphone::new().await;
-    send(&mut ws, &ClientMsg::CallAnswer { call_id: call.call_id.clone(), sdp: offer }).await;
-    let answer = wait_for(&mut ws, "call.answered", |m| match m {
-        ServerMsg::CallAnswered { call_id, sdp } if call_id == call.call_id => Some(sdp),
-        _ => None,
-    })
-    .await;
-    phone.rtc.sdp_api().accept_answer(pending_sdp, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
-    wait_for(&mut ws, "connected", |m| matches!(m, ServerMsg::CallConnected { .. }).then_some(())).await;
-    let heard = phone.talk(Duration::from_secs(3), 440.0).await;
-    let r = tone_ratio(&heard[heard.len().saturating_sub(8000)..], 440.0, 8000.0);
-    assert!(r > 0.8, "the agent's 440 Hz reached the customer and came back (share {r:.2})");
-    send(&mut ws, &ClientMsg::CallHangUp { call_id: call.call_id.clone() }).await;
-    ended(&mut ws, &call.call_id).await;
-    sipp_passed(customer).await;
+    take_callback(&mut ws, &call, customer).await;
     completed_once(&gw, id).await;
 }
 
@@ -1474,9 +1464,7 @@ impl Baresip {
         let addr = std::net::UdpSocket::bind((CARRIER_IP, 0)).unwrap().local_addr().unwrap();
         let dir = std::env::temp_dir().join(format!("cc-baresip-{}-{}", std::process::id(), rand::random::<u32>()));
         std::fs::create_dir_all(dir.join("snd")).unwrap();
-        let tone: Vec<i16> = (0..8000 * 30)
-            .map(|i| (10000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
-            .collect();
+        let tone = tone_1k(30);
         let mut wav = gateway::media::wav::WavWriter::new(std::io::Cursor::new(Vec::new()), 1).unwrap();
         wav.write(&tone).unwrap();
         std::fs::write(dir.join("tone.wav"), wav.finish().unwrap().into_inner()).unwrap();
