@@ -1355,22 +1355,28 @@ fn a_call_sent_on_to_a_number_is_bridged_rtp_to_rtp_and_either_side_ends_it() {
     assert!(c.is_empty());
 }
 
+/// Agent 1 (agent 2 free too) sends call "A" (caller leg 3) on to
+/// +15551234, whose leg 4 and dialog 50 ring.
+fn send_on_to_a_ringing_number(c: &mut Calls) {
+    c.set_outbound("carrier".into(), "+442071234567".into());
+    c.handle_agent(1, true);
+    c.handle_agent(2, true);
+    ring(c, "A", 1);
+    c.handle_answer(1, "A").unwrap();
+    c.handle_media_ready("A", LegId(8), RtpLegId(3), "127.0.0.1:20000".parse().unwrap()).unwrap();
+    drain(c);
+    c.handle_transfer_to_number(1, "A", "+15551234").unwrap();
+    c.handle_far_media("A", Ok((RtpLegId(4), "127.0.0.1:20002".parse().unwrap())));
+    c.handle_invited("A#far", Ok(DialogId::for_test(50)));
+    drain(c);
+}
+
 #[test]
 fn an_outside_number_ringing_too_long_is_given_up() {
     use super::forward::FAR_RING_MS;
     let mut c = Calls::new();
     c.advance(1_000);
-    c.set_outbound("carrier".into(), "+442071234567".into());
-    c.handle_agent(1, true);
-    c.handle_agent(2, true);
-    ring(&mut c, "A", 1);
-    c.handle_answer(1, "A").unwrap();
-    c.handle_media_ready("A", LegId(8), RtpLegId(3), "127.0.0.1:20000".parse().unwrap()).unwrap();
-    drain(&mut c);
-    c.handle_transfer_to_number(1, "A", "+15551234").unwrap();
-    c.handle_far_media("A", Ok((RtpLegId(4), "127.0.0.1:20002".parse().unwrap())));
-    c.handle_invited("A#far", Ok(DialogId::for_test(50)));
-    drain(&mut c);
+    send_on_to_a_ringing_number(&mut c);
     assert_eq!(c.poll_timeout(), Some(1_000 + FAR_RING_MS));
     c.advance(1_000 + FAR_RING_MS - 1);
     assert!(sip(&drain(&mut c)).is_empty(), "still ringing");
@@ -1403,17 +1409,7 @@ fn an_outside_number_ringing_too_long_is_given_up() {
 #[test]
 fn a_number_that_does_not_answer_gives_the_caller_back_to_the_agents() {
     let mut c = Calls::new();
-    c.set_outbound("carrier".into(), "+442071234567".into());
-    c.handle_agent(1, true);
-    c.handle_agent(2, true);
-    ring(&mut c, "A", 1);
-    c.handle_answer(1, "A").unwrap();
-    c.handle_media_ready("A", LegId(8), RtpLegId(3), "127.0.0.1:20000".parse().unwrap()).unwrap();
-    drain(&mut c);
-    c.handle_transfer_to_number(1, "A", "+15551234").unwrap();
-    c.handle_far_media("A", Ok((RtpLegId(4), "127.0.0.1:20002".parse().unwrap())));
-    c.handle_invited("A#far", Ok(DialogId::for_test(50)));
-    drain(&mut c);
+    send_on_to_a_ringing_number(&mut c);
     let busy = crate::sip::StatusCode::new(486).unwrap();
     c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(50), reason: Reason::Rejected(busy) });
     let outs = drain(&mut c);
