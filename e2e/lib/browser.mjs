@@ -51,7 +51,8 @@ export async function openBrowser(t, { locale = 'en-US', args = [] } = {}) {
   });
   context.setDefaultTimeout(STEP_TIMEOUT);
   t.after(async () => {
-    await context.close().catch(() => {});
+    // A browser that will not close must not hold the suite.
+    await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 20_000))]);
     await rm(profile, { recursive: true, force: true });
   });
   const page = context.pages()[0] ?? (await context.newPage());

@@ -17,6 +17,9 @@ export const ROOT = path.resolve(here, '..', '..');
 export const GATEWAY =
   process.env.CC_E2E_GATEWAY ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(ROOT, 'target'), 'debug', 'gateway');
 
+/** How long a gateway gets to stop after SIGTERM before it is killed (and the test fails). */
+const STOP_MS = 40_000;
+
 /** A loopback TCP port free a moment ago. */
 export async function freePort() {
   const srv = net.createServer();
@@ -81,9 +84,20 @@ export async function runGateway(t, dir, config, healthy) {
   let exited = null;
   child.on('exit', (code) => (exited = code));
   t.after(async () => {
-    if (exited === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => (exited !== null ? r() : child.on('exit', r)));
+    if (exited !== null) return;
+    child.kill('SIGTERM');
+    // The gateway bounds its own shutdown (10 s to drain, then call control
+    // and the database); past that it is a bug, reported, not waited out.
+    const stopped = await new Promise((r) => {
+      const killer = setTimeout(() => r(false), STOP_MS);
+      child.on('exit', () => {
+        clearTimeout(killer);
+        r(true);
+      });
+    });
+    if (!stopped) {
+      child.kill('SIGKILL');
+      throw new Error(`the gateway did not stop within ${STOP_MS} ms of SIGTERM:\n${log.slice(-4000)}`);
     }
   });
   const deadline = Date.now() + 30_000;

@@ -194,10 +194,16 @@ pub async fn serve(
         r = server => r?,
         _ = deadline => tracing::warn!("connections still open after {DRAIN:?}; closing them"),
     }
+    // Call control ends its calls with BYEs and the pool waits for borrowed
+    // connections; neither may keep the process from exiting.
     if let Some(t) = sip_task {
-        let _ = t.await;
+        if tokio::time::timeout(DRAIN, t).await.is_err() {
+            tracing::warn!("call control did not stop within {DRAIN:?}; leaving it");
+        }
     }
-    store.close().await;
+    if tokio::time::timeout(DRAIN, store.close()).await.is_err() {
+        tracing::warn!("the database pool did not close within {DRAIN:?}; leaving it");
+    }
     Ok(())
 }
 

@@ -117,7 +117,11 @@ fn start() -> anyhow::Result<()> {
         .with_target(false)
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(run(cli.command, config))
+    let r = runtime.block_on(run(cli.command, config));
+    // Dropping a runtime waits for every blocking task (file I/O, password
+    // hashing); one stuck there must not keep a stopped gateway alive.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(5));
+    r
 }
 
 async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {

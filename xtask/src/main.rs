@@ -19,6 +19,7 @@ mod ui;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
@@ -66,6 +67,31 @@ pub fn status(cmd: &mut Command) -> Result<()> {
         bail!("{shown} failed ({s})");
     }
     Ok(())
+}
+
+/// Runs `cmd` in a process group of its own and waits for it, at most
+/// `limit`: past that the whole group (the command and whatever it started)
+/// is killed and this fails, so one stuck test cannot eat the CI's time.
+pub fn status_within(cmd: &mut Command, limit: Duration) -> Result<()> {
+    use std::os::unix::process::CommandExt;
+    let shown = format!("{cmd:?}");
+    let mut child = cmd.process_group(0).spawn().with_context(|| format!("starting {shown}"))?;
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(s) = child.try_wait()? {
+            if !s.success() {
+                bail!("{shown} failed ({s})");
+            }
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            let group = format!("-{}", child.id());
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+            let _ = child.wait();
+            bail!("{shown} was still running after {limit:?}; killed it and everything it started");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }
 
 /// A command's standard output, if it runs and succeeds.
@@ -117,13 +143,16 @@ fn test(_args: &[String]) -> Result<()> {
     // Unit and integration tests. Store tests read the PostgreSQL URL and run
     // on both databases; CC_REQUIRE_POSTGRES and CC_REQUIRE_PEERS make tests
     // fail rather than skip if PostgreSQL or a peer (sipp) were missing.
-    status(
+    // Bounded (building included) so that a stuck test names itself here
+    // instead of running into the CI's own limit.
+    status_within(
         cargo()
             .current_dir(&root)
             .args(["test", "--workspace", "--exclude", "agent-ui", "--exclude", "supervisor-ui", "--exclude", "ui-kit"])
             .env("CC_TEST_POSTGRES_URL", pg.admin_url())
             .env("CC_REQUIRE_POSTGRES", "1")
             .env("CC_REQUIRE_PEERS", "1"),
+        Duration::from_secs(45 * 60),
     )?;
     // ui-kit's message catalogues and parsers, and the agent desk's plain
     // logic, are plain Rust: test them natively.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{free_port, status};
+use crate::{free_port, status, status_within};
 
 pub const APPS: &[&str] = &["agent", "supervisor"];
 
@@ -137,7 +137,9 @@ pub fn e2e(root: &Path, gateway: &Path, database_url: &str, artifacts: &Path) ->
         .collect();
     let mut sorted = tests;
     sorted.sort();
-    let r = status(
+    // The suite takes about 6 minutes; a hang (a browser, a child gateway
+    // or a peer that never exits) is cut off well inside the CI's limit.
+    let r = status_within(
         Command::new("node")
             .arg("--test")
             .arg("--test-concurrency=1")
@@ -148,6 +150,7 @@ pub fn e2e(root: &Path, gateway: &Path, database_url: &str, artifacts: &Path) ->
             // Tests that need a gateway of their own (30-https-wss) start this one.
             .env("CC_E2E_GATEWAY", gateway)
             .env("CC_E2E_ARTIFACTS", artifacts),
+        Duration::from_secs(20 * 60),
     );
     if r.is_err() {
         eprintln!("xtask: the gateway's log is at {}", log_path.display());
