@@ -196,10 +196,10 @@ pub async fn serve(
     }
     // Call control ends its calls with BYEs and the pool waits for borrowed
     // connections; neither may keep the process from exiting.
-    if let Some(t) = sip_task {
-        if tokio::time::timeout(DRAIN, t).await.is_err() {
-            tracing::warn!("call control did not stop within {DRAIN:?}; leaving it");
-        }
+    if let Some(t) = sip_task
+        && tokio::time::timeout(DRAIN, t).await.is_err()
+    {
+        tracing::warn!("call control did not stop within {DRAIN:?}; leaving it");
     }
     if tokio::time::timeout(DRAIN, store.close()).await.is_err() {
         tracing::warn!("the database pool did not close within {DRAIN:?}; leaving it");
