@@ -382,6 +382,7 @@ pub async fn start(
         learn_rtp_source: media.learn_rtp_source,
         rtp_timeout: (media.rtp_timeout_secs > 0).then(|| std::time::Duration::from_secs(media.rtp_timeout_secs)),
         next_rtp: 1,
+        legs_published: 0,
     };
     tokio::spawn(driver.run(socket, rx, shutdown));
     Ok(WebRtcHandle { commands: tx, local: advertised, events })
@@ -454,6 +455,8 @@ struct Driver {
     learn_rtp_source: bool,
     next_rtp: u64,
     rtp_timeout: Option<std::time::Duration>,
+    /// The browser legs' count last given to the `cc_webrtc_legs` gauge.
+    legs_published: usize,
 }
 
 type Readable = std::pin::Pin<Box<dyn std::future::Future<Output = RtpLegId> + Send>>;
@@ -1144,7 +1147,12 @@ impl Driver {
                 }
             }
         }
-        metrics::gauge!("cc_webrtc_legs").set(self.ep.legs() as f64);
+        // Published on change only: a gauge update is a registry lookup,
+        // too dear for every datagram.
+        if self.ep.legs() != self.legs_published {
+            self.legs_published = self.ep.legs();
+            metrics::gauge!("cc_webrtc_legs").set(self.legs_published as f64);
+        }
     }
 }
 

@@ -174,11 +174,19 @@ impl Endpoint {
             return Err(WebRtcError::Full);
         }
         let offer = SdpOffer::from_sdp_string(offer).map_err(|e| WebRtcError::Sdp(e.to_string()))?;
+        // G.711 audio needs none of the RTP header extensions but the MID
+        // (which ties the browser's stream to its m-line): declining the
+        // rest in the answer spares every packet their parsing and, above
+        // all, spares the transport-wide congestion feedback (a browser
+        // reports every packet it got, and str0m answers likewise) that
+        // only video's bandwidth estimation uses.
         let mut rtc = Rtc::builder()
             .set_ice_lite(true)
             .clear_codecs()
             .enable_pcmu(true, false)
             .enable_pcma(true, false)
+            .clear_extension_map()
+            .set_extension(4, str0m::rtp::Extension::RtpMid)
             .build(now);
         let candidate =
             Candidate::host(self.local, "udp").map_err(|e| WebRtcError::Refused(format!("candidate: {e}")))?;
