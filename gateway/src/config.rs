@@ -2,7 +2,8 @@
 //!
 //! Every key has a default, so an empty file (or none) is a valid config for
 //! a laptop. An environment variable `CC_<SECTION>__<KEY>` overrides
-//! `<section>.<key>` (`CC_HTTP__LISTEN=0.0.0.0:8080`), and `DATABASE_URL`
+//! `<section>.<key>` (`CC_HTTP__LISTEN=0.0.0.0:8080`; nested sections too,
+//! `CC_HTTP__TLS__CERT` for `http.tls.cert`), and `DATABASE_URL`
 //! overrides `database.url`. A bad value fails at start with the key and the
 //! reason; unknown keys are errors, not silently ignored.
 
@@ -474,20 +475,34 @@ impl Config {
         let mut table: toml::Table =
             toml::from_str(&text).map_err(|e| ConfigError::File { path: path.clone(), message: e.to_string() })?;
 
-        // Each override is checked as it is applied, so that an error names
-        // the variable that caused it.
+        // The overrides go in together (a nested section may need two, like
+        // `CC_HTTP__TLS__CERT` and `CC_HTTP__TLS__KEY`); when the result does
+        // not hold, the error names the variable that breaks the file on its
+        // own, or else all of them.
+        let file = table.clone();
+        let mut applied = Vec::new();
         for (var, value) in env {
-            let Some((section, key)) = env_key(&var) else { continue };
-            let entry = table.entry(section).or_insert_with(|| toml::Value::Table(toml::Table::new()));
-            let toml::Value::Table(entry) = entry else {
-                return Err(ConfigError::Env { var, message: "not a section".into() });
-            };
-            entry.insert(key, env_value(&value));
-            Config::deserialize(toml::Value::Table(table.clone()))
-                .map_err(|e| ConfigError::Env { var: var.clone(), message: e.to_string() })?;
+            let Some((sections, key)) = env_key(&var) else { continue };
+            set_path(&mut table, &sections, key.clone(), env_value(&value))
+                .map_err(|message| ConfigError::Env { var: var.clone(), message })?;
+            applied.push((var, sections, key, value));
         }
-        let config = Config::deserialize(toml::Value::Table(table))
-            .map_err(|e| ConfigError::File { path, message: e.to_string() })?;
+        let config = match Config::deserialize(toml::Value::Table(table)) {
+            Ok(c) => c,
+            Err(e) if applied.is_empty() => return Err(ConfigError::File { path, message: e.to_string() }),
+            Err(e) => {
+                for (var, sections, key, value) in &applied {
+                    let mut alone = file.clone();
+                    let r = set_path(&mut alone, sections, key.clone(), env_value(value))
+                        .and_then(|()| Config::deserialize(toml::Value::Table(alone)).map_err(|e| e.to_string()));
+                    if let Err(message) = r {
+                        return Err(ConfigError::Env { var: var.clone(), message });
+                    }
+                }
+                let vars: Vec<&str> = applied.iter().map(|(v, ..)| v.as_str()).collect();
+                return Err(ConfigError::Env { var: vars.join(", "), message: e.to_string() });
+            }
+        };
         config.validate()?;
         Ok(config)
     }
@@ -716,17 +731,31 @@ impl Config {
     }
 }
 
-/// `CC_HTTP__LISTEN` → (`http`, `listen`).
-fn env_key(var: &str) -> Option<(String, String)> {
+/// `CC_HTTP__LISTEN` → (`[http]`, `listen`); nested sections too:
+/// `CC_HTTP__TLS__CERT` → (`[http, tls]`, `cert`).
+fn env_key(var: &str) -> Option<(Vec<String>, String)> {
     if var == "DATABASE_URL" {
-        return Some(("database".into(), "url".into()));
+        return Some((vec!["database".into()], "url".into()));
     }
     let rest = var.strip_prefix("CC_")?;
-    let (section, key) = rest.split_once("__")?;
-    if section.is_empty() || key.is_empty() {
+    let mut parts: Vec<String> = rest.split("__").map(|p| p.to_ascii_lowercase()).collect();
+    if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
         return None;
     }
-    Some((section.to_ascii_lowercase(), key.to_ascii_lowercase()))
+    let key = parts.pop()?;
+    Some((parts, key))
+}
+
+/// Sets `key` in the table at `sections` (made when missing).
+fn set_path(table: &mut toml::Table, sections: &[String], key: String, value: toml::Value) -> Result<(), String> {
+    let mut entry = table;
+    for section in sections {
+        let next = entry.entry(section.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let toml::Value::Table(next) = next else { return Err(format!("`{section}` is not a section")) };
+        entry = next;
+    }
+    entry.insert(key, value);
+    Ok(())
 }
 
 /// An environment value is read as a TOML value when it is one (numbers,
@@ -813,6 +842,12 @@ mod tests {
         assert_eq!(c.sessions.idle_timeout_secs, 600);
         assert_eq!(c.sessions.absolute_timeout_secs, 7200);
         assert_eq!(c.database.url, "postgres://u@127.0.0.1/cc");
+        let c = load_str("", &[("CC_HTTP__TLS__CERT", "/etc/cc/cert.pem"), ("CC_HTTP__TLS__KEY", "/etc/cc/key.pem")])
+            .unwrap();
+        let tls = c.http.tls.expect("[http.tls] made from the environment");
+        assert_eq!((tls.cert.to_str(), tls.key.to_str()), (Some("/etc/cc/cert.pem"), Some("/etc/cc/key.pem")));
+        let e = load_str("", &[("CC_HTTP__LISTEN__PORT", "80")]).unwrap_err().to_string();
+        assert!(e.contains("CC_HTTP__LISTEN__PORT"), "{e}");
         let c = load_str("", &[("CC_HTTP__ALLOWED_ORIGINS", "[\"https://cc.example\"]")]).unwrap();
         assert_eq!(c.http.allowed_origins, vec!["https://cc.example".to_string()]);
     }
