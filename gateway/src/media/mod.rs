@@ -16,6 +16,7 @@
 
 pub mod announcer;
 pub mod conference;
+pub mod dtls;
 pub mod g711;
 pub mod goertzel;
 pub mod mixer;

@@ -133,10 +133,11 @@ pub struct Endpoint {
     events: VecDeque<LegEvent>,
 }
 
-/// str0m picks its crypto at run time; this installs the one built in.
+/// str0m picks its crypto at run time; this installs the one built in,
+/// with DTLS set up once per process (`media::dtls`).
 fn install_crypto() {
     static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| str0m::crypto::from_feature_flags().install_process_default());
+    ONCE.call_once(|| super::dtls::provider().install_process_default());
 }
 
 impl Endpoint {
@@ -186,8 +187,11 @@ impl Endpoint {
             .enable_pcmu(true, false)
             .enable_pcma(true, false)
             .clear_extension_map()
-            .set_extension(4, str0m::rtp::Extension::RtpMid)
-            .build(now);
+            .set_extension(4, str0m::rtp::Extension::RtpMid);
+        if let Some(cert) = super::dtls::certificate() {
+            rtc = rtc.set_dtls_cert(cert);
+        }
+        let mut rtc = rtc.build(now);
         let candidate =
             Candidate::host(self.local, "udp").map_err(|e| WebRtcError::Refused(format!("candidate: {e}")))?;
         rtc.add_local_candidate(candidate);
