@@ -472,6 +472,8 @@ pub async fn call(
     Ok(ws
         .max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
+        .read_buffer_size(super::ws::READ_BUFFER)
+        .write_buffer_size(super::ws::WRITE_BUFFER)
         .on_upgrade(move |socket| run(socket, state, w, slot)))
 }
 

@@ -27,6 +27,12 @@ use crate::store::rfc3339;
 const SESSION_CHECK: Duration = Duration::from_secs(30);
 /// Client messages are small commands; anything bigger is not ours.
 const MAX_MESSAGE: usize = 64 * 1024;
+/// Each connection's read buffer. tungstenite's default (128 KiB, zeroed
+/// up front) was half of an agent's memory on the gateway; our messages are
+/// mostly well under a kilobyte and larger ones are read in several chunks.
+pub const READ_BUFFER: usize = 8 * 1024;
+/// Writes wait for this much before going out; every send flushes anyway.
+pub const WRITE_BUFFER: usize = 8 * 1024;
 
 static OPEN: AtomicUsize = AtomicUsize::new(0);
 
@@ -59,7 +65,11 @@ pub async fn upgrade(
         return Err(AppError::Forbidden("origin not allowed"));
     }
     let ws = ws.map_err(|_| AppError::BadRequest("expected a WebSocket upgrade".into()))?;
-    Ok(ws.max_message_size(MAX_MESSAGE).on_upgrade(move |socket| run(socket, state, authed)))
+    Ok(ws
+        .max_message_size(MAX_MESSAGE)
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(WRITE_BUFFER)
+        .on_upgrade(move |socket| run(socket, state, authed)))
 }
 
 async fn run(mut socket: WebSocket, state: AppState, authed: Authed) {
