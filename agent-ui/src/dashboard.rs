@@ -5,7 +5,8 @@
 //! just after).
 //!
 //! Test ids: `dashboard` (`data-day`), `dash-calls`, `dash-talk`,
-//! `dash-aht`, `dash-missed`, `dash-csat` (each with `data-value`: the
+//! `dash-aht`, `dash-missed`, `dash-csat`, `dash-quality` (the last 30
+//! days' evaluations; each with `data-value`: the
 //! figure as the API gives it, empty when there is none), `dash-surveys`,
 //! `dash-error`.
 
@@ -70,6 +71,7 @@ pub fn Dashboard() -> impl IntoView {
     let aht = figure(|d| d.average_handle_ms.map(|v| v as f64));
     let missed = figure(|d| Some(d.missed_offers as f64));
     let csat = figure(|d| d.survey_average);
+    let quality = figure(|d| d.quality_average_pct);
     let surveys = move || data.with(|d| d.as_ref().map(|d| d.surveys)).unwrap_or(0);
     let count = move |v: Option<f64>| v.map(|v| format::int(v as u64, 1));
     let secs = move |v: Option<f64>| v.map(|ms| format::duration((ms / 1000.0).round() as u64));
@@ -104,6 +106,7 @@ pub fn Dashboard() -> impl IntoView {
                         <span dir="ltr">{move || format::int(surveys().max(0) as u64, 1)}</span>
                     </span>
                 </Tile>
+                <Tile label="dash-quality" testid="dash-quality" value=Signal::derive(quality) text=Signal::derive(move || quality().map(|p| format!("{} %", format::decimal(p, 1)))) />
             </dl>
             {move || {
                 error

@@ -52,6 +52,7 @@ pub fn Desk() -> impl IntoView {
             <div class="desk-main">
                 <CallPanel />
                 <WrapUpPanel />
+                <crate::campaign::CampaignCard />
                 <crate::shortcuts::Shortcuts />
                 <crate::tab_guard::TabGuard />
                 <CustomerCard />

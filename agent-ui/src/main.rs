@@ -4,6 +4,7 @@ mod alerting;
 mod app;
 mod audio_check;
 mod call;
+mod campaign;
 mod customer;
 mod dashboard;
 mod desk;
@@ -15,6 +16,6 @@ mod tab_guard;
 mod wrapup;
 
 fn main() {
-    ui_kit::i18n::init();
-    leptos::mount::mount_to_body(app::App);
+    // Mounted once the chosen language's messages are in.
+    ui_kit::i18n::start(app::App);
 }

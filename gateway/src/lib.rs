@@ -134,15 +134,30 @@ pub async fn serve(
                 })
             },
         };
+        let caller_ids = outbound.as_ref().map(|o| {
+            let mut ids = vec![o.caller_id.clone()];
+            ids.extend(o.caller_ids.iter().cloned());
+            ids
+        });
         let (calls, link) = drive::calls::start(
             outbound,
             state.config.media.recordings_dir.clone(),
-            webrtc,
+            webrtc.clone(),
             state.agent_events.subscribe(),
             state.call_notices.clone(),
             engine,
             state.shutdown.clone(),
         );
+        let dialer = drive::dialer::start(
+            caller_ids,
+            store.clone(),
+            calls.clone(),
+            webrtc,
+            state.agent_events.subscribe(),
+            state.routing_changes.subscribe(),
+            state.shutdown.clone(),
+        );
+        let _ = state.dialer.set(dialer);
         let _ = state.calls.set(calls);
         let stop = state.shutdown.clone();
         tokio::spawn(async move {

@@ -5,9 +5,15 @@
 //! routing engine reports them doing (ringing, on a call, wrap-up, missed).
 //! Each change returns the agent's new view, which the driver broadcasts as
 //! `agent.status.updated`.
+//!
+//! It also keeps the agent state log's news: every change of what an agent
+//! is doing as the reports count it ([`AgentState`]: the engine's activity
+//! over the chosen status, the desk closed or open) waits in an outbox for
+//! [`Presence::poll_log`]; the driver hands them to a writer task.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
+use shared::reports::AgentState;
 use shared::ws::{AgentActivity, AgentPresence, AgentStatus};
 
 use crate::store::rfc3339;
@@ -21,6 +27,19 @@ struct Entry {
     reason: Option<String>,
     since_ms: i64,
     activity: Activity,
+    /// The state last put in the log, with its reason.
+    logged: (AgentState, Option<String>),
+}
+
+/// One row of the agent state log: from `at_ms` on, the agent is in
+/// `state` (with the not-ready reason code, and the call of a wrap-up).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateChange {
+    pub agent_id: i64,
+    pub at_ms: i64,
+    pub state: AgentState,
+    pub reason: Option<String>,
+    pub call_id: Option<String>,
 }
 
 /// What the routing engine reports an agent doing.
@@ -37,6 +56,37 @@ pub struct Activity {
 #[derive(Debug, Default)]
 pub struct Presence {
     agents: HashMap<i64, Entry>,
+    /// State log rows not yet taken by [`Presence::poll_log`].
+    log: VecDeque<StateChange>,
+}
+
+/// What the agent is doing as the reports count it: the routing engine's
+/// activity first, then the desk and the chosen status.
+fn effective(e: &Entry) -> (AgentState, Option<String>) {
+    let state = match e.activity.activity {
+        AgentActivity::Ringing => AgentState::Ringing,
+        AgentActivity::OnCall => AgentState::OnCall,
+        AgentActivity::WrapUp => AgentState::WrapUp,
+        AgentActivity::Missed => AgentState::Missed,
+        AgentActivity::Idle if e.connections == 0 => AgentState::LoggedOut,
+        AgentActivity::Idle => match e.status {
+            AgentStatus::Available => AgentState::Available,
+            AgentStatus::NotReady => return (AgentState::NotReady, e.reason.clone()),
+            AgentStatus::Offline => AgentState::Offline,
+        },
+    };
+    (state, None)
+}
+
+/// Puts the agent's state in the log when it changed.
+fn note(log: &mut VecDeque<StateChange>, agent_id: i64, e: &mut Entry, at_ms: i64) {
+    let now = effective(e);
+    if now == e.logged {
+        return;
+    }
+    let call_id = if now.0 == AgentState::WrapUp { e.activity.wrap_up_call.clone() } else { None };
+    log.push_back(StateChange { agent_id, at_ms, state: now.0, reason: now.1.clone(), call_id });
+    e.logged = now;
 }
 
 impl Presence {
@@ -49,9 +99,11 @@ impl Presence {
             reason: None,
             since_ms: now_ms,
             activity: Activity::default(),
+            logged: (AgentState::LoggedOut, None),
         });
         e.connections += 1;
         e.display_name = display_name.to_owned();
+        note(&mut self.log, agent_id, e, now_ms);
         (e.connections == 1).then(|| view(agent_id, e))
     }
 
@@ -68,6 +120,7 @@ impl Presence {
             e.reason = None;
             e.since_ms = now_ms;
         }
+        note(&mut self.log, agent_id, e, now_ms);
         Some(view(agent_id, e))
     }
 
@@ -87,6 +140,7 @@ impl Presence {
             e.reason = reason;
             e.since_ms = now_ms;
         }
+        note(&mut self.log, agent_id, e, now_ms);
         Some(view(agent_id, e))
     }
 
@@ -101,8 +155,17 @@ impl Presence {
         if e.activity == activity {
             return None;
         }
+        // The engine's time of the change (kept for the same activity
+        // again, which changes no state).
+        let at_ms = activity.since_ms;
         e.activity = activity;
+        note(&mut self.log, agent_id, e, at_ms);
         Some(view(agent_id, e))
+    }
+
+    /// The next row for the agent state log, oldest first.
+    pub fn poll_log(&mut self) -> Option<StateChange> {
+        self.log.pop_front()
     }
 
     /// The agent's presence, or an offline view for one never seen.
@@ -249,6 +312,48 @@ mod tests {
         let s = p.handle_activity(7, Activity::default()).unwrap();
         assert_eq!((s.activity, s.activity_since, s.wrap_up_ends), (AgentActivity::Idle, None, None));
         assert_eq!(p.handle_activity(8, Activity::default()), None, "unknown agent");
+    }
+
+    #[test]
+    fn the_state_log_follows_what_the_agent_does() {
+        let mut p = Presence::default();
+        let log = |p: &mut Presence| {
+            std::iter::from_fn(|| p.poll_log()).map(|c| (c.at_ms, c.state, c.reason, c.call_id)).collect::<Vec<_>>()
+        };
+        p.handle_connect(1_000, 7, "Rania");
+        p.handle_connect(1_500, 7, "Rania");
+        p.handle_set_status(2_000, 7, AgentStatus::Available, None);
+        p.handle_set_status(2_500, 7, AgentStatus::Available, None);
+        assert_eq!(
+            log(&mut p),
+            [(1_000, AgentState::Offline, None, None), (2_000, AgentState::Available, None, None)],
+            "a second tab and the same status again are no change"
+        );
+        let on_call = Activity { activity: AgentActivity::OnCall, since_ms: 3_000, ..Activity::default() };
+        p.handle_activity(7, on_call);
+        let wrap = Activity {
+            activity: AgentActivity::WrapUp,
+            since_ms: 4_000,
+            wrap_up_ends_ms: Some(9_000),
+            wrap_up_call: Some("c1".into()),
+        };
+        p.handle_activity(7, wrap.clone());
+        p.handle_activity(7, Activity { wrap_up_ends_ms: Some(19_000), ..wrap });
+        // Not ready chosen during the wrap-up shows once it is over.
+        p.handle_set_status(5_000, 7, AgentStatus::NotReady, Some("lunch".into()));
+        p.handle_activity(7, Activity { since_ms: 6_000, ..Activity::default() });
+        p.handle_disconnect(7_000, 7);
+        p.handle_disconnect(8_000, 7);
+        assert_eq!(
+            log(&mut p),
+            [
+                (3_000, AgentState::OnCall, None, None),
+                (4_000, AgentState::WrapUp, None, Some("c1".into())),
+                (6_000, AgentState::NotReady, Some("lunch".into()), None),
+                (8_000, AgentState::LoggedOut, None, None),
+            ]
+        );
+        assert_eq!(p.poll_log(), None);
     }
 
     #[test]

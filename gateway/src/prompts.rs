@@ -82,6 +82,11 @@ pub mod id {
     /// `whisper_prompt`): "Technical support call." and "Sales call."
     pub const WHISPER_SUPPORT: &str = "whisper_support";
     pub const WHISPER_SALES: &str = "whisper_sales";
+    /// A campaign's call answered with no agent free: "Sorry, all of our
+    /// agents are busy. We will call you again later."
+    pub const CAMPAIGN_DROP: &str = "campaign_drop";
+    /// Left on an answering machine by a campaign (`leave_message`).
+    pub const CAMPAIGN_MESSAGE: &str = "campaign_message";
     pub const VOICEMAIL_SAVED: &str = "voicemail_saved";
     pub const HOLD_ON: &str = "hold_on";
     /// "Please hold while we connect you."
@@ -149,6 +154,8 @@ pub const SENTENCES: &[&str] = &[
     id::VOICEMAIL_GREETING,
     id::WHISPER_SUPPORT,
     id::WHISPER_SALES,
+    id::CAMPAIGN_DROP,
+    id::CAMPAIGN_MESSAGE,
     id::VOICEMAIL_SAVED,
     id::HOLD_ON,
     id::TRANSFER,

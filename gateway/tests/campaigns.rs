@@ -107,6 +107,18 @@ async fn campaigns_contacts_do_not_call_lists_and_the_dial_log_are_stored() {
         assert_eq!((counts.total, counts.pending, counts.done), (1_000, 999, 1), "{db}");
         let (outcomes, dispositions) = c.tallies(one.id).await.unwrap();
         assert_eq!((outcomes, dispositions), (vec![("completed".into(), 1)], vec![("sale".into(), 1)]), "{db}");
+        // A gateway stopped mid-call leaves a contact dialing: due again at
+        // the restart, the done one untouched.
+        let dialing = ContactChange { status: Some(ContactStatus::Dialing), ..Default::default() };
+        assert!(c.update_contact(page[2].id, &dialing, T0 + 10_000).await.unwrap(), "{db}");
+        assert_eq!(c.reset_interrupted(one.id, T0 + 20_000).await.unwrap(), 1, "{db}");
+        let again = c.contact(one.id, page[2].id).await.unwrap().unwrap();
+        assert_eq!(
+            (again.status, again.next_attempt_at.as_deref()),
+            (ContactStatus::Pending, Some("2023-11-14T22:13:40Z")),
+            "{db}"
+        );
+        assert_eq!(c.counts(one.id).await.unwrap().done, 1, "{db}");
 
         // Do-not-call: the global list and each campaign's, a number once per list.
         assert!(c.dnc_add(None, "+442079400001", user, T0).await.unwrap(), "{db}");

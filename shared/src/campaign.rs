@@ -150,6 +150,15 @@ pub struct CampaignSettings {
     pub script: String,
     /// The dispositions the agent picks from.
     pub dispositions: Vec<String>,
+    /// The language of what the contacts hear (the drop message, the
+    /// message left on machines): `en`, `fa`, `ar` or `tr`.
+    pub language: String,
+    /// How long a contact's phone may ring before the attempt is given up
+    /// as not answered (10 to 120 seconds).
+    pub ring_timeout_secs: u32,
+    /// The voice prompt left on answering machines (`leave_message`); absent:
+    /// the shipped `campaign_message`.
+    pub message_prompt: Option<String>,
 }
 
 impl Default for CampaignSettings {
@@ -169,6 +178,9 @@ impl Default for CampaignSettings {
             flow: None,
             script: String::new(),
             dispositions: Vec::new(),
+            language: "en".into(),
+            ring_timeout_secs: 30,
+            message_prompt: None,
         }
     }
 }
@@ -323,6 +335,81 @@ pub struct DialLogPage {
     pub items: Vec<DialLogEntry>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+
+/// What the agent's desk shows of a campaign call: the contact card, the
+/// script and the dispositions to pick from (on `CallInfo::campaign`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignCall {
+    pub campaign_id: i64,
+    pub campaign_name: String,
+    pub contact_id: i64,
+    pub contact_name: Option<String>,
+    /// The list's other columns, in the file's order.
+    #[serde(default)]
+    pub fields: Vec<(String, String)>,
+    #[serde(default)]
+    pub script: String,
+    #[serde(default)]
+    pub dispositions: Vec<String>,
+}
+
+/// The body of `POST /campaigns/{id}/contacts/{contact}/disposition`: how
+/// the agent's campaign call went, and optionally when to call again.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DispositionInput {
+    /// One of the campaign's dispositions (any text up to 64 characters
+    /// when the campaign lists none).
+    pub disposition: String,
+    /// RFC 3339: call the contact back then (a callback the agent promised).
+    #[serde(default)]
+    pub callback_at: Option<String>,
+}
+
+/// A supervisor's alert about a running campaign.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignAlert {
+    /// `list_dry`: there was room to dial and no contact was due.
+    pub kind: String,
+    /// RFC 3339: when it was raised.
+    pub at: String,
+    /// RFC 3339: when the next contact is due; absent: the list is used up.
+    pub next_due: Option<String>,
+}
+
+/// A campaign as the dialer runs it now.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignLive {
+    pub campaign_id: i64,
+    pub status: CampaignStatus,
+    /// The dialer has the campaign loaded (a running or paused campaign
+    /// with calls possible; false without a SIP trunk for outbound calls).
+    pub dialing: bool,
+    /// Agents free for the campaign's calls now.
+    pub free_agents: u32,
+    /// Calls placed and not yet answered.
+    pub ringing: u32,
+    /// Calls answered and not yet over (with agents, in the flow, hearing
+    /// a message).
+    pub in_progress: u32,
+    /// Contacts loaded and waiting for an attempt (due or not).
+    pub waiting: u32,
+    /// Calls ringing per free agent the pacer allows now.
+    pub ratio: f64,
+    /// The rolling abandon rate, percent; absent before the first live answer.
+    pub abandon_percent: Option<f64>,
+    /// The target, percent.
+    pub target_abandon_percent: f64,
+    /// Live answers per call placed, over the pacer's window.
+    pub answer_rate: f64,
+    pub contacts: ContactCounts,
+    /// The list ran dry and nothing was loaded since.
+    pub alert: Option<CampaignAlert>,
 }
 
 #[cfg(test)]

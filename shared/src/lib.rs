@@ -12,7 +12,9 @@ pub mod directory;
 pub mod lang;
 pub mod me;
 pub mod problem;
+pub mod quality;
 pub mod recordings;
+pub mod reports;
 // `records` defines `text_enum!`, which `campaign` uses too.
 #[macro_use]
 pub mod records;

@@ -45,4 +45,14 @@ pub struct MyDashboard {
     pub surveys: i64,
     /// Their mean score; absent without answers.
     pub survey_average: Option<f64>,
+    /// Quality evaluations of the user's calls started in the 30 days
+    /// before `to` ([`QUALITY_DAYS`]).
+    #[serde(default)]
+    pub evaluations: i64,
+    /// Their mean score in %; absent without evaluations.
+    #[serde(default)]
+    pub quality_average_pct: Option<f64>,
 }
+
+/// How many days of evaluations the dashboard's quality figure covers.
+pub const QUALITY_DAYS: i64 = 30;

@@ -312,6 +312,9 @@ pub struct CallInfo {
     /// The web page a web call button's caller called from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
+    /// A campaign's call: the contact card, the script and the dispositions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<crate::campaign::CampaignCall>,
 }
 
 impl CallInfo {
@@ -341,6 +344,7 @@ impl CallInfo {
             queued_at: None,
             choices: Default::default(),
             page: None,
+            campaign: None,
         }
     }
 }

@@ -10,7 +10,11 @@ use wasm_bindgen::JsCast;
 
 use crate::agents::Agents;
 use crate::calls_report::CallsReport;
+use crate::campaigns::Campaigns;
+use crate::config::Settings;
+use crate::quality::Quality;
 use crate::recordings::Recordings;
+use crate::reports::Reports;
 use crate::wallboard::Wallboard;
 
 #[component]
@@ -35,6 +39,10 @@ enum Page {
     Wallboard,
     CallsReport,
     Recordings,
+    Reports,
+    Quality,
+    Campaigns,
+    Settings,
 }
 
 impl Page {
@@ -44,6 +52,10 @@ impl Page {
             Page::Wallboard => "#/wallboard",
             Page::CallsReport => "#/reports/calls",
             Page::Recordings => "#/recordings",
+            Page::Reports => "#/reports",
+            Page::Quality => "#/quality",
+            Page::Campaigns => "#/campaigns",
+            Page::Settings => "#/settings",
         }
     }
 
@@ -55,6 +67,10 @@ impl Page {
             "#/wallboard" | "#/wallboard?tv" => Some(Page::Wallboard),
             "#/reports/calls" => Some(Page::CallsReport),
             "#/recordings" => Some(Page::Recordings),
+            "#/reports" => Some(Page::Reports),
+            "#/campaigns" => Some(Page::Campaigns),
+            h if h == "#/quality" || h.starts_with("#/quality?") => Some(Page::Quality),
+            h if h == "#/settings" || h.starts_with("#/settings/") => Some(Page::Settings),
             _ => None,
         }
     }
@@ -105,6 +121,10 @@ fn Pages() -> impl IntoView {
             Page::Wallboard => "wb-title",
             Page::CallsReport => "report-title",
             Page::Recordings => "rec-title",
+            Page::Reports => "rp-title",
+            Page::Quality => "q-title",
+            Page::Campaigns => "cp-title",
+            Page::Settings => "cfg-title",
         };
         request_animation_frame(move || {
             if let Some(el) = web_sys::window()
@@ -136,6 +156,10 @@ fn Pages() -> impl IntoView {
             {link(Page::Wallboard, "nav-wallboard", "nav-wallboard")}
             {link(Page::CallsReport, "nav-calls-report", "nav-calls-report")}
             {link(Page::Recordings, "nav-recordings", "nav-recordings")}
+            {link(Page::Reports, "nav-reports", "nav-reports")}
+            {link(Page::Quality, "nav-quality", "nav-quality")}
+            {link(Page::Campaigns, "nav-campaigns", "nav-campaigns")}
+            {link(Page::Settings, "nav-settings", "nav-settings")}
         </nav>
         <div hidden=move || page.get() != Page::Live>
             <Agents />
@@ -144,6 +168,12 @@ fn Pages() -> impl IntoView {
         {move || (page.get() == Page::Wallboard).then(|| view! { <Wallboard tv=tv /> })}
         // Made while shown: leaving it stops the player.
         {move || (page.get() == Page::Recordings).then(|| view! { <Recordings /> })}
+        {move || (page.get() == Page::Reports).then(|| view! { <Reports /> })}
+        // Made while shown: leaving it stops the player.
+        {move || (page.get() == Page::Quality).then(|| view! { <Quality /> })}
+        // Made while shown: leaving it stops its refreshes.
+        {move || (page.get() == Page::Campaigns).then(|| view! { <Campaigns /> })}
+        {move || (page.get() == Page::Settings).then(|| view! { <Settings /> })}
         {move || {
             report_opened
                 .get()

@@ -2,28 +2,57 @@
 //! it, and the language switch. The language is remembered in localStorage
 //! (`cc.lang`), else taken from the browser, else English; `<html lang dir>`
 //! follows it so the whole layout mirrors for Persian and Arabic.
+//!
+//! Only English is built in. Another language's messages are fetched from
+//! the gateway ([`messages::url`]) when it is chosen: at start ([`start`]
+//! mounts the app only once they are in, so nothing shows in the wrong
+//! language) and on a switch (the texts, `lang` and `dir` change together
+//! when they arrive). A file that cannot be fetched or read leaves the app
+//! in English, with a warning in the console.
+
+use std::cell::{Cell, RefCell};
 
 use leptos::prelude::*;
 use shared::Lang;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 
-use crate::messages::Catalogs;
+use crate::fluent::Catalog;
+use crate::messages::{self, Catalogs};
 
 /// The localStorage key that remembers the user's choice.
 pub const STORAGE_KEY: &str = "cc.lang";
 
+/// How long a message file may take before the app goes on in English.
+const FETCH_TIMEOUT_MS: i32 = 8_000;
+
 thread_local! {
-    static CATALOGS: Catalogs =
-        Catalogs::parse_all().expect("the message files parse: ui-kit's tests check them");
+    static CATALOGS: RefCell<Catalogs> =
+        RefCell::new(Catalogs::english().expect("the English message file parses: ui-kit's tests check it"));
     // Reference-counted rather than arena-owned: the language outlives every
     // component and is read from event handlers with no reactive owner.
     static LANG: ArcRwSignal<Lang> = ArcRwSignal::new(Lang::En);
+    // The latest switch asked for: an earlier fetch that ends later loses.
+    static SWITCH: Cell<u32> = const { Cell::new(0) };
 }
 
-/// Parses the message files and applies the remembered or browser language.
-/// Call once, before mounting.
-pub fn init() {
-    CATALOGS.with(|_| ());
-    let lang = stored_lang().or_else(browser_lang).unwrap_or_default();
+/// Applies the remembered or browser language, fetching its messages
+/// first, then mounts `app`. Call once, from `main`.
+pub fn start<F, N>(app: F)
+where
+    F: FnOnce() -> N + 'static,
+    N: IntoView,
+{
+    wasm_bindgen_futures::spawn_local(async move {
+        init().await;
+        leptos::mount::mount_to_body(app);
+    });
+}
+
+/// Applies the remembered or browser language, once its messages are in.
+pub async fn init() {
+    let wanted = stored_lang().or_else(browser_lang).unwrap_or_default();
+    let lang = load(wanted).await;
     LANG.with(|l| l.set(lang));
     apply_to_document(lang);
 }
@@ -33,14 +62,70 @@ pub fn lang() -> Lang {
     LANG.with(|l| l.get())
 }
 
-/// Switches the language, remembers it and updates `<html lang dir>`.
+/// Switches the language and remembers it; the texts and `<html lang dir>`
+/// change together once the language's messages are in.
 pub fn set_lang(lang: Lang) {
-    LANG.with(|l| l.set(lang));
     if let Some(storage) = local_storage() {
         // Private browsing may refuse; the choice then lasts for this page.
         let _ = storage.set_item(STORAGE_KEY, lang.tag());
     }
-    apply_to_document(lang);
+    let switch = SWITCH.with(|s| {
+        s.set(s.get().wrapping_add(1));
+        s.get()
+    });
+    wasm_bindgen_futures::spawn_local(async move {
+        let got = load(lang).await;
+        if SWITCH.with(|s| s.get()) != switch {
+            return;
+        }
+        LANG.with(|l| l.set(got));
+        apply_to_document(got);
+    });
+}
+
+/// Makes sure `lang`'s messages are in: the language to show, English when
+/// they cannot be had.
+async fn load(lang: Lang) -> Lang {
+    if CATALOGS.with(|c| c.borrow().has(lang)) {
+        return lang;
+    }
+    let url = messages::url(lang);
+    match fetch_text(&url).await {
+        Ok(text) => match Catalog::parse(&text) {
+            Ok(catalog) => {
+                CATALOGS.with(|c| c.borrow_mut().insert(lang, catalog));
+                lang
+            }
+            Err(e) => {
+                leptos::logging::warn!("the {} messages at {url} do not parse ({e}); showing English", lang.tag());
+                Lang::En
+            }
+        },
+        Err(why) => {
+            leptos::logging::warn!("could not load the {} messages from {url} ({why}); showing English", lang.tag());
+            Lang::En
+        }
+    }
+}
+
+/// `GET url` as text; an error for anything but a 200 within the time.
+async fn fetch_text(url: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let timeout = js_sys::Promise::new(&mut |resolve, _reject| {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, FETCH_TIMEOUT_MS);
+    });
+    let race = js_sys::Promise::race(&js_sys::Array::of2(&window.fetch_with_str(url), &timeout));
+    let answer = JsFuture::from(race).await.map_err(describe)?;
+    let response: web_sys::Response = answer.dyn_into().map_err(|_| "timed out".to_owned())?;
+    if response.status() != 200 {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(describe)?).await.map_err(describe)?;
+    text.as_string().ok_or_else(|| "not text".to_owned())
+}
+
+fn describe(e: JsValue) -> String {
+    e.as_string().unwrap_or_else(|| "network error".to_owned())
 }
 
 /// The message `key` in the current language; reactive.
@@ -66,7 +151,7 @@ pub fn tr(key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'stat
 /// The message `key` with its `{ $variables }` filled in; reactive.
 pub fn t_args(key: &str, args: &[(&str, &str)]) -> String {
     let lang = lang();
-    CATALOGS.with(|c| c.format(lang, key, args))
+    CATALOGS.with(|c| c.borrow().format(lang, key, args))
 }
 
 /// The language switch: a `<select>` listing each language by its own name.

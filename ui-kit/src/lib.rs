@@ -1,6 +1,7 @@
 //! What the agent and supervisor apps share.
 //!
-//! - [`fluent`] and [`messages`]: the message files and their parser (plain
+//! - [`fluent`] and [`messages`]: the message files (English built in, the
+//!   others fetched from the gateway when chosen) and their parser (plain
 //!   Rust, tested natively); [`i18n`]: the current language and `t(...)`.
 //! - [`api`]: the REST calls for sessions; [`ws`]: the WebSocket with
 //!   reconnects; [`session`]: who is signed in and which screen follows.

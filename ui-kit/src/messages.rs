@@ -1,39 +1,92 @@
-//! The message files of the four UI languages, built into the apps and
-//! parsed once at start-up. Plain Rust, so the checks below run natively.
+//! The message files of the four UI languages. English, the fallback, is
+//! built into the apps; the others are fetched from the gateway when they
+//! are chosen (`/i18n/<lang>.ftl?v=<content hash>`, see [`url`]), so an app
+//! carries one language instead of four. Plain Rust, so the checks below run
+//! natively, on the files as they are on disk.
 
 use shared::Lang;
 
 use crate::fluent::{Catalog, ParseError};
 
-/// The text of a language's message file.
-pub fn source(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => include_str!("../../assets/i18n/en.ftl"),
-        Lang::Fa => include_str!("../../assets/i18n/fa.ftl"),
-        Lang::Ar => include_str!("../../assets/i18n/ar.ftl"),
-        Lang::Tr => include_str!("../../assets/i18n/tr.ftl"),
+/// English, built in: what every other language falls back to, key by key.
+pub const ENGLISH: &str = include_str!("../../assets/i18n/en.ftl");
+
+/// 64-bit FNV-1a, evaluated at compile time over each file: only the hash
+/// ends up in the app, never the text.
+const fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
     }
+    hash
 }
 
-/// The parsed messages of every language.
+/// The content hash of each file, in the order of [`Lang::ALL`].
+const HASHES: [u64; 4] = [
+    fnv1a(include_bytes!("../../assets/i18n/en.ftl")),
+    fnv1a(include_bytes!("../../assets/i18n/fa.ftl")),
+    fnv1a(include_bytes!("../../assets/i18n/ar.ftl")),
+    fnv1a(include_bytes!("../../assets/i18n/tr.ftl")),
+];
+
+/// Where the gateway serves a language's message file. The content hash in
+/// the query makes each version of the file its own address, so the
+/// gateway may let browsers keep it for a year and an upgrade still never
+/// serves a stale catalogue.
+pub fn url(lang: Lang) -> String {
+    let i = Lang::ALL.iter().position(|l| *l == lang).expect("Lang::ALL lists every language");
+    format!("/i18n/{}.ftl?v={:016x}", lang.tag(), HASHES[i])
+}
+
+/// The text of a language's message file, read from `assets/i18n` (native
+/// builds only: tests and tools).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn source(lang: Lang) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../assets/i18n/{}.ftl", lang.tag()));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// The parsed messages: English always, other languages once loaded.
 #[derive(Debug, Clone)]
 pub struct Catalogs {
-    /// In the order of [`Lang::ALL`].
-    by_lang: Vec<Catalog>,
+    /// In the order of [`Lang::ALL`]; English is always there.
+    by_lang: Vec<Option<Catalog>>,
 }
 
 impl Catalogs {
+    /// English alone, from the built-in file.
+    pub fn english() -> Result<Catalogs, ParseError> {
+        let mut by_lang = vec![None; Lang::ALL.len()];
+        by_lang[index(Lang::En)] = Some(Catalog::parse(ENGLISH)?);
+        Ok(Catalogs { by_lang })
+    }
+
+    /// Every language, read from `assets/i18n` (native builds only).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn parse_all() -> Result<Catalogs, (Lang, ParseError)> {
         let by_lang = Lang::ALL
             .into_iter()
-            .map(|lang| Catalog::parse(source(lang)).map_err(|e| (lang, e)))
+            .map(|lang| Catalog::parse(&source(lang)).map(Some).map_err(|e| (lang, e)))
             .collect::<Result<_, _>>()?;
         Ok(Catalogs { by_lang })
     }
 
+    /// Adds (or replaces) a language's messages.
+    pub fn insert(&mut self, lang: Lang, catalog: Catalog) {
+        self.by_lang[index(lang)] = Some(catalog);
+    }
+
+    /// Whether `lang`'s messages are in.
+    pub fn has(&self, lang: Lang) -> bool {
+        self.by_lang[index(lang)].is_some()
+    }
+
+    /// The messages of `lang`, or English's while `lang` is not loaded.
     pub fn catalog(&self, lang: Lang) -> &Catalog {
-        let i = Lang::ALL.iter().position(|l| *l == lang).expect("Lang::ALL lists every language");
-        &self.by_lang[i]
+        self.by_lang[index(lang)].as_ref().or(self.by_lang[index(Lang::En)].as_ref()).expect("English is always loaded")
     }
 
     /// The message in `lang`, else in English, else the key itself, so a
@@ -45,6 +98,10 @@ impl Catalogs {
             .map(|m| m.format(args))
             .unwrap_or_else(|| key.to_owned())
     }
+}
+
+fn index(lang: Lang) -> usize {
+    Lang::ALL.iter().position(|l| *l == lang).expect("Lang::ALL lists every language")
 }
 
 /// The message for a problem+json `code` from the gateway.
@@ -68,9 +125,38 @@ mod tests {
     #[test]
     fn every_file_parses() {
         for lang in Lang::ALL {
-            let catalog = Catalog::parse(source(lang)).unwrap_or_else(|e| panic!("{}.ftl: {e}", lang.tag()));
+            let catalog = Catalog::parse(&source(lang)).unwrap_or_else(|e| panic!("{}.ftl: {e}", lang.tag()));
             assert!(!catalog.is_empty(), "{}.ftl has no messages", lang.tag());
         }
+    }
+
+    #[test]
+    fn the_built_in_english_is_the_file_and_urls_carry_each_files_hash() {
+        assert_eq!(ENGLISH, source(Lang::En));
+        let mut seen = BTreeSet::new();
+        for lang in Lang::ALL {
+            let text = source(lang);
+            // The hash computed here over the file read at test time, the
+            // same arithmetic written out again: a stale or shared hash fails.
+            let mut h: u64 = 0xcbf29ce484222325;
+            for b in text.bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x100000001b3);
+            }
+            assert_eq!(url(lang), format!("/i18n/{}.ftl?v={h:016x}", lang.tag()));
+            assert!(seen.insert(url(lang)));
+        }
+    }
+
+    #[test]
+    fn english_alone_until_a_language_is_inserted() {
+        let mut catalogs = Catalogs::english().unwrap();
+        assert!(catalogs.has(Lang::En) && !catalogs.has(Lang::Fa));
+        assert_eq!(catalogs.format(Lang::Fa, "logout", &[]), catalogs.format(Lang::En, "logout", &[]));
+        catalogs.insert(Lang::Fa, Catalog::parse(&source(Lang::Fa)).unwrap());
+        assert!(catalogs.has(Lang::Fa));
+        let fa = Catalog::parse(&source(Lang::Fa)).unwrap().get("logout").unwrap().format(&[]);
+        assert_eq!(catalogs.format(Lang::Fa, "logout", &[]), fa);
+        assert_ne!(fa, catalogs.format(Lang::En, "logout", &[]));
     }
 
     #[test]

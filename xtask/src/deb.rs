@@ -276,6 +276,8 @@ pub fn build(root: &Path, version: &str, out: &Path) -> Result<PathBuf> {
     let binary = target_dir(root).join("release/gateway");
     ensure!(binary.exists(), "{} is missing: run without --no-build", binary.display());
     ensure!(root.join("dist/agent/index.html").exists(), "dist/ has no built apps: run without --no-build");
+    // The apps carry English only and fetch the other languages from here.
+    ensure!(root.join("dist/i18n/fa.ftl").exists(), "dist/ has no message files: run without --no-build");
     let arch = output(Command::new("dpkg").arg("--print-architecture")).context("dpkg --print-architecture")?;
     let arch = arch.trim();
     let stage = target_dir(root).join("xtask-tmp").join(format!("deb-{version}"));
@@ -536,6 +538,7 @@ fn test(root: &Path, old: &Path, new: &Path) -> Result<()> {
         CONFIG,
         UNIT,
         "/usr/share/contact-center/dist/agent/index.html",
+        "/usr/share/contact-center/dist/i18n/fa.ftl",
         "/usr/share/contact-center/prompts/prompts.toml",
     ] {
         ensure!(Path::new(p).exists(), "{p} is installed");

@@ -38,6 +38,7 @@ impl Calls {
         self.voicemail_timeouts();
         self.callback_retries();
         self.far_timeouts();
+        self.campaign_timeouts();
         let due: Vec<String> = self
             .ivr
             .iter()
@@ -55,10 +56,17 @@ impl Calls {
     /// When [`Calls::advance`] is next needed.
     pub fn poll_timeout(&self) -> Option<u64> {
         let ivr = self.ivr.values().filter_map(|s| s.poll_timeout()).min().map(|t| t.max(0) as u64);
-        [self.acd.poll_timeout(), ivr, self.voicemail_deadline(), self.callback_deadline(), self.far_deadline()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.acd.poll_timeout(),
+            ivr,
+            self.voicemail_deadline(),
+            self.callback_deadline(),
+            self.far_deadline(),
+            self.campaign_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Adds or changes a queue of the routing engine.

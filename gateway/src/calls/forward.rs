@@ -122,6 +122,10 @@ impl Calls {
     /// The far leg's media is open (or could not be): the INVITE leaves.
     /// A consulting agent's softphone moves to it, to hear it ring.
     pub fn handle_far_media(&mut self, call_id: &str, media: Result<(RtpLegId, SocketAddr), ()>) {
+        // A campaign's call opens its only leg the same way.
+        if self.campaign_media(call_id, &media) {
+            return;
+        }
         let live = |c: &&mut super::Call| {
             matches!(c.state, State::Forwarded) || c.far.as_ref().is_some_and(|f| f.consult.is_some())
         };

@@ -27,6 +27,7 @@
 //! does IO, reads a clock or draws a random number (call ids come in).
 
 pub mod callback;
+mod campaign;
 mod engine;
 mod forward;
 pub mod identity;
@@ -36,6 +37,7 @@ mod track;
 mod transfer;
 pub(crate) mod voicemail;
 
+pub use campaign::{CampaignDial, CampaignNews, CampaignResult};
 pub use supervise::RecordCommand;
 use supervise::Supervisor;
 pub use track::Tracked;
@@ -301,6 +303,8 @@ pub enum Output {
         at: u64,
         what: Tracked,
     },
+    /// News of a campaign call, for the dialer's driver.
+    Campaign(CampaignNews),
 }
 
 /// The media an answering agent's call needs.
@@ -381,14 +385,21 @@ enum State {
     /// Media is up. An outbound call is `connected` once the far end
     /// answers; an inbound one at once.
     Talking { agent: i64, browser: LegId, rtp: RtpLegId, connected: bool },
+    /// A campaign's call to a contact (`Call::campaign`): ringing there, or
+    /// answered and waiting for the dialer's word.
+    Outdialing { answered: bool },
 }
 
 impl State {
     fn agent(&self) -> Option<i64> {
         match *self {
-            State::Opening | State::Ivr | State::Voicemail(_) | State::Leaving | State::Ringing | State::Forwarded => {
-                None
-            }
+            State::Opening
+            | State::Ivr
+            | State::Voicemail(_)
+            | State::Leaving
+            | State::Ringing
+            | State::Forwarded
+            | State::Outdialing { .. } => None,
             State::Answering { agent } | State::Dialing { agent } | State::Talking { agent, .. } => Some(agent),
         }
     }
@@ -457,6 +468,8 @@ struct Call {
     whisper: Option<LegId>,
     /// What the agent was last told of supervisors coaching them.
     coached: Option<SuperviseMode>,
+    /// A campaign's call: its reserved agent, ring time and contact card.
+    campaign: Option<campaign::Link>,
 }
 
 #[derive(Debug, Clone)]
@@ -499,6 +512,7 @@ impl Call {
             far: None,
             whisper: None,
             coached: None,
+            campaign: None,
             recording: RecordingState::Off,
             supervisors: Vec::new(),
         }
@@ -720,7 +734,8 @@ impl Calls {
         if !call.offered.contains(&agent) {
             return Err(CallError::Gone);
         }
-        if self.agents.get(&agent).is_some_and(|a| a.call.is_some()) {
+        // An agent reserved for this (campaign) call is not busy with it.
+        if self.agents.get(&agent).is_some_and(|a| a.call.as_deref().is_some_and(|c| c != call_id)) {
             return Err(CallError::Busy);
         }
         match &call.acd {
@@ -784,6 +799,7 @@ impl Calls {
             // the music and join them.
             self.out.push_back(Output::MediaHold { rtp, held: false });
             self.media_up(call_id, agent, browser, rtp, local, true);
+            self.campaign_connected(call_id, agent);
             return Ok(());
         }
         let (Some(offer), Some(dialog)) = (&call.offer, call.dialog) else { return Err(CallError::Gone) };
@@ -888,6 +904,7 @@ impl Calls {
         let was_only = call.only.take_if(|o| *o == agent).is_some();
         self.notify_end(agent, call_id, reason::end(CallEndKind::Withdrawn, None, None));
         self.track(call_id, Tracked::OfferDeclined { agent });
+        self.campaign_declined(call_id, agent);
         if was_only {
             // The transfer's target said no: it rings for everyone free.
             self.offer_all_free(call_id);
@@ -966,6 +983,9 @@ impl Calls {
                 let Some(call_id) = self.by_dialog.get(&id).cloned() else { return };
                 if self.is_far(&call_id, id) {
                     self.far_answered(&call_id, sdp.as_deref());
+                    return;
+                }
+                if self.campaign_answered(&call_id, sdp.as_deref()) {
                     return;
                 }
                 let usable = match sdp {
@@ -1427,6 +1447,7 @@ impl Calls {
         self.ivr.remove(call_id);
         self.voicemail_cut(call_id, &call);
         self.callback_call_over(&call, why);
+        self.campaign_over(call_id, &call, why);
         if let Some(entry) = call.acd.take() {
             self.acd_keys.remove(&entry.key);
             // Waiting: abandoned; taken: over, its agent wraps up.

@@ -43,7 +43,7 @@ impl Calls {
             State::Opening | State::Ivr | State::Voicemail(_) | State::Leaving | State::Ringing => {
                 LiveCallState::Ringing
             }
-            State::Answering { .. } | State::Dialing { .. } => LiveCallState::Connecting,
+            State::Answering { .. } | State::Dialing { .. } | State::Outdialing { .. } => LiveCallState::Connecting,
             State::Forwarded if c.far.as_ref().is_some_and(|f| f.connected) => LiveCallState::Talking,
             State::Forwarded => LiveCallState::Connecting,
             State::Talking { connected: false, .. } => LiveCallState::Connecting,
@@ -251,7 +251,7 @@ impl Calls {
 /// ends (nothing new to show).
 fn caller_phase(c: &super::Call) -> Option<CallerPhase> {
     Some(match c.state {
-        State::Opening | State::Leaving => return None,
+        State::Opening | State::Leaving | State::Outdialing { .. } => return None,
         State::Ivr if c.surveyed => CallerPhase::Survey,
         State::Ivr => CallerPhase::Menu,
         State::Voicemail(_) => CallerPhase::Voicemail,

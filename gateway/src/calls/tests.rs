@@ -1570,3 +1570,150 @@ fn a_quiet_outside_number_ends_its_part_only() {
     assert!(outs.contains(&Output::MoveAgent { browser: LegId(8), rtp: RtpLegId(3) }));
     assert_eq!(c.len(), 1, "the call goes on");
 }
+
+fn campaign_dial(call_id: &str, number: &str, agent: Option<i64>) -> CampaignDial {
+    CampaignDial {
+        call_id: call_id.into(),
+        started: "2026-11-24T00:00:00Z".into(),
+        session_id: 9,
+        number: number.into(),
+        caller_id: "+442071234567".into(),
+        agent,
+        ring_ms: 30_000,
+        card: shared::campaign::CampaignCall {
+            campaign_id: 3,
+            campaign_name: "Spring".into(),
+            contact_id: 11,
+            contact_name: Some("Ali".into()),
+            fields: vec![],
+            script: "Hello".into(),
+            dispositions: vec!["sale".into()],
+        },
+        language: "fa".into(),
+    }
+}
+
+fn news(outs: &[Output]) -> Vec<CampaignNews> {
+    outs.iter()
+        .filter_map(|o| match o {
+            Output::Campaign(n) => Some(n.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Places campaign call `id` for `agent` and has the contact answer.
+fn campaign_answered(c: &mut Calls, id: &str, agent: Option<i64>, dialog: u64) -> RtpLegId {
+    c.handle_campaign_dial(campaign_dial(id, "+15550000011", agent)).unwrap();
+    assert!(drain(c).contains(&Output::OpenFar { call_id: id.into() }));
+    let rtp = RtpLegId(70 + dialog);
+    c.handle_far_media(id, Ok((rtp, "127.0.0.1:30000".parse().unwrap())));
+    let outs = drain(c);
+    let [SipCommand::Invite { call_id, number, caller_id, .. }] = sip(&outs)[..] else { panic!("{outs:?}") };
+    assert_eq!((call_id.as_str(), number.as_str(), caller_id.as_str()), (id, "+15550000011", "+442071234567"));
+    c.handle_invited(id, Ok(DialogId::for_test(dialog)));
+    c.handle_dialog_event(DialogEvent::Answered { id: DialogId::for_test(dialog), sdp: Some(ANSWER.into()) });
+    let outs = drain(c);
+    assert_eq!(news(&outs), [CampaignNews::Answered { call_id: id.into(), rtp }]);
+    assert!(outs.iter().any(|o| matches!(o, Output::MediaRemote { rtp: r, .. } if *r == rtp)));
+    rtp
+}
+
+#[test]
+fn a_campaign_call_holds_its_agent_then_rings_them_with_the_card_once_answered() {
+    let mut c = Calls::new();
+    c.set_outbound("carrier".into(), "+442071234567".into());
+    c.handle_agent(5, true);
+    c.handle_agent(6, true);
+    let rtp = campaign_answered(&mut c, "K", Some(5), 40);
+    // Held for it: an inbound call meanwhile rings for the other agent only.
+    let rung: Vec<i64> = notices(&ring(&mut c, "IN", 41)).iter().map(|n| n.0).collect();
+    assert_eq!(rung, [6]);
+    c.handle_campaign_connect("K", 5).unwrap();
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::Music { rtp, on: true }), "the contact hears music while the desk rings");
+    let Some(call) = outs.iter().find_map(|o| match o {
+        Output::Notify { agent: 5, msg: ServerMsg::CallRinging { call } } => Some(call),
+        _ => None,
+    }) else {
+        panic!("{outs:?}")
+    };
+    let card = call.campaign.as_ref().unwrap();
+    assert_eq!((card.contact_name.as_deref(), card.script.as_str()), (Some("Ali"), "Hello"));
+    assert_eq!(c.handle_answer(5, "K"), Ok(AnswerMedia::Reuse { rtp, local: "127.0.0.1:30000".parse().unwrap() }));
+    c.handle_media_ready("K", LegId(8), rtp, "127.0.0.1:30000".parse().unwrap()).unwrap();
+    assert_eq!(news(&drain(&mut c)), [CampaignNews::Connected { call_id: "K".into(), agent: 5 }]);
+    c.handle_hang_up(5, "K").unwrap();
+    let outs = drain(&mut c);
+    assert_eq!(news(&outs), [CampaignNews::Ended { call_id: "K".into(), result: CampaignResult::Answered }]);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: DialogId::for_test(40) }]);
+    // Free again: the waiting inbound call rings for them now.
+    assert!(notices(&outs).contains(&(5, "ringing", "IN".into(), None)), "{outs:?}");
+}
+
+#[test]
+fn campaign_calls_end_busy_unanswered_or_after_their_message_and_free_their_agent() {
+    let mut c = Calls::new();
+    c.set_outbound("carrier".into(), "+442071234567".into());
+    c.handle_agent(5, true);
+    // Busy: the held agent is free at once.
+    c.handle_campaign_dial(campaign_dial("B", "+15550000013", Some(5))).unwrap();
+    c.handle_far_media("B", Ok((RtpLegId(1), "127.0.0.1:30002".parse().unwrap())));
+    c.handle_invited("B", Ok(DialogId::for_test(50)));
+    drain(&mut c);
+    let busy = Reason::Rejected(StatusCode::new(486).unwrap());
+    c.handle_dialog_event(DialogEvent::Terminated { id: DialogId::for_test(50), reason: busy });
+    let outs = drain(&mut c);
+    assert_eq!(news(&outs), [CampaignNews::Ended { call_id: "B".into(), result: CampaignResult::Busy }]);
+    assert!(outs.contains(&Output::Release { browser: None, rtp: Some(RtpLegId(1)) }));
+    assert!(c.can_ring(5));
+    // Ringing past its time: cancelled, no answer.
+    c.advance(1_000);
+    c.handle_campaign_dial(campaign_dial("N", "+15550000014", None)).unwrap();
+    c.handle_far_media("N", Ok((RtpLegId(2), "127.0.0.1:30004".parse().unwrap())));
+    c.handle_invited("N", Ok(DialogId::for_test(51)));
+    drain(&mut c);
+    assert_eq!(c.poll_timeout(), Some(31_000));
+    c.advance(31_000);
+    let outs = drain(&mut c);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: DialogId::for_test(51) }]);
+    assert_eq!(news(&outs), [CampaignNews::Ended { call_id: "N".into(), result: CampaignResult::NoAnswer }]);
+    // No agent free: the drop message in the campaign's language, then the BYE.
+    let rtp = campaign_answered(&mut c, "D", None, 52);
+    c.handle_campaign_message("D", vec!["campaign_drop".into()]).unwrap();
+    let outs = drain(&mut c);
+    assert!(outs.contains(&Output::Play {
+        rtp,
+        id: callback::LEAVING,
+        language: "fa".into(),
+        prompts: vec!["campaign_drop".into()]
+    }));
+    c.handle_play_done(rtp, callback::LEAVING);
+    let outs = drain(&mut c);
+    assert_eq!(sip(&outs), [&SipCommand::HangUp { dialog: DialogId::for_test(52) }]);
+    assert_eq!(news(&outs), [CampaignNews::Ended { call_id: "D".into(), result: CampaignResult::Answered }]);
+    assert_eq!(c.handle_campaign_dial(campaign_dial("X", "not a number", None)), Err(CallError::BadNumber));
+    assert!(c.is_empty());
+}
+
+#[test]
+fn a_campaign_call_nobody_answers_on_the_desk_hears_the_drop_message() {
+    let mut c = Calls::new();
+    c.set_outbound("carrier".into(), "+442071234567".into());
+    c.handle_agent(5, true);
+    let rtp = campaign_answered(&mut c, "R", Some(5), 60);
+    c.handle_campaign_connect("R", 5).unwrap();
+    drain(&mut c);
+    assert_eq!(c.poll_timeout(), Some(campaign::AGENT_RING_MS));
+    c.advance(campaign::AGENT_RING_MS);
+    let outs = drain(&mut c);
+    assert_eq!(notices(&outs), [(5, "ended", "R".into(), Some(CallEndKind::Withdrawn))]);
+    assert!(
+        outs.iter()
+            .any(|o| matches!(o, Output::Play { rtp: r, prompts, .. } if *r == rtp && prompts == &["campaign_drop"]))
+    );
+    assert!(c.can_ring(5), "the agent is free again");
+    c.handle_play_done(rtp, callback::LEAVING);
+    let outs = drain(&mut c);
+    assert_eq!(news(&outs), [CampaignNews::Ended { call_id: "R".into(), result: CampaignResult::Answered }]);
+}

@@ -139,8 +139,9 @@ pub enum Action {
     /// The contact is done (store it).
     Finish { contact: ContactId, attempts: u32, finish: Finish },
     /// There was room to dial and nothing to dial: an alert for the
-    /// supervisors, once until contacts are due again. `next_due`: when the
-    /// next one is (`None`: the list is used up).
+    /// supervisors, once until contacts are due again or what is due next
+    /// changes (a retry, a callback). `next_due`: when the next one is
+    /// (`None`: nothing waits, though calls may be under way).
     ListDry { next_due: Option<i64> },
 }
 
@@ -172,6 +173,8 @@ pub enum Why {
     AttemptEnded(AttemptResult),
     /// The agent saved a disposition.
     Disposition,
+    /// The agent's call ended and no disposition came in time.
+    NoDisposition,
     /// The agent scheduled a callback.
     CallbackScheduled,
     /// Nothing was due while there was room to dial.
@@ -196,6 +199,7 @@ impl std::fmt::Display for Why {
             Why::OutsideWindow => f.write_str("outside the contact's call windows"),
             Why::AttemptEnded(r) => write!(f, "attempt ended: {}", super::settings::result_to_wire(*r).as_str()),
             Why::Disposition => f.write_str("the agent saved a disposition"),
+            Why::NoDisposition => f.write_str("the call ended and no disposition came in time"),
             Why::CallbackScheduled => f.write_str("the agent scheduled a callback"),
             Why::NothingDue => f.write_str("room to dial and no contact due"),
         }
@@ -335,6 +339,28 @@ impl Dialer {
 
     pub fn free_agents(&self) -> u32 {
         self.free.len() as u32
+    }
+
+    /// Whether the dialer counts `agent` free for its calls.
+    pub fn is_free(&self, agent: AgentId) -> bool {
+        self.free.contains_key(&agent)
+    }
+
+    /// Calls answered and not over: with an agent (until the disposition)
+    /// or in the agentless flow.
+    pub fn in_progress(&self) -> u32 {
+        self.slots.values().filter(|s| matches!(s.stage, Stage::Connected { .. } | Stage::InFlow { .. })).count() as u32
+    }
+
+    /// Whether the contact is known (waiting, in preview, dialed or talking).
+    pub fn knows(&self, contact: ContactId) -> bool {
+        self.slots.contains_key(&contact)
+    }
+
+    /// Replaces the do-not-call lists (as loaded again from the store).
+    pub fn handle_dnc_lists(&mut self, now: i64, dnc: DoNotCall) {
+        self.dnc = dnc;
+        self.dial(now);
     }
 
     pub fn pacing(&self, now: i64) -> PacingFigures {
@@ -512,7 +538,7 @@ impl Dialer {
         &mut self,
         now: i64,
         contact: ContactId,
-        disposition: String,
+        disposition: Option<String>,
         callback_at: Option<i64>,
     ) -> Result<(), DialerError> {
         let Some(slot) = self.slots.get_mut(&contact) else { return Err(DialerError::NotConnected(contact)) };
@@ -532,8 +558,9 @@ impl Dialer {
             }
             None => {
                 self.slots.remove(&contact);
-                let finish = Finish::Completed { disposition: Some(disposition) };
-                self.push(now, Action::Finish { contact, attempts, finish }, Why::Disposition);
+                let why = if disposition.is_some() { Why::Disposition } else { Why::NoDisposition };
+                let finish = Finish::Completed { disposition };
+                self.push(now, Action::Finish { contact, attempts, finish }, why);
             }
         }
         self.dial(now);
@@ -586,6 +613,9 @@ impl Dialer {
     }
 
     fn requeue(&mut self, id: ContactId, due: i64) {
+        // What is due next changed: a list that ran dry is told again, with
+        // the new time.
+        self.dry_told = false;
         self.unqueue(id);
         self.set_stage(id, Stage::Waiting { due });
         if let Some(s) = self.slots.get_mut(&id) {
@@ -788,7 +818,7 @@ mod tests {
             vec![(Action::Connect { attempt: 2, contact: 2, agent: 7 }, Why::Answered { by: Answered::Human })]
         );
         // The agent saves a disposition and is ready again: contact 3.
-        d.handle_disposition(T0 + 60_000, 2, "sale".into(), None).unwrap();
+        d.handle_disposition(T0 + 60_000, 2, Some("sale".into()), None).unwrap();
         d.handle_agent_ready(T0 + 61_000, 7);
         let out = drain(&mut d);
         let finish = Finish::Completed { disposition: Some("sale".into()) };
@@ -870,7 +900,7 @@ mod tests {
         assert_eq!(drain(&mut d)[0].0, Action::Connect { attempt: 1, contact: 1, agent: 7 });
         // The agent schedules a callback; meanwhile another agent's call is
         // answered twice over.
-        d.handle_disposition(T0 + 50_000, 1, "call_back".into(), Some(T0 + 3_600_000)).unwrap();
+        d.handle_disposition(T0 + 50_000, 1, Some("call_back".into()), Some(T0 + 3_600_000)).unwrap();
         d.handle_agent_ready(T0 + 50_000, 8);
         let out = drain(&mut d);
         assert_eq!(out[0].1, Why::CallbackScheduled);

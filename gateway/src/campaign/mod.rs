@@ -7,8 +7,9 @@
 //! Nothing here reads a clock, a socket or the database: the time comes in
 //! as Unix milliseconds, decisions go out as values. The store keeps
 //! campaigns, contacts and the dial log (`store/campaigns.rs`); the REST
-//! API is `http/campaigns.rs`; the driver that runs a dialer against call
-//! control comes next.
+//! API is `http/campaigns.rs`; the driver that runs the dialers and places
+//! their calls through call control is `drive/dialer.rs` (the calls
+//! themselves: `calls/campaign.rs`).
 
 pub mod amd;
 pub mod csv;

@@ -119,6 +119,19 @@ pub fn dialer_config(mode: CampaignMode, s: &mut CampaignSettings) -> Result<Dia
             return Err(bad(key(&format!("dispositions[{i}]")), "must be 1 to 64 characters on one line"));
         }
     }
+    s.language = s.language.trim().to_ascii_lowercase();
+    if shared::Lang::parse(&s.language).is_none() {
+        return Err(bad(key("language"), "must be one of en, fa, ar, tr"));
+    }
+    if !(10..=120).contains(&s.ring_timeout_secs) {
+        return Err(bad(key("ring_timeout_secs"), "must be 10 to 120 seconds"));
+    }
+    s.message_prompt = s.message_prompt.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned);
+    if let Some(p) = &s.message_prompt
+        && (p.len() > 64 || !p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+    {
+        return Err(bad(key("message_prompt"), "must be a prompt id: letters, digits, '_' and '-', at most 64"));
+    }
     let mode = match mode {
         CampaignMode::Preview => DialMode::Preview,
         CampaignMode::Progressive => DialMode::Progressive,
@@ -251,6 +264,13 @@ mod tests {
         assert_eq!(check(&agentless).unwrap_err().key, "settings.flow");
         let bad_mode = CampaignInput { mode: "robocall".into(), ..input(ok()) };
         assert_eq!(check(&bad_mode).unwrap_err().key, "mode");
+        assert_eq!(key(CampaignSettings { language: "de".into(), ..ok() }), "settings.language");
+        assert_eq!(key(CampaignSettings { ring_timeout_secs: 5, ..ok() }), "settings.ring_timeout_secs");
+        assert_eq!(key(CampaignSettings { message_prompt: Some("../etc".into()), ..ok() }), "settings.message_prompt");
+        assert_eq!(
+            check(&input(CampaignSettings { language: " FA ".into(), ..ok() })).unwrap().settings.language,
+            "fa"
+        );
         let bad_name = CampaignInput { name: "".into(), ..input(ok()) };
         assert_eq!(check(&bad_name).unwrap_err().key, "name");
     }

@@ -166,7 +166,7 @@ fn run(mode: DialMode, seed: u64) -> (Books, Dialer, i64) {
                             [kind as usize];
                     d.handle_not_answered(now, attempt, r).expect("the dialer placed it");
                 }
-                Ev::Dispose(contact, _) => d.handle_disposition(now, contact, "done".into(), None).unwrap(),
+                Ev::Dispose(contact, _) => d.handle_disposition(now, contact, Some("done".into()), None).unwrap(),
                 Ev::Ready(agent) => {
                     free.insert(agent);
                     d.handle_agent_ready(now, agent);

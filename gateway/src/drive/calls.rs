@@ -105,6 +105,39 @@ enum Request {
     WebDigits { dialog: DialogId, digits: String, reply: Reply<()> },
     WebHangUp { dialog: DialogId },
     WaitEstimate { queue: String, reply: oneshot::Sender<Option<crate::calls::WaitEstimate>> },
+    Campaign(CampaignRequest),
+}
+
+/// What the dialer's driver asks of call control (see `calls/campaign.rs`).
+pub enum CampaignRequest {
+    /// Campaign calls' news go to `news` from now on.
+    Link {
+        news: mpsc::UnboundedSender<crate::calls::CampaignNews>,
+    },
+    Dial {
+        dial: Box<crate::calls::CampaignDial>,
+        reply: Reply<()>,
+    },
+    Connect {
+        call_id: String,
+        agent: i64,
+        reply: Reply<()>,
+    },
+    /// Prompt ids of the catalog, played in the campaign's language.
+    Message {
+        call_id: String,
+        prompts: Vec<String>,
+        reply: Reply<()>,
+    },
+    Flow {
+        call_id: String,
+        flow: Option<Arc<Flow>>,
+        reply: Reply<()>,
+    },
+    HangUp {
+        call_id: String,
+        reply: Reply<()>,
+    },
 }
 
 /// How agents' sockets reach call control. Cheap to clone.
@@ -257,6 +290,17 @@ impl CallsHandle {
         let _ = self.requests.send(Request::WebHangUp { dialog }).await;
     }
 
+    /// A request of the dialer's driver about campaign calls; the
+    /// refusal, if any.
+    pub async fn campaign(&self, request: impl FnOnce(Reply<()>) -> CampaignRequest) -> Result<(), Refusal> {
+        self.ask(|reply| Request::Campaign(request(reply))).await?
+    }
+
+    /// Campaign calls' news go to `news` from now on.
+    pub async fn campaign_link(&self, news: mpsc::UnboundedSender<crate::calls::CampaignNews>) {
+        let _ = self.requests.send(Request::Campaign(CampaignRequest::Link { news })).await;
+    }
+
     /// How long a new caller to `queue` would wait; `None` when there is no
     /// such queue.
     pub async fn wait_estimate(&self, queue: String) -> Result<Option<crate::calls::WaitEstimate>, Refusal> {
@@ -357,6 +401,7 @@ pub fn start(
         callbacks_restored: false,
         callbacks_seq: 0,
         web: Default::default(),
+        campaign_news: None,
     };
     tokio::spawn(driver.run(req_rx, up_rx, presence, failed_rx, back_rx, engine.routing, shutdown));
     (CallsHandle { requests: req_tx }, CallLink { up: up_tx, down: down_rx })
@@ -592,6 +637,8 @@ struct Driver {
     callbacks_seq: u64,
     /// Web call button callers' legs, by stand-in dialog.
     web: web_call::WebLegs,
+    /// Where campaign calls' news go: the dialer's driver, once linked.
+    campaign_news: Option<mpsc::UnboundedSender<crate::calls::CampaignNews>>,
 }
 
 impl Driver {
@@ -871,6 +918,7 @@ impl Driver {
             Request::WaitEstimate { queue, reply } => {
                 let _ = reply.send(self.core.wait_estimate(&queue));
             }
+            Request::Campaign(req) => self.campaign(req),
             Request::WrapUpDone { agent, call_id, reply } => {
                 let _ = reply.send(self.core.wrap_up_done(agent, &call_id).map_err(Refusal::from));
             }
@@ -930,6 +978,27 @@ impl Driver {
                 let _ = reply.send(r);
             }
         }
+    }
+
+    /// Carries out the dialer's request about a campaign call.
+    fn campaign(&mut self, req: CampaignRequest) {
+        let core = &mut self.core;
+        let (r, reply) = match req {
+            CampaignRequest::Link { news } => {
+                self.campaign_news = Some(news);
+                return;
+            }
+            CampaignRequest::Dial { dial, reply } => (core.handle_campaign_dial(*dial), reply),
+            CampaignRequest::Connect { call_id, agent, reply } => {
+                (core.handle_campaign_connect(&call_id, agent), reply)
+            }
+            CampaignRequest::Message { call_id, prompts, reply } => {
+                (core.handle_campaign_message(&call_id, prompts), reply)
+            }
+            CampaignRequest::Flow { call_id, flow, reply } => (core.handle_campaign_flow(&call_id, flow), reply),
+            CampaignRequest::HangUp { call_id, reply } => (core.handle_campaign_hang_up(&call_id), reply),
+        };
+        let _ = reply.send(r.map_err(Refusal::from));
     }
 
     /// Takes the call for the agent, opens both legs, bridges them and
@@ -1300,6 +1369,11 @@ impl Driver {
                     });
                 }
                 Output::Music { rtp, on } => self.media.music(rtp, on),
+                Output::Campaign(news) => {
+                    if let Some(to) = &self.campaign_news {
+                        let _ = to.send(news);
+                    }
+                }
                 Output::LookupCustomer { call_id, by } => {
                     let (store, back) = (self.store.clone(), self.back.clone());
                     tokio::spawn(async move {

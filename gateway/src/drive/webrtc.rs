@@ -139,6 +139,12 @@ enum Command {
         rtp: RtpLegId,
         reply: oneshot::Sender<Option<u64>>,
     },
+    /// Copies what the far end of a SIP leg says, decoded, to `to`
+    /// (answering machine detection), until `to` closes or the leg goes.
+    Listen {
+        rtp: RtpLegId,
+        to: mpsc::Sender<Vec<i16>>,
+    },
 }
 
 /// How the rest of the gateway reaches the driver. Cheap to clone.
@@ -310,6 +316,15 @@ impl WebRtcHandle {
         rx
     }
 
+    /// What the far end of a SIP leg says from now on, decoded (8 kHz
+    /// PCM, one packet's worth per message), until the receiver is dropped
+    /// or the leg goes. Packets the receiver is too slow for are dropped.
+    pub fn listen(&self, rtp: RtpLegId) -> mpsc::Receiver<Vec<i16>> {
+        let (to, rx) = mpsc::channel(64);
+        let _ = self.commands.try_send(Command::Listen { rtp, to });
+        rx
+    }
+
     pub fn local(&self) -> SocketAddr {
         self.local
     }
@@ -368,6 +383,7 @@ pub async fn start(
         agent_players: HashMap::new(),
         connected: HashSet::new(),
         callers: HashMap::new(),
+        listeners: HashMap::new(),
         browser_conf: HashMap::new(),
         rtp_conf: HashMap::new(),
         recordings: HashMap::new(),
@@ -434,6 +450,8 @@ struct Driver {
     connected: HashSet<LegId>,
     /// Callers being recorded alone (voicemail), with the samples written.
     callers: HashMap<RtpLegId, (Recording, u64)>,
+    /// Whom a SIP leg's decoded audio is copied to (see [`WebRtcHandle::listen`]).
+    listeners: HashMap<RtpLegId, mpsc::Sender<Vec<i16>>>,
     /// Browser legs in a mixed call (agents and supervisors).
     browser_conf: HashMap<LegId, RtpLegId>,
     /// Other SIP legs in a mixed call (an outside number in a three-way
@@ -533,6 +551,7 @@ impl Driver {
                         self.stop_recording(id);
                         self.players.remove(&id);
                         self.finish_caller(id);
+                        self.listeners.remove(&id);
                         if let Some(call) = self.rtp_conf.remove(&id)
                             && let Some(c) = self.conferences.get_mut(&call)
                         {
@@ -600,6 +619,11 @@ impl Driver {
                     }
                     Some(Command::FinishCaller { rtp, reply }) => {
                         let _ = reply.send(self.finish_caller(rtp));
+                    }
+                    Some(Command::Listen { rtp, to }) => {
+                        if self.rtp.contains_key(&rtp) {
+                            self.listeners.insert(rtp, to);
+                        }
                     }
                     Some(Command::StopPlay { rtp }) => {
                         if let Some(p) = self.players.get_mut(&rtp) {
@@ -725,6 +749,15 @@ impl Driver {
                     *written += pcm.len() as u64;
                 } else {
                     metrics::counter!("cc_recording_errors_total").increment(1);
+                }
+            }
+            if let Some(to) = self.listeners.get(&id)
+                && packet.payload.len() <= 1600
+            {
+                let mut pcm = vec![0i16; packet.payload.len()];
+                decode(side.codec, packet.payload, &mut pcm);
+                if let Err(mpsc::error::TrySendError::Closed(_)) = to.try_send(pcm) {
+                    self.listeners.remove(&id);
                 }
             }
             let mixed_in = self.rtp_conf.get(&id).copied().unwrap_or(id);

@@ -17,13 +17,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::Problem;
 use shared::campaign::{
-    BadRow, Campaign, CampaignInput, CampaignResults, CampaignStatus, DialLogPage, DncEntry, DncInput, DuplicateRow,
-    ImportReport,
+    BadRow, Campaign, CampaignInput, CampaignLive, CampaignResults, CampaignStatus, DialLogPage, DispositionInput,
+    DncEntry, DncInput, DuplicateRow, ImportReport,
 };
 
 use super::error::{ApiJson, ApiPath, ApiQuery};
 use super::interactions::{cursor, page_limit};
-use super::session::{Allowed, Authed, ClientAddr, Supervisors};
+use super::session::{Agents, Allowed, Authed, ClientAddr, Supervisors};
 use super::{AppError, AppState};
 use crate::campaign::{csv, import, settings};
 use crate::store::{CampaignFields, DialLogRow};
@@ -33,6 +33,14 @@ const IMPORT_MAX_BYTES: usize = 20 * 1024 * 1024;
 
 fn key(name: &str) -> Option<(&'static str, String)> {
     Some(("key", name.to_owned()))
+}
+
+/// Tells the dialer (when it runs) that a campaign or the global
+/// do-not-call list (`None`) changed.
+fn tell_dialer(state: &AppState, campaign: Option<i64>) {
+    if let Some(d) = state.dialer.get() {
+        d.changed(campaign);
+    }
 }
 
 /// Every campaign, newest first, with its contacts counted by status.
@@ -125,6 +133,7 @@ pub async fn update(
     let campaign =
         state.store.campaigns().update(id, &fields, state.clock.now_ms()).await?.ok_or(AppError::NotFound)?;
     state.audit(&authed, addr, "campaign.updated", format!("campaign:{id}")).await?;
+    tell_dialer(&state, Some(id));
     Ok(axum::Json(campaign))
 }
 
@@ -172,6 +181,7 @@ pub async fn import_contacts(
     let loaded = campaigns.add_contacts(id, &read.contacts, state.clock.now_ms()).await?;
     state.audit(&authed, addr, "campaign.contacts_imported", format!("campaign:{id}")).await?;
     tracing::info!(campaign = id, rows = read.rows, loaded, bad = read.bad.len(), "contact list imported");
+    tell_dialer(&state, Some(id));
     Ok(axum::Json(ImportReport {
         rows: read.rows as u64,
         loaded,
@@ -266,6 +276,7 @@ async fn change_status(
     };
     campaigns.log(&entry).await?;
     state.audit(authed, addr, &format!("campaign.{}", to.as_str()), format!("campaign:{id}")).await?;
+    tell_dialer(state, Some(id));
     Ok(axum::Json(existing(state, id).await?))
 }
 
@@ -544,12 +555,109 @@ async fn dnc_change(
             return Ok(StatusCode::OK);
         }
         state.audit(authed, addr, "dnc.added", target).await?;
+        tell_dialer(state, campaign);
         Ok(StatusCode::CREATED)
     } else {
         if !campaigns.dnc_remove(campaign, number).await? {
             return Err(AppError::NotFound);
         }
         state.audit(authed, addr, "dnc.removed", target).await?;
+        tell_dialer(state, campaign);
         Ok(StatusCode::NO_CONTENT)
+    }
+}
+
+/// The campaign as the dialer runs it now: free agents, calls ringing and
+/// under way, contacts waiting, the pacing ratio, the rolling abandon rate
+/// against its target, contacts by status, and the list-dry alert.
+#[utoipa::path(
+    get, path = "/api/v1/campaigns/{id}/live", tag = "campaigns",
+    security(("session" = ["supervisor", "admin"])),
+    params(("id" = i64, Path, description = "The campaign's id")),
+    responses((status = 200, body = CampaignLive), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem))
+)]
+pub async fn live(
+    _: Allowed<Supervisors>,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<CampaignLive>, AppError> {
+    let campaign = existing(&state, id).await?;
+    if let Some(d) = state.dialer.get()
+        && let Some(mut live) = d.live(id).await
+    {
+        live.status = campaign.status;
+        return Ok(axum::Json(live));
+    }
+    // Not loaded: a draft, a stopped campaign, or no dialer (no SIP).
+    Ok(axum::Json(CampaignLive {
+        campaign_id: id,
+        status: campaign.status,
+        dialing: false,
+        free_agents: 0,
+        ringing: 0,
+        in_progress: 0,
+        waiting: 0,
+        ratio: 1.0,
+        abandon_percent: None,
+        target_abandon_percent: campaign.settings.target_abandon_percent,
+        answer_rate: 0.0,
+        contacts: campaign.contacts,
+        alert: None,
+    }))
+}
+
+/// The agent's disposition of the campaign contact they talked with, and
+/// optionally when to call them back (before other contacts, once due).
+/// Frees the agent for the campaign's next call.
+#[utoipa::path(
+    post, path = "/api/v1/campaigns/{id}/contacts/{contact}/disposition", tag = "campaigns",
+    security(("session" = ["agent", "supervisor", "admin"])),
+    params(("id" = i64, Path, description = "The campaign's id"), ("contact" = i64, Path, description = "The contact's id")),
+    request_body = DispositionInput,
+    responses(
+        (status = 204),
+        (status = 400, body = Problem),
+        (status = 401, body = Problem),
+        (status = 403, description = "Another agent's contact", body = Problem),
+        (status = 404, body = Problem),
+        (status = 409, description = "The contact is not waiting for a disposition", body = Problem),
+        (status = 422, description = "Not one of the campaign's dispositions (`key` is `disposition`), or a bad `callback_at`", body = Problem),
+    )
+)]
+pub async fn disposition(
+    authed: Allowed<Agents>,
+    State(state): State<AppState>,
+    ApiPath((id, contact)): ApiPath<(i64, i64)>,
+    ApiJson(input): ApiJson<DispositionInput>,
+) -> Result<StatusCode, AppError> {
+    let campaign = existing(&state, id).await?;
+    let d = input.disposition.trim();
+    let listed = &campaign.settings.dispositions;
+    let known = if listed.is_empty() {
+        !d.is_empty() && d.chars().count() <= 64 && !d.chars().any(char::is_control)
+    } else {
+        listed.iter().any(|x| x == d)
+    };
+    if !known {
+        let detail = "disposition: not one of the campaign's dispositions".to_owned();
+        return Err(AppError::Invalid { detail, member: key("disposition") });
+    }
+    let now = state.clock.now_ms();
+    let callback_at = match input.callback_at.as_deref() {
+        None => None,
+        Some(t) => {
+            let at = t.parse::<jiff::Timestamp>().map(|t| t.as_millisecond()).ok().filter(|at| *at > now);
+            let detail = "callback_at: must be an RFC 3339 time in the future".to_owned();
+            Some(at.ok_or(AppError::Invalid { detail, member: key("callback_at") })?)
+        }
+    };
+    let dialer = state.dialer.get().ok_or_else(|| AppError::Conflict("no dialer runs".into()))?;
+    let by = (authed.user.role == shared::Role::Agent).then_some(authed.user.id);
+    match dialer.disposition(id, contact, by, d.to_owned(), callback_at).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(crate::drive::dialer::DispositionError::NotYours) => Err(AppError::Forbidden("another agent's contact")),
+        Err(crate::drive::dialer::DispositionError::NotConnected) => {
+            Err(AppError::Conflict("the contact is not waiting for a disposition".into()))
+        }
     }
 }

@@ -7,7 +7,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
-use shared::me::{MyCallbacks, MyDashboard};
+use shared::me::{MyCallbacks, MyDashboard, QUALITY_DAYS};
+use shared::quality::EvaluationList;
 
 use super::error::ApiQuery;
 use super::session::{Agents, Allowed};
@@ -54,7 +55,9 @@ pub struct DashboardQuery {
 /// agent who had them last. Talk time is answer to end less hold; average
 /// handle time is (talk + hold + wrap-up) ÷ calls. Missed offers are the
 /// offers to the user that nobody took in time (`offer.expired`). Survey
-/// answers and their mean score are those of the same calls.
+/// answers and their mean score are those of the same calls. Quality:
+/// the evaluations of the user's calls started in the 30 days before the
+/// day's end, and their mean score.
 #[utoipa::path(
     get, path = "/api/v1/me/dashboard", tag = "me",
     security(("session" = ["agent", "supervisor", "admin"])),
@@ -81,6 +84,7 @@ pub async fn dashboard(
     };
     let (from, to) = day_span(day, &tz)?;
     let f = state.store.day_figures(authed.user.id, from, to).await?;
+    let (evaluations, score_bp) = state.store.quality_of(authed.user.id, to - QUALITY_DAYS * 86_400_000, to).await?;
     let talk_ms = (f.answered_ms - f.hold_ms).max(0);
     let handled = talk_ms + f.hold_ms + f.wrap_up_ms;
     Ok(axum::Json(MyDashboard {
@@ -96,7 +100,24 @@ pub async fn dashboard(
         missed_offers: f.missed_offers,
         surveys: f.surveys,
         survey_average: (f.surveys > 0).then(|| f.survey_sum as f64 / f.surveys as f64),
+        evaluations,
+        quality_average_pct: (evaluations > 0).then(|| (score_bp as f64 / evaluations as f64).round() / 100.0),
     }))
+}
+
+/// The signed-in user's quality evaluations (the last 100), newest first:
+/// the scorecard, the points per criterion, the score and the comment.
+#[utoipa::path(
+    get, path = "/api/v1/me/evaluations", tag = "me",
+    security(("session" = ["agent", "supervisor", "admin"])),
+    responses((status = 200, body = EvaluationList), (status = 401, body = shared::Problem))
+)]
+pub async fn evaluations(
+    authed: Allowed<Agents>,
+    State(state): State<AppState>,
+) -> Result<axum::Json<EvaluationList>, AppError> {
+    let f = crate::store::EvaluationFilter { agent_id: Some(authed.user.id), ..Default::default() };
+    Ok(axum::Json(EvaluationList { items: state.store.evaluations(&f, 100).await? }))
 }
 
 fn zone(name: &str) -> Result<TimeZone, AppError> {

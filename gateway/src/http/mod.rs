@@ -22,9 +22,11 @@ mod me;
 mod meta;
 mod outbound;
 mod prompts;
+mod quality;
 mod queues;
 mod recordings;
 pub mod redirect;
+mod reports;
 pub mod routing_events;
 pub mod session;
 mod tickets;
@@ -123,6 +125,8 @@ pub struct Inner {
     pub webrtc: Option<crate::drive::webrtc::WebRtcHandle>,
     /// Call control, once started (with SIP).
     pub calls: std::sync::OnceLock<crate::drive::calls::CallsHandle>,
+    /// The campaigns' dialer, once started (with call control).
+    pub dialer: std::sync::OnceLock<crate::drive::dialer::DialerHandle>,
     /// Call events for agents (`call.ringing`, `call.ended`, …); each socket
     /// takes its own agent's.
     pub call_notices: broadcast::Sender<Arc<crate::drive::calls::Notice>>,
@@ -137,6 +141,9 @@ pub struct Inner {
     pub wallboard: crate::drive::wallboard::Hub,
     /// Recording accesses lately audited (see `recordings.rs`).
     pub recordings_audited: Mutex<recordings::Audited>,
+    /// The agent state log's rows, for its writer task (see
+    /// `store::write_agent_states`).
+    pub state_log: tokio::sync::mpsc::UnboundedSender<crate::presence::StateChange>,
 }
 
 impl std::ops::Deref for AppState {
@@ -164,6 +171,8 @@ impl AppState {
             address_window: Duration::from_secs(l.address_window_secs),
         });
         let origins = config.allowed_origins(bound);
+        let (state_log, log_rows) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(crate::store::write_agent_states(store.clone(), log_rows, clock.now_ms()));
         AppState(Arc::new(Inner {
             store,
             config,
@@ -178,12 +187,14 @@ impl AppState {
             metrics,
             webrtc,
             calls: std::sync::OnceLock::new(),
+            dialer: std::sync::OnceLock::new(),
             call_notices: broadcast::channel(1024).0,
             routing_changes: routing_events::channel(),
             shutdown,
             widget_limits: Mutex::new(widget::Limits::default()),
             recordings_audited: Mutex::new(recordings::Audited::default()),
             wallboard: Default::default(),
+            state_log,
         }))
     }
 
@@ -196,6 +207,10 @@ impl AppState {
     ) -> Option<shared::ws::AgentPresence> {
         let mut presence = self.presence.lock().expect("presence lock");
         let change = f(&mut presence);
+        while let Some(row) = presence.poll_log() {
+            // The writer ends only with the runtime.
+            let _ = self.state_log.send(row);
+        }
         if let Some(p) = &change {
             // No receivers is fine: nobody is watching.
             let _ = self.agent_events.send(p.clone());
@@ -263,6 +278,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(session::login))
         .routes(routes!(session::current, session::logout))
         .routes(routes!(users::list, users::create))
+        .routes(routes!(users::update, users::delete))
+        .routes(routes!(users::reset_password))
         .routes(routes!(directory::list_agents))
         .routes(routes!(directory::agent))
         .routes(routes!(queues::list, queues::create))
@@ -294,6 +311,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(campaigns::results))
         .routes(routes!(campaigns::results_csv))
         .routes(routes!(campaigns::dial_log))
+        .routes(routes!(campaigns::live))
+        .routes(routes!(campaigns::disposition))
         .routes(routes!(campaigns::campaign_dnc, campaigns::add_campaign_dnc))
         .routes(routes!(campaigns::remove_campaign_dnc))
         .routes(routes!(campaigns::global_dnc, campaigns::add_global_dnc))
@@ -306,6 +325,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(recordings::audio))
         .routes(routes!(me::callbacks))
         .routes(routes!(me::dashboard))
+        .routes(routes!(me::evaluations))
+        .routes(routes!(reports::report))
+        .routes(routes!(quality::scorecards, quality::create_scorecard))
+        .routes(routes!(quality::update_scorecard, quality::delete_scorecard))
+        .routes(routes!(quality::evaluations, quality::evaluate))
         .routes(routes!(flows::list, flows::create))
         .routes(routes!(flows::read, flows::import, flows::delete))
         .routes(routes!(flows::list_entry_points))

@@ -1,12 +1,17 @@
 //! The two browser apps, served from the folder Trunk builds them into.
 //! Unknown paths under an app fall back to its `index.html`, so that the
-//! app's own routes survive a reload.
+//! app's own routes survive a reload. The message files of the UI
+//! languages are under `/i18n/` (copied into the folder by `cargo xtask
+//! ui`); the apps ask for them with their content hash in the query, so
+//! those answers may be kept for a year.
 
 use std::path::Path;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
-use axum::response::Redirect;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Redirect, Response};
 use axum::routing::get;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -28,6 +33,11 @@ pub fn router(ui_dir: &Path) -> Router<AppState> {
         .route("/", get(|| async { Redirect::temporary("/agent/") }))
         .nest_service("/agent", app("agent"))
         .nest_service("/supervisor", app("supervisor"))
+        .merge(
+            Router::new()
+                .nest_service("/i18n", ServeDir::new(ui_dir.join("i18n")))
+                .layer(axum::middleware::from_fn(message_file_headers)),
+        )
         .layer(axum::middleware::map_response(|mut resp: axum::response::Response| async move {
             let h = resp.headers_mut();
             h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
@@ -40,4 +50,19 @@ pub fn router(ui_dir: &Path) -> Router<AppState> {
             }
             resp
         }))
+}
+
+/// A message file is UTF-8 text. Asked for with its version (`?v=<content
+/// hash>`) it never changes, so browsers keep it; without one it is checked
+/// each time.
+async fn message_file_headers(req: Request, next: Next) -> Response {
+    let versioned = req.uri().query().is_some_and(|q| q.split('&').any(|p| p.starts_with("v=") && p.len() > 2));
+    let mut resp = next.run(req).await;
+    if resp.status() == StatusCode::OK {
+        let h = resp.headers_mut();
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        let cache = if versioned { "public, max-age=31536000, immutable" } else { "no-cache" };
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    }
+    resp
 }

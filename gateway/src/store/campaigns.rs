@@ -478,6 +478,20 @@ impl Campaigns<'_> {
             .collect()
     }
 
+    /// Contacts left dialing or connected (a gateway stopped mid-call) are
+    /// pending again, due at `now_ms`. Returns how many.
+    pub async fn reset_interrupted(&self, id: i64, now_ms: i64) -> Result<u64, StoreError> {
+        let r = sqlx::query(
+            "UPDATE campaign_contacts SET status = 'pending', next_attempt_at = $1, updated_at = $1 \
+             WHERE campaign_id = $2 AND status IN ('dialing', 'connected')",
+        )
+        .bind(now_ms)
+        .bind(id)
+        .execute(&self.store.pool)
+        .await?;
+        Ok(r.rows_affected())
+    }
+
     /// Applies one decision's effect on a contact. `false` when there is
     /// no such contact.
     pub async fn update_contact(&self, id: i64, c: &ContactChange, now_ms: i64) -> Result<bool, StoreError> {

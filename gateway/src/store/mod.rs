@@ -18,7 +18,9 @@ mod customers;
 mod directory;
 mod flows;
 mod interactions;
+mod quality;
 mod recordings;
+mod reports;
 mod routing;
 mod sessions;
 mod tickets;
@@ -41,11 +43,13 @@ pub use customers::{CustomerFields, Customers};
 pub use directory::NewCustomer;
 pub use flows::{EntryPointRow, FlowDeleted, FlowRecord, FlowSummary};
 pub use interactions::{Cursor, InteractionFilter, InteractionPatch, LegPatch, NewInteraction, NewLeg, WrapUp};
+pub use quality::{EvaluationFilter, NewEvaluation, ScorecardDeleted};
 pub use recordings::RecordingFilter;
+pub use reports::{ReportRequest, write_agent_states};
 pub use routing::{QueueRow, WriteError, check_profile};
 pub use sessions::SessionRow;
 pub use tickets::{TicketChanges, TicketFields, Tickets};
-pub use users::{NewUser, UserRow};
+pub use users::{NewUser, UserChange, UserRow};
 pub use voicemails::{NewVoicemail, VoicemailFilter, VoicemailRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

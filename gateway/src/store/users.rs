@@ -106,3 +106,52 @@ impl Store {
         Ok(r.rows_affected() == 1)
     }
 }
+
+/// What an administrator may change on an account (all of it written).
+#[derive(Debug, Clone)]
+pub struct UserChange<'a> {
+    pub display_name: &'a str,
+    pub role: Role,
+    pub language: &'a str,
+    pub disabled: bool,
+}
+
+impl Store {
+    /// Writes an account's name, role, language and disabled flag; `false`
+    /// when there is no such account.
+    pub async fn update_user(&self, id: i64, c: &UserChange<'_>) -> Result<bool, StoreError> {
+        let r =
+            sqlx::query("UPDATE users SET display_name = $1, role = $2, language = $3, disabled = $4 WHERE id = $5")
+                .bind(c.display_name)
+                .bind(c.role.as_str())
+                .bind(c.language)
+                .bind(i64::from(c.disabled))
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Whether the account has handled calls or changed anything (signing
+    /// in and out does not count): such an account is disabled rather than
+    /// deleted, so that records and the audit log keep saying who.
+    pub async fn user_has_history(&self, id: i64) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM interactions WHERE agent_id = $1) \
+                  + (SELECT COUNT(*) FROM audit_log WHERE actor_id = $2 \
+                     AND action NOT LIKE 'session.%' AND action NOT LIKE 'login.%') AS n",
+        )
+        .bind(id)
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+
+    /// Deletes an account (its sessions, memberships and skills go with
+    /// it); `false` when there is no such account.
+    pub async fn delete_user(&self, id: i64) -> Result<bool, StoreError> {
+        let r = sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(r.rows_affected() == 1)
+    }
+}
