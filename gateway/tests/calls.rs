@@ -31,12 +31,13 @@
 
 mod common;
 
+use common::desk::{Ws, have_sipp, send, wait_for};
 use common::softphone::Softphone;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use gateway::auth::token;
 use gateway::config::{Config, TrunkConfig, TrunkOutbound};
 use gateway::http::Clock;
@@ -45,8 +46,6 @@ use gateway::media::goertzel::tone_ratio;
 use shared::ws::{AgentStatus, CallEndKind, ClientMsg, ServerMsg};
 use str0m::change::SdpAnswer;
 use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
-
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 const CARRIER_IP: &str = "127.0.0.3";
 const DID: &str = "+441234567890";
@@ -136,33 +135,6 @@ impl Gateway {
     }
 }
 
-async fn send(ws: &mut Ws, msg: &ClientMsg) {
-    ws.send(tungstenite::Message::Text(serde_json::to_string(msg).unwrap().into())).await.unwrap();
-}
-
-/// The next message `pick` takes, skipping others (presence, welcome).
-async fn wait_for<T>(ws: &mut Ws, what: &str, mut pick: impl FnMut(ServerMsg) -> Option<T>) -> T {
-    let until = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let frame = tokio::time::timeout_at(until, ws.next())
-            .await
-            .unwrap_or_else(|_| panic!("no {what} within 20 s"))
-            .expect("socket open")
-            .expect("frame");
-        if let tungstenite::Message::Text(t) = frame {
-            let msg: ServerMsg = serde_json::from_str(t.as_str()).unwrap();
-            if let ServerMsg::Error { code, message } = &msg {
-                panic!("error while waiting for {what}: {code}: {message}");
-            }
-            let seen = format!("{msg:?}");
-            match pick(msg) {
-                Some(x) => return x,
-                None => eprintln!("while waiting for {what}: {seen}"),
-            }
-        }
-    }
-}
-
 /// A working folder for sipp with `tone.ul`: 40 s of 1 kHz μ-law, what
 /// `rtp_stream` plays.
 /// `secs` of 1 kHz at 8 kHz, what the carrier and baresip play.
@@ -220,15 +192,6 @@ async fn ended(ws: &mut Ws, call_id: &str) -> shared::ws::CallEndReason {
 
 /// sipp is the carrier; `cargo xtask test` installs it and sets
 /// CC_REQUIRE_PEERS so that a missing sipp fails instead of skipping.
-fn have_sipp() -> bool {
-    let found = std::process::Command::new("sipp").arg("-v").output().is_ok();
-    if !found {
-        assert!(std::env::var("CC_REQUIRE_PEERS").is_err(), "sipp is required (Debian sip-tester)");
-        eprintln!("note: sipp not installed; skipped");
-    }
-    found
-}
-
 /// Starts sipp on `scenario` in `dir`; the child is waited on later.
 fn sipp(gw: &Gateway, dir: &std::path::Path, scenario: &str, extra: &[&str]) -> tokio::process::Child {
     tokio::process::Command::new("sipp")

@@ -20,13 +20,13 @@
 
 mod common;
 
+use common::desk::{Ws, have_sipp, send, wait_for};
 use common::softphone::Softphone;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use gateway::auth::token;
 use gateway::config::{Config, TrunkConfig, TrunkOutbound};
 use gateway::http::Clock;
@@ -34,9 +34,7 @@ use gateway::media::g711;
 use serde_json::{Value, json};
 use shared::ws::{AgentStatus, ClientMsg, ServerMsg};
 use str0m::change::SdpAnswer;
-use tokio_tungstenite::tungstenite::{self, client::IntoClientRequest};
-
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const CARRIER_IP: &str = "127.0.0.3";
 const CALLER_ID: &str = "+441234567890";
@@ -122,15 +120,6 @@ impl Gateway {
         let (status, text) = self.request(method, path, cookie, body).await;
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
-}
-
-fn have_sipp() -> bool {
-    let found = std::process::Command::new("sipp").arg("-v").output().is_ok();
-    if !found {
-        assert!(std::env::var("CC_REQUIRE_PEERS").is_err(), "sipp is required (Debian sip-tester)");
-        eprintln!("note: sipp not installed; skipped");
-    }
-    found
 }
 
 /// Speech-like sound: a 140 Hz voice with harmonics and a 5 Hz syllable
@@ -369,31 +358,6 @@ async fn an_agentless_campaign_calls_a_known_mix_and_logs_why() {
         .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
         .collect::<String>();
     assert!(!errors.contains("Aborting call"), "sipp: {errors}\n{}", String::from_utf8_lossy(&out.stderr));
-}
-
-async fn send(ws: &mut Ws, msg: &ClientMsg) {
-    ws.send(tungstenite::Message::Text(serde_json::to_string(msg).unwrap().into())).await.unwrap();
-}
-
-/// The next message `pick` takes, skipping others; 30 s at most.
-async fn wait_for<T>(ws: &mut Ws, what: &str, mut pick: impl FnMut(ServerMsg) -> Option<T>) -> T {
-    let until = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let frame = tokio::time::timeout_at(until, ws.next())
-            .await
-            .unwrap_or_else(|_| panic!("no {what} within 30 s"))
-            .expect("socket open")
-            .expect("frame");
-        if let tungstenite::Message::Text(t) = frame {
-            let msg: ServerMsg = serde_json::from_str(t.as_str()).unwrap();
-            if let ServerMsg::Error { code, message } = &msg {
-                panic!("error while waiting for {what}: {code}: {message}");
-            }
-            if let Some(x) = pick(msg) {
-                return x;
-            }
-        }
-    }
 }
 
 /// Waits for a campaign call to ring on the desk, answers it with a

@@ -2,6 +2,7 @@
 //! app on a virtual clock, and request helpers.
 #![allow(dead_code)]
 
+pub mod desk;
 pub mod softphone;
 
 use std::net::SocketAddr;
