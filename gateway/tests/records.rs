@@ -211,6 +211,37 @@ async fn an_interaction_is_started_updated_and_read_back_with_its_timeline() {
 }
 
 #[tokio::test]
+async fn a_transferred_call_keeps_its_first_wait_and_answer() {
+    for (db, store) in common::stores().await {
+        let (a, _) = people(&store, 2).await;
+        store.interaction_start(&call("t-1", Initiation::Inbound, T0)).await.unwrap();
+        let queued =
+            |at| InteractionPatch { queue: Some("support".into()), enqueued_at: Some(at), ..Default::default() };
+        let answered = |at, agent| InteractionPatch {
+            answered_at: Some(at),
+            dequeued_at: Some(at),
+            agent_id: Some(agent),
+            ..Default::default()
+        };
+        // Waits 5 s, talks with the first agent, is sent to the queue again
+        // and answered by the second, then hangs up.
+        store.interaction_update("t-1", &queued(T0 + 5_000), T0 + 5_000).await.unwrap();
+        store.interaction_update("t-1", &answered(T0 + 10_000, a[0]), T0 + 10_000).await.unwrap();
+        store.interaction_update("t-1", &queued(T0 + 40_000), T0 + 40_000).await.unwrap();
+        store.interaction_update("t-1", &answered(T0 + 50_000, a[1]), T0 + 50_000).await.unwrap();
+        let end = InteractionPatch { ended_at: Some(T0 + 70_000), ..Default::default() };
+        store.interaction_update("t-1", &end, T0 + 70_000).await.unwrap();
+
+        let r = store.interaction("t-1").await.unwrap().expect("the record").interaction;
+        assert_eq!(r.enqueued_at.as_deref(), Some("2023-11-14T22:13:25Z"), "{db}: the first wait began");
+        assert_eq!(r.answered_at.as_deref(), Some("2023-11-14T22:13:30Z"), "{db}: the first answer");
+        assert_eq!(r.dequeued_at.as_deref(), Some("2023-11-14T22:13:30Z"), "{db}");
+        assert_eq!(r.agent_id, Some(a[1]), "{db}: the agent who has the call last");
+        assert_eq!((r.duration_ms, r.billsec_ms), (Some(70_000), Some(60_000)), "{db}: billed from the first answer");
+    }
+}
+
+#[tokio::test]
 async fn calls_ending_in_the_ivr_or_the_queue_have_records_too() {
     for (db, store) in common::stores().await {
         store.interaction_start(&call("ivr", Initiation::Inbound, T0)).await.unwrap();

@@ -199,6 +199,14 @@ impl Sets {
         }
     }
 
+    /// `col` takes `v` only while it is empty: the first time wins.
+    pub(super) fn first(&mut self, col: &str, v: Option<i64>) {
+        if let Some(v) = v {
+            self.clauses.push(format!("{col} = COALESCE({col}, ${})", self.next()));
+            self.vals.push(Val::Int(Some(v)));
+        }
+    }
+
     pub(super) fn text(&mut self, col: &str, v: Option<&str>) {
         if let Some(v) = v {
             self.clauses.push(format!("{col} = ${}", self.next()));
@@ -431,9 +439,13 @@ impl Store {
         s.int("campaign_id", p.campaign_id);
         s.int("agent_id", p.agent_id);
         s.int("ivr_ended_at", p.ivr_ended_at);
-        s.int("enqueued_at", p.enqueued_at);
-        s.int("dequeued_at", p.dequeued_at);
-        s.int("answered_at", p.answered_at);
+        // A record keeps the caller's first wait and first answer: a transfer
+        // (to an agent or a queue) must not move these, or speed of answer
+        // and billable time would take in the first agent's talk. The
+        // timeline keeps every step.
+        s.first("enqueued_at", p.enqueued_at);
+        s.first("dequeued_at", p.dequeued_at);
+        s.first("answered_at", p.answered_at);
         s.int("ended_at", p.ended_at);
         s.add("hold_count", p.hold_count, p.holds_added);
         s.add("hold_ms", p.hold_ms, p.hold_ms_added);
