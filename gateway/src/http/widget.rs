@@ -184,12 +184,14 @@ fn answer(r: Result<Response, AppError>, origin: Option<HeaderValue>) -> Respons
 type HmacSha256 = Hmac<sha2::Sha256>;
 
 /// Reads a customer token: `<payload>.<signature>`, both base64url without
-/// padding, the payload JSON `{"customer": "<code>", "exp": <unix s>}` and
-/// the signature HMAC-SHA256 of the payload's base64 text with the
-/// widget's secret. The customer's code when the signature holds and
-/// `exp` is ahead, but no more than a day ahead; `None` otherwise (the
-/// token is ignored).
-pub fn verify_token(secret: &[u8], token: &str, now_secs: i64) -> Option<String> {
+/// padding, the payload JSON `{"customer": "<code>", "exp": <unix s>}`
+/// (optionally with `"widget": "<id>"`, which binds the token to that
+/// widget: a site with one secret for several buttons should say which)
+/// and the signature HMAC-SHA256 of the payload's base64 text with the
+/// widget's secret. The customer's code when the signature holds, `exp`
+/// is ahead but no more than a day ahead, and a named widget is `widget`;
+/// `None` otherwise (the token is ignored).
+pub fn verify_token(secret: &[u8], token: &str, now_secs: i64, widget: &str) -> Option<String> {
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     if token.len() > 1024 {
         return None;
@@ -202,18 +204,22 @@ pub fn verify_token(secret: &[u8], token: &str, now_secs: i64) -> Option<String>
     struct Claims {
         customer: String,
         exp: i64,
+        #[serde(default)]
+        widget: Option<String>,
     }
     let claims: Claims = serde_json::from_slice(&b64.decode(payload).ok()?).ok()?;
     let code = claims.customer.trim();
     let fresh = claims.exp > now_secs && claims.exp <= now_secs + MAX_TOKEN_LIFE_SECS;
-    (fresh && !code.is_empty() && code.len() <= 64).then(|| code.to_owned())
+    let ours = claims.widget.is_none_or(|w| w == widget);
+    (fresh && ours && !code.is_empty() && code.len() <= 64).then(|| code.to_owned())
 }
 
 /// The customer a request's token names, if the widget has a secret and
 /// the token holds; counted either way.
 fn customer_of(state: &AppState, w: &WidgetConfig, token: Option<&str>) -> Option<String> {
     let token = token.filter(|t| !t.is_empty())?;
-    let code = w.secret.as_ref().and_then(|s| verify_token(s.expose().as_bytes(), token, state.clock.now_ms() / 1000));
+    let code =
+        w.secret.as_ref().and_then(|s| verify_token(s.expose().as_bytes(), token, state.clock.now_ms() / 1000, &w.id));
     let result = if code.is_some() { "valid" } else { "ignored" };
     metrics::counter!("cc_widget_tokens_total", "result" => result).increment(1);
     code
@@ -590,11 +596,20 @@ mod tests {
     const KEY: &[u8] = b"a widget secret of 32 characters";
 
     #[test]
+    fn a_token_bound_to_a_widget_works_on_that_widget_only() {
+        let t = sign(KEY, r#"{"customer":"C-1001","exp":2000,"widget":"shop"}"#);
+        assert_eq!(verify_token(KEY, &t, 1000, "shop").as_deref(), Some("C-1001"));
+        assert_eq!(verify_token(KEY, &t, 1000, "support"), None, "another widget with the same secret");
+        let unbound = sign(KEY, r#"{"customer":"C-1001","exp":2000}"#);
+        assert_eq!(verify_token(KEY, &unbound, 1000, "support").as_deref(), Some("C-1001"), "no widget named");
+    }
+
+    #[test]
     fn a_signed_token_names_its_customer_until_it_expires() {
         let t = sign(KEY, r#"{"customer":"C-1001","exp":2000}"#);
-        assert_eq!(verify_token(KEY, &t, 1999).as_deref(), Some("C-1001"));
-        assert_eq!(verify_token(KEY, &t, 2000), None, "expired");
-        assert_eq!(verify_token(KEY, &t, 2000 - MAX_TOKEN_LIFE_SECS - 1), None, "too long-lived");
+        assert_eq!(verify_token(KEY, &t, 1999, "shop").as_deref(), Some("C-1001"));
+        assert_eq!(verify_token(KEY, &t, 2000, "shop"), None, "expired");
+        assert_eq!(verify_token(KEY, &t, 2000 - MAX_TOKEN_LIFE_SECS - 1, "shop"), None, "too long-lived");
     }
 
     #[test]
@@ -603,15 +618,15 @@ mod tests {
         let (_, sig) = t.split_once('.').unwrap();
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let forged = format!("{}.{sig}", b64.encode(r#"{"customer":"C-9999","exp":2000}"#));
-        assert_eq!(verify_token(KEY, &forged, 1000), None, "another customer under the same signature");
-        assert_eq!(verify_token(b"another site's secret, 32 chars.", &t, 1000), None, "another key");
+        assert_eq!(verify_token(KEY, &forged, 1000, "shop"), None, "another customer under the same signature");
+        assert_eq!(verify_token(b"another site's secret, 32 chars.", &t, 1000, "shop"), None, "another key");
         for bad in ["", ".", "abc", "abc.def", "..", &format!("{t}x"), &"a.".repeat(600)] {
-            assert_eq!(verify_token(KEY, bad, 1000), None, "{bad:?}");
+            assert_eq!(verify_token(KEY, bad, 1000, "shop"), None, "{bad:?}");
         }
         let unsigned = sign(KEY, r#"{"customer":"","exp":2000}"#);
-        assert_eq!(verify_token(KEY, &unsigned, 1000), None, "an empty code");
+        assert_eq!(verify_token(KEY, &unsigned, 1000, "shop"), None, "an empty code");
         let not_json = sign(KEY, "customer=C-1");
-        assert_eq!(verify_token(KEY, &not_json, 1000), None);
+        assert_eq!(verify_token(KEY, &not_json, 1000, "shop"), None);
     }
 
     #[test]
