@@ -751,6 +751,7 @@ impl Driver {
                         self.core.advance(now_ms());
                         self.core.handle_whisper_done(leg);
                     }
+                    Ok(MediaEvent::LegConnected(leg)) => self.web_leg_connected(leg),
                     Err(broadcast::error::RecvError::Lagged(n)) => {
                         tracing::warn!(missed = n, "call control missed media events");
                     }

@@ -53,6 +53,9 @@ pub(super) struct WebLeg {
     leg: LegId,
     rtp: RtpLegId,
     events: mpsc::Sender<WebEvent>,
+    /// The call, until the caller's media is up: only then does it go to
+    /// call control, so that the first prompt is not played to nobody.
+    waiting: Option<Incoming>,
 }
 
 #[derive(Default)]
@@ -95,20 +98,30 @@ impl Driver {
         }
         self.web.next += 1;
         let dialog = DialogId::web(self.web.next);
-        self.web.by_dialog.insert(dialog, WebLeg { leg, rtp, events });
-        self.web.by_leg.insert(leg, dialog);
         let session = rand::random::<u32>() as u64;
         let offer = sdp::make_offer(local, &[Codec::Pcmu], session, 1, sdp::Direction::SendRecv);
         metrics::counter!("cc_web_calls_total").increment(1);
-        self.route_incoming(Incoming {
+        let incoming = Incoming {
             dialog,
             trunk: "web".into(),
             caller: Caller { number: "web".into(), name: None },
             dialed: req.entry,
             sdp: Some(offer.to_string().into_bytes()),
             web: Some(req.caller),
-        });
+        };
+        // The browser connects once it has our answer; a leg that never does
+        // ends by itself (no media), and the call with it.
+        self.web.by_dialog.insert(dialog, WebLeg { leg, rtp, events, waiting: Some(incoming) });
+        self.web.by_leg.insert(leg, dialog);
         Ok((dialog, answer))
+    }
+
+    /// A browser leg's media is up: a web caller waiting for it goes to
+    /// call control now.
+    pub(super) fn web_leg_connected(&mut self, leg: LegId) {
+        let Some(dialog) = self.web.by_leg.get(&leg) else { return };
+        let Some(incoming) = self.web.by_dialog.get_mut(dialog).and_then(|w| w.waiting.take()) else { return };
+        self.route_incoming(incoming);
     }
 
     /// Looks the entry point's flow (and a vouched-for customer) up, then
@@ -193,7 +206,10 @@ impl Driver {
     /// The caller hung up (the button, the page closed, the leg died): call
     /// control hears a BYE.
     pub(super) fn web_hang_up(&mut self, dialog: DialogId, reason: &'static str) {
-        if !self.web.by_dialog.contains_key(&dialog) {
+        let Some(w) = self.web.by_dialog.get(&dialog) else { return };
+        if w.waiting.is_some() {
+            // Call control never had it.
+            self.web_gone(dialog, reason);
             return;
         }
         if let Some(alive) = self.routing_dialogs.get_mut(&dialog) {

@@ -49,6 +49,9 @@ pub enum MediaEvent {
     PlayDone(RtpLegId, u64),
     /// A clip asked with [`WebRtcHandle::play_to_agent`] finished playing.
     AgentPlayDone(LegId, u64),
+    /// A browser leg's media is up (ICE and DTLS done): from now on what is
+    /// sent to it is heard.
+    LegConnected(LegId),
 }
 
 pub use crate::media::rtp_leg::RtpLegId;
@@ -1162,6 +1165,7 @@ impl Driver {
                 }
                 LegEvent::Connected(id) => {
                     self.connected.insert(id);
+                    let _ = self.events.send(MediaEvent::LegConnected(id));
                     metrics::counter!("cc_webrtc_legs_connected_total").increment(1);
                     tracing::debug!(leg = id.0, "webrtc leg connected");
                 }
