@@ -1561,3 +1561,55 @@ async fn an_agent_calls_baresip_through_the_trunk_and_they_hear_each_other() {
     let r = last_second_share(&heard, 440.0, "baresip");
     assert!(r > 0.8, "the agent's 440 Hz reached baresip (share {r:.2})");
 }
+
+/// The next widget message within `secs`, or `None` when none came.
+async fn widget_next(ws: &mut Ws, secs: u64) -> Option<shared::widget::WidgetServerMsg> {
+    let until = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let frame = tokio::time::timeout_at(until, ws.next()).await.ok()?.expect("socket open").expect("frame");
+        if let tungstenite::Message::Text(t) = frame {
+            return Some(serde_json::from_str(t.as_str()).unwrap());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_web_caller_reaches_the_ivr_only_once_its_media_is_up() {
+    use shared::widget::{WidgetClientMsg, WidgetPhase, WidgetServerMsg};
+    let store = common::sqlite().await;
+    let now = Clock::system().now_ms();
+    gateway::demo::seed_demo(&store, now).await.unwrap();
+    gateway::demo::seed_demo_flows(&store, now).await.unwrap();
+    let gw = serve_with(store, None, 0, |c| c.widgets.push(gateway::demo::demo_widget())).await;
+    let mut req = format!("ws://{}/api/v1/widgets/demo/call", gw.http).into_client_request().unwrap();
+    req.headers_mut().insert("origin", format!("http://{}", gw.http).parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    assert!(matches!(widget_next(&mut ws, 10).await, Some(WidgetServerMsg::Ready { .. })));
+    let (mut phone, pending, offer) = Softphone::new().await;
+    let call = WidgetClientMsg::Call { sdp: offer, page: None, language: None, token: None };
+    futures_util::SinkExt::send(&mut ws, tungstenite::Message::Text(serde_json::to_string(&call).unwrap().into()))
+        .await
+        .unwrap();
+    let answer = match widget_next(&mut ws, 10).await {
+        Some(WidgetServerMsg::Answer { sdp }) => sdp,
+        other => panic!("expected the answer, got {other:?}"),
+    };
+    phone.rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+
+    // The browser has the answer but its media is not up (nothing sent):
+    // the IVR has not started, and no call is on record.
+    let early = widget_next(&mut ws, 2).await;
+    assert!(early.is_none(), "before the media is up: {early:?}");
+    let calls = gw.store.interactions(&Default::default(), None, 10).await.unwrap();
+    assert!(calls.items.is_empty(), "no call yet: {:?}", calls.items);
+
+    // Once it connects, the caller is in the menu.
+    let talking = tokio::spawn(async move { phone.talk(Duration::from_secs(4), 440.0).await });
+    let phase = match widget_next(&mut ws, 10).await {
+        Some(WidgetServerMsg::Phase { phase }) => phase,
+        other => panic!("expected the menu, got {other:?}"),
+    };
+    assert_eq!(phase, WidgetPhase::Menu);
+    let heard = talking.await.unwrap();
+    assert!(heard.iter().any(|&s| s.abs() > 500), "the greeting is heard");
+}
