@@ -51,8 +51,16 @@ export async function openBrowser(t, { locale = 'en-US', args = [] } = {}) {
   });
   context.setDefaultTimeout(STEP_TIMEOUT);
   t.after(async () => {
-    // A browser that will not close must not hold the suite.
-    await Promise.race([context.close().catch(() => {}), new Promise((r) => setTimeout(r, 20_000))]);
+    // A browser that will not close must not hold the suite; the timer is
+    // cleared, or it would keep the test file's process alive 20 s more.
+    let timer;
+    await Promise.race([
+      context.close().catch(() => {}),
+      new Promise((r) => {
+        timer = setTimeout(r, 20_000);
+      }),
+    ]);
+    clearTimeout(timer);
     await rm(profile, { recursive: true, force: true });
   });
   const page = context.pages()[0] ?? (await context.newPage());
